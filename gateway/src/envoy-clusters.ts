@@ -1,0 +1,87 @@
+import { isIP } from "node:net";
+import type { ServiceName, Topology } from "@kurt/topology";
+import { SERVICE_NAMES } from "@kurt/topology";
+
+/** A fragment of Envoy's v3 configuration, as it appears in YAML. */
+export type EnvoyObject = { readonly [key: string]: unknown };
+
+/** The cluster that reaches Envoy's own admin listener (for `/metrics`). */
+export const ADMIN_CLUSTER = "envoy_admin";
+
+function socketAddress(address: string, port: number): EnvoyObject {
+  return { address: { socket_address: { address, port_value: port } } };
+}
+
+function serviceCluster(name: ServiceName, ports: readonly number[], upstreamHost: string): EnvoyObject {
+  return {
+    name,
+    // A name (compose's service DNS) needs resolving; an IP literal does not.
+    type: isIP(upstreamHost) ? "STATIC" : "STRICT_DNS",
+    connect_timeout: "1s",
+    lb_policy: "LEAST_REQUEST",
+    typed_extension_protocol_options: {
+      "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": {
+        "@type": "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
+        explicit_http_config: { http2_protocol_options: {} },
+      },
+    },
+    load_assignment: {
+      cluster_name: name,
+      endpoints: [{ lb_endpoints: ports.map((port) => ({ endpoint: socketAddress(upstreamHost, port) })) }],
+    },
+    health_checks: [
+      {
+        timeout: "1s",
+        interval: "2s",
+        // Without these, a replica that was down at the first check (started
+        // after Envoy) or a cluster without traffic is only re-checked every 60 s.
+        no_traffic_interval: "2s",
+        unhealthy_interval: "1s",
+        healthy_threshold: 1,
+        unhealthy_threshold: 2,
+        // "" asks for the whole server: a replica that is draining answers NOT_SERVING.
+        grpc_health_check: { service_name: "" },
+      },
+    ],
+    outlier_detection: {
+      consecutive_5xx: 5,
+      consecutive_gateway_failure: 3,
+      interval: "5s",
+      base_ejection_time: "10s",
+      // Never eject the last replicas: a brief error burst should slow, not stop, service.
+      max_ejection_percent: 50,
+    },
+    // Envoy's defaults (1024) would turn a benchmark's concurrency into 503s
+    // long before the replicas are saturated.
+    circuit_breakers: {
+      thresholds: [
+        {
+          priority: "DEFAULT",
+          max_connections: 10000,
+          max_pending_requests: 10000,
+          max_requests: 10000,
+          max_retries: 64,
+        },
+      ],
+    },
+  };
+}
+
+function adminCluster(topology: Topology): EnvoyObject {
+  return {
+    name: ADMIN_CLUSTER,
+    type: "STATIC",
+    connect_timeout: "1s",
+    load_assignment: {
+      cluster_name: ADMIN_CLUSTER,
+      endpoints: [{ lb_endpoints: [{ endpoint: socketAddress("127.0.0.1", topology.envoy.adminPort) }] }],
+    },
+  };
+}
+
+export function renderClusters(topology: Topology, upstreamHost: string): EnvoyObject[] {
+  return [
+    ...SERVICE_NAMES.map((name) => serviceCluster(name, topology.services[name].grpcPorts, upstreamHost)),
+    adminCluster(topology),
+  ];
+}

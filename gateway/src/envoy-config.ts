@@ -1,0 +1,63 @@
+import type { Topology } from "@kurt/topology";
+import type { EnvoyObject } from "./envoy-clusters.js";
+import { renderClusters } from "./envoy-clusters.js";
+import { renderGrpcListener } from "./grpc-listener.js";
+import type { WriteRateLimit } from "./public-listener.js";
+import { renderPublicListener } from "./public-listener.js";
+
+export interface EnvoyConfigOptions {
+  /** The binary FileDescriptorSet of proto/ (see buildDescriptorSet), as a path Envoy can read. */
+  readonly descriptorFile: string;
+  /** envoy/lua/kurt-gateway.lua, as a path Envoy can read. */
+  readonly luaFile: string;
+  /** Listeners bind here; compose binds 0.0.0.0. Default: topology.host. */
+  readonly listenAddress?: string;
+  /** Replicas are reached at this host (an IP, or a DNS name under compose). Default: topology.host. */
+  readonly upstreamHost?: string;
+  /** One JSON line per request on stdout. Default: true. */
+  readonly accessLog?: boolean;
+  readonly writeRateLimit?: WriteRateLimit;
+  /** Where the benchmark's fixed redirect (`/__ceiling/…`) points. */
+  readonly ceilingLocation?: string;
+}
+
+export const DEFAULT_WRITE_RATE_LIMIT: WriteRateLimit = { burst: 200, perSecond: 100 };
+
+/** Envoy's bootstrap configuration for a topology: a pure function, so it can be tested without Envoy. */
+export function renderEnvoyConfig(topology: Topology, options: EnvoyConfigOptions): EnvoyObject {
+  const listenAddress = options.listenAddress ?? topology.host;
+  const accessLog = options.accessLog ?? true;
+  return {
+    node: { id: `kurt-gateway-${topology.portBase}`, cluster: "kurt-gateway" },
+    admin: {
+      address: { socket_address: { address: listenAddress, port_value: topology.envoy.adminPort } },
+    },
+    static_resources: {
+      listeners: [
+        renderPublicListener(topology, {
+          listenAddress,
+          descriptorFile: options.descriptorFile,
+          luaFile: options.luaFile,
+          accessLog,
+          writeRateLimit: options.writeRateLimit ?? DEFAULT_WRITE_RATE_LIMIT,
+          ceilingLocation: options.ceilingLocation ?? "https://example.com/",
+        }),
+        renderGrpcListener(topology, listenAddress, accessLog),
+      ],
+      clusters: renderClusters(topology, options.upstreamHost ?? topology.host),
+    },
+    // Envoy warns at start-up, and accepts unbounded connections, without a limit.
+    overload_manager: {
+      resource_monitors: [
+        {
+          name: "envoy.resource_monitors.global_downstream_max_connections",
+          typed_config: {
+            "@type":
+              "type.googleapis.com/envoy.extensions.resource_monitors.downstream_connections.v3.DownstreamConnectionsConfig",
+            max_active_downstream_connections: 50000,
+          },
+        },
+      ],
+    },
+  };
+}

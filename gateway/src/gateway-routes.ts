@@ -1,0 +1,37 @@
+import type { ServiceName } from "@kurt/topology";
+
+/** Which upstream cluster serves each gRPC service of the public contract. */
+export const GRPC_SERVICE_CLUSTERS: ReadonlyArray<{ readonly service: string; readonly cluster: ServiceName }> = [
+  { service: "kurt.v1.LinkService", cluster: "shortener" },
+  { service: "kurt.v1.ApiKeyService", cluster: "shortener" },
+  { service: "kurt.v1.ResolverService", cluster: "resolver" },
+  { service: "kurt.v1.StatsService", cluster: "clicklog" },
+];
+
+/**
+ * Methods that change nothing, by the AIP naming the protos follow. Only
+ * these are retried: a retried create could create twice.
+ */
+export const SAFE_METHOD_PATTERN = "(Get|List|Resolve)[A-Za-z0-9]*";
+
+/**
+ * Paths Envoy answers itself on the public listener. Their first segment can
+ * never be a link code, since `GET /{code}` would otherwise shadow them.
+ */
+export const GATEWAY_PATHS = {
+  health: "/healthz",
+  metrics: "/metrics",
+  /** Fixed redirect answered by Envoy alone: the benchmark's ceiling. */
+  ceilingPrefix: "/__ceiling/",
+} as const;
+
+/** First path segments the gateway routes itself; link codes must avoid them. */
+export const RESERVED_CODES: readonly string[] = ["v1", "healthz", "metrics", "__ceiling"];
+
+/** Headers shared with the resolver (see proto/kurt/v1/resolver_service.proto and envoy/lua/kurt-gateway.lua). */
+export const GATEWAY_HEADERS = {
+  /** Set by the gateway on a HEAD turned into GET: count no click. Stripped from client requests. */
+  noClick: "x-kurt-no-click",
+  /** Response metadata from Resolve: the redirect status for the gateway to answer with. */
+  redirectStatus: "x-kurt-redirect-status",
+} as const;

@@ -1,0 +1,77 @@
+/**
+ * The Kurt contract for TypeScript: messages, gRPC service definitions and
+ * clients generated from proto/ (never edit ./gen by hand; run
+ * `npm run generate`), plus the few names the protos cannot carry: Kafka
+ * topics, metadata keys, scopes and redirect statuses.
+ *
+ * Generated names follow ts-proto: for service kurt.v1.LinkService,
+ * `LinkServiceService` is the @grpc/grpc-js service definition (pass it to
+ * server.addService), `LinkServiceServer` the implementation's type and
+ * `LinkServiceClient` the client constructor. Every message is both a type and
+ * a value with encode/decode/fromJSON/toJSON/fromPartial.
+ */
+
+export type { ApiKeyServiceServer } from "./gen/kurt/v1/api_key_service.js";
+export {
+  ApiKey,
+  ApiKeyServiceClient,
+  ApiKeyServiceService,
+  CreateApiKeyRequest,
+  CreateApiKeyResponse,
+  ListApiKeysRequest,
+  ListApiKeysResponse,
+  RevokeApiKeyRequest,
+} from "./gen/kurt/v1/api_key_service.js";
+export {
+  ClickEvent,
+  LinkEvent,
+  LinkEventKind,
+  linkEventKindFromJSON,
+  linkEventKindToJSON,
+} from "./gen/kurt/v1/events.js";
+export type { DeepPartial, MessageFns } from "./gen/kurt/v1/link.js";
+export { Link } from "./gen/kurt/v1/link.js";
+export type { LinkServiceServer } from "./gen/kurt/v1/link_service.js";
+export {
+  CreateLinkRequest,
+  DeleteLinkRequest,
+  DeleteLinkResponse,
+  GetLinkRequest,
+  LinkServiceClient,
+  LinkServiceService,
+  ListLinksRequest,
+  ListLinksResponse,
+  UpdateLinkRequest,
+} from "./gen/kurt/v1/link_service.js";
+export { LookupLayer, lookupLayerFromJSON, lookupLayerToJSON } from "./gen/kurt/v1/lookup_layer.js";
+export type { ResolverServiceServer } from "./gen/kurt/v1/resolver_service.js";
+export {
+  ResolveRequest,
+  ResolveResponse,
+  ResolverServiceClient,
+  ResolverServiceService,
+} from "./gen/kurt/v1/resolver_service.js";
+export type { StatsServiceServer } from "./gen/kurt/v1/stats_service.js";
+export {
+  DimensionCount,
+  GetLinkStatsRequest,
+  SeriesPoint,
+  Stats,
+  StatsInterval,
+  StatsServiceClient,
+  StatsServiceService,
+  statsIntervalFromJSON,
+  statsIntervalToJSON,
+} from "./gen/kurt/v1/stats_service.js";
+export {
+  AUTHORIZATION_KEY,
+  LOCATION_KEY,
+  NO_CLICK_KEY,
+  REDIRECT_STATUS_KEY,
+  REQUEST_ID_KEY,
+} from "./metadata-keys.js";
+export type { RedirectStatus } from "./redirect-status.js";
+export { DEFAULT_REDIRECT_STATUS, isRedirectStatus, REDIRECT_STATUSES } from "./redirect-status.js";
+export type { ApiKeyScope } from "./scopes.js";
+export { API_KEY_SCOPES, isApiKeyScope } from "./scopes.js";
+export { CLICKS_TOPIC, LINKS_TOPIC } from "./topics.js";

@@ -1,0 +1,80 @@
+/**
+ * `./kurt`: brings up, inspects and stops every part of a local Kurt, and
+ * runs its tests. The shell entry at the repository's root installs the Node
+ * dependencies and then runs this file.
+ */
+import {
+  collectStatus,
+  describeFailure,
+  down,
+  envAssignments,
+  formatStatus,
+  logFilesFor,
+  showLogs,
+  up,
+} from "./commands.js";
+import { createStack } from "./stack.js";
+import { testCommand } from "./test-command.js";
+
+const USAGE = `usage: ./kurt COMMAND
+
+  up              install what is missing, start every component, wait until all are ready
+  status          one line per component: up or down, port, pid, detail
+  down [--purge]  stop what 'up' started (by pid); --purge also deletes data and logs (downloads are kept)
+  logs NAME [-f]  show (or follow) the logs of a component, e.g. postgres-replica, kafka, resolver, envoy
+  env             shell assignments: eval "$(./kurt env)" sets KURT_URL, KURT_GRPC and KURT_API_KEY
+  test            static checks, then the test suites against the stack (started if it is not running)
+
+Ports move together with KURT_PORT_BASE (default 24000); replicas with KURT_SHORTENER_REPLICAS,
+KURT_RESOLVER_REPLICAS and KURT_CLICKLOG_REPLICAS; state lives in KURT_STATE_DIR (default .kurt/).`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const say = (line: string) => console.error(line);
+  if (command === undefined || command === "help" || command === "--help" || command === "-h") {
+    console.log(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  const stack = createStack(say);
+  try {
+    switch (command) {
+      case "up":
+        await up(stack);
+        return 0;
+      case "down":
+        await down(stack, rest.includes("--purge"));
+        return 0;
+      case "status": {
+        const lines = await collectStatus(stack);
+        console.log(formatStatus(lines));
+        return lines.every((line) => line.up) ? 0 : 3;
+      }
+      case "logs": {
+        const name = rest.find((arg) => !arg.startsWith("-"));
+        if (name === undefined) {
+          say("usage: ./kurt logs NAME [-f]");
+          return 2;
+        }
+        const files = logFilesFor(stack, name);
+        if (files.length === 0) {
+          say(`no component or daemon named ${JSON.stringify(name)}; see ./kurt status`);
+          return 2;
+        }
+        return await showLogs(files, rest.includes("-f") || rest.includes("--follow"));
+      }
+      case "env":
+        console.log(envAssignments(stack));
+        return 0;
+      case "test":
+        return await testCommand(stack, process.env);
+      default:
+        say(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (error) {
+    say(describeFailure(error, stack));
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,119 @@
+import { spawn } from "node:child_process";
+import { rmSync } from "node:fs";
+import { adminKeyFile, readAdminKey } from "./admin-key.js";
+import type { StatusLine } from "./components/component.js";
+import { postgresDataDirs } from "./components/postgres.js";
+import { tailOf } from "./log-tail.js";
+import { installAll, type Stack, startAll, stopAll } from "./stack.js";
+
+export function gatewayUrl(stack: Stack): string {
+  const { host, envoy } = stack.context.topology;
+  return `http://${host}:${envoy.httpPort}`;
+}
+
+export async function up(stack: Stack): Promise<void> {
+  const started = Date.now();
+  await installAll(stack);
+  await startAll(stack);
+  const { say, paths } = stack.context;
+  say(`Kurt is up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  say(`  gateway (REST and redirects): ${gatewayUrl(stack)}`);
+  say(`  internal gRPC:                ${grpcAddress(stack)}`);
+  say(
+    readAdminKey(paths) === undefined
+      ? "  admin API key: none yet (API keys come with the shortener's key management)"
+      : `  admin API key: in ${adminKeyFile(paths)} (or: eval "$(./kurt env)")`,
+  );
+}
+
+function grpcAddress(stack: Stack): string {
+  const { host, envoy } = stack.context.topology;
+  return `${host}:${envoy.grpcPort}`;
+}
+
+export async function collectStatus(stack: Stack): Promise<StatusLine[]> {
+  const lines = await Promise.all(
+    stack.all.map((component) =>
+      component
+        .status(stack.context)
+        .catch((error: unknown): StatusLine[] => [
+          { name: component.name, up: false, detail: `status failed: ${(error as Error).message}` },
+        ]),
+    ),
+  );
+  return lines.flat();
+}
+
+export function formatStatus(lines: readonly StatusLine[]): string {
+  const rows = lines.map((line) => [
+    line.name,
+    line.up ? "up" : "down",
+    line.port === undefined ? "-" : String(line.port),
+    line.pid === undefined ? "-" : String(line.pid),
+    line.detail ?? "",
+  ]);
+  const header = ["COMPONENT", "STATE", "PORT", "PID", "DETAIL"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
+  return [header, ...rows]
+    .map((row) =>
+      row
+        .map((cell, i) => cell.padEnd(widths[i] as number))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+}
+
+export async function down(stack: Stack, purge: boolean): Promise<void> {
+  const { say, paths } = stack.context;
+  const stopped = await stopAll(stack);
+  say(stopped.length === 0 ? "nothing of Kurt's was running" : `stopped ${stopped.join(", ")}`);
+  if (purge) {
+    for (const dir of postgresDataDirs(stack.context)) rmSync(dir, { recursive: true, force: true });
+    for (const dir of [paths.runDir, paths.logDir, adminKeyFile(paths)]) rmSync(dir, { recursive: true, force: true });
+    say(`removed the state under ${paths.stateDir} (downloads in ${paths.cacheDir} are kept)`);
+  }
+}
+
+export function envAssignments(stack: Stack): string {
+  const quote = (value: string) => `'${value.replaceAll("'", "'\\''")}'`;
+  const key = readAdminKey(stack.context.paths);
+  const lines = [`export KURT_URL=${quote(gatewayUrl(stack))}`, `export KURT_GRPC=${quote(grpcAddress(stack))}`];
+  if (key !== undefined) lines.push(`export KURT_API_KEY=${quote(key)}`);
+  return lines.join("\n");
+}
+
+/** Log files of the daemons whose name is the component or starts with it (e.g. "resolver" → resolver-1, resolver-2). */
+export function logFilesFor(stack: Stack, component: string): string[] {
+  const { supervisor } = stack.context;
+  const names = stack.all.flatMap((c) =>
+    c.name === component
+      ? c.daemons(stack.context)
+      : c.daemons(stack.context).filter((d) => d === component || d.startsWith(`${component}-`)),
+  );
+  return [...new Set(names)].map((name) => supervisor.logFileOf(name));
+}
+
+export function showLogs(files: readonly string[], follow: boolean): Promise<number> {
+  if (!follow) {
+    for (const file of files) process.stdout.write(`==> ${file} <==\n${tailOf(file, 100)}\n`);
+    return Promise.resolve(0);
+  }
+  return new Promise((resolve) => {
+    const child = spawn("tail", ["-n", "50", "-F", ...files], { stdio: "inherit" });
+    child.once("close", (code) => resolve(code ?? 0));
+  });
+}
+
+export function describeFailure(error: unknown, stack: Stack): string {
+  const err = error as Error & { component?: string; logFile?: string };
+  const lines = [
+    `kurt: ${err.component && !err.message.startsWith(`${err.component}:`) ? `${err.component}: ` : ""}${err.message}`,
+  ];
+  if (err.logFile) lines.push(`--- last lines of ${err.logFile} ---`, tailOf(err.logFile));
+  else if (err.component) {
+    const files = logFilesFor(stack, err.component);
+    for (const file of files) lines.push(`--- last lines of ${file} ---`, tailOf(file));
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,79 @@
+import type { Topology } from "@kurt/topology";
+import type { ClientConfig } from "pg";
+import pg from "pg";
+import type { Paths } from "../paths.js";
+import { type PostgresLayout, readPostgresLayout } from "./postgres-layout.js";
+
+/**
+ * How everything else reaches the local Postgres: the app user over TCP
+ * (scram password), or the superuser over the Unix socket in the data dir,
+ * which only root and the postgres user can reach.
+ */
+
+export type PostgresNode = "primary" | "replica";
+
+export const POSTGRES_SUPERUSER = "postgres";
+
+function url(topology: Topology, port: number, database: string): string {
+  const { user, password } = topology.postgres;
+  return `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${topology.host}:${port}/${encodeURIComponent(database)}`;
+}
+
+/** The app user straight to the primary (migrations, session-level work). */
+export function primaryConnectionString(topology: Topology): string {
+  return url(topology, topology.postgres.primaryPort, topology.postgres.database);
+}
+
+/** The app user straight to the streaming replica (read-only). */
+export function replicaConnectionString(topology: Topology): string {
+  return url(topology, topology.postgres.replicaPort, topology.postgres.database);
+}
+
+/**
+ * The app user through PgBouncer (transaction pooling): never use named
+ * prepared statements (`name:` in node-postgres) on these connections.
+ */
+export function pgbouncerConnectionString(topology: Topology, which: PostgresNode): string {
+  const { port, primaryDatabase, replicaDatabase } = topology.pgbouncer;
+  return url(topology, port, which === "primary" ? primaryDatabase : replicaDatabase);
+}
+
+export function nodePort(topology: Topology, which: PostgresNode): number {
+  return which === "primary" ? topology.postgres.primaryPort : topology.postgres.replicaPort;
+}
+
+/** The superuser over the node's Unix socket: for the launcher and for tests that pause replay. */
+export function adminClientConfig(layout: PostgresLayout, topology: Topology, which: PostgresNode): ClientConfig {
+  return {
+    host: which === "primary" ? layout.primaryDir : layout.replicaDir,
+    port: nodePort(topology, which),
+    user: POSTGRES_SUPERUSER,
+    database: "postgres",
+    connectionTimeoutMillis: 5_000,
+  };
+}
+
+/** adminClientConfig for a started stack, found through its state dir. */
+export function postgresAdminConfig(paths: Paths, topology: Topology, which: PostgresNode): ClientConfig {
+  const layout = readPostgresLayout(paths);
+  if (layout === undefined) throw new Error(`no Postgres has been started from ${paths.stateDir}`);
+  return adminClientConfig(layout, topology, which);
+}
+
+/** Opens one client, runs `use`, and always closes it. */
+export async function withPgClient<T>(
+  config: ClientConfig | string,
+  use: (client: pg.Client) => Promise<T>,
+): Promise<T> {
+  const client = new pg.Client(
+    typeof config === "string" ? { connectionString: config, connectionTimeoutMillis: 5_000 } : config,
+  );
+  // A server that goes away mid-probe emits 'error'; the pending query rejects anyway.
+  client.on("error", () => {});
+  await client.connect();
+  try {
+    return await use(client);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}

@@ -1,0 +1,99 @@
+import path from "node:path";
+import { checkHealth } from "@kurt/platform";
+import { SERVICE_NAMES, type ServiceName } from "@kurt/topology";
+import { serviceEnvironment } from "../service-environment.js";
+import { waitFor } from "../wait.js";
+import { type Component, type ComponentContext, ComponentError, type StatusLine } from "./component.js";
+
+interface Replica {
+  readonly service: ServiceName;
+  readonly daemon: string;
+  readonly grpcPort: number;
+  readonly metricsPort: number;
+  readonly instance: string;
+}
+
+function replicas(ctx: ComponentContext): Replica[] {
+  return SERVICE_NAMES.flatMap((service) =>
+    ctx.topology.services[service].grpcPorts.map((grpcPort, i) => ({
+      service,
+      daemon: `${service}-${i + 1}`,
+      grpcPort,
+      metricsPort: ctx.topology.services[service].metricsPorts[i] as number,
+      instance: String(i + 1),
+    })),
+  );
+}
+
+/** Kurt's own services, each replica a Node process on its own gRPC and metrics ports. */
+export function createServicesComponent(): Component {
+  return {
+    name: "services",
+    async install() {},
+    async start(ctx) {
+      const all = replicas(ctx);
+      for (const replica of all) {
+        await ctx.supervisor.start({
+          name: replica.daemon,
+          command: process.execPath,
+          args: ["--enable-source-maps", "--import", "tsx", path.join("services", replica.service, "src", "main.ts")],
+          cwd: ctx.paths.root,
+          env: {
+            ...serviceEnvironment(ctx.topology),
+            KURT_GRPC_PORT: String(replica.grpcPort),
+            KURT_METRICS_PORT: String(replica.metricsPort),
+            KURT_INSTANCE: replica.instance,
+          },
+        });
+      }
+      await Promise.all(
+        all.map((replica) =>
+          waitFor(
+            `${replica.daemon} health SERVING`,
+            async () => {
+              if (ctx.supervisor.pidOf(replica.daemon) === undefined) {
+                throw new ComponentError(
+                  replica.daemon,
+                  "exited during start-up",
+                  ctx.supervisor.logFileOf(replica.daemon),
+                );
+              }
+              const status = await checkHealth(`${ctx.topology.host}:${replica.grpcPort}`);
+              return status === "SERVING" ? true : undefined;
+            },
+            { timeoutMs: 60_000 },
+          ).catch((error: unknown) => {
+            if (error instanceof ComponentError) throw error;
+            throw new ComponentError(
+              replica.daemon,
+              (error as Error).message,
+              ctx.supervisor.logFileOf(replica.daemon),
+            );
+          }),
+        ),
+      );
+      ctx.say(`services: ${all.map((r) => r.daemon).join(", ")} SERVING`);
+    },
+    async status(ctx) {
+      return Promise.all(
+        replicas(ctx).map(async (replica): Promise<StatusLine> => {
+          const pid = ctx.supervisor.pidOf(replica.daemon);
+          const health =
+            pid === undefined
+              ? "stopped"
+              : await checkHealth(`${ctx.topology.host}:${replica.grpcPort}`).catch(() => "no answer");
+          return {
+            name: replica.daemon,
+            up: health === "SERVING",
+            port: replica.grpcPort,
+            ...(pid === undefined ? {} : { pid }),
+            detail: `health ${health}, metrics :${replica.metricsPort}`,
+          };
+        }),
+      );
+    },
+    daemons(ctx) {
+      return replicas(ctx).map((replica) => replica.daemon);
+    },
+  };
+}

@@ -1,0 +1,7 @@
+export { adminKeyFile, readAdminKey } from "./admin-key.js";
+export * from "./components/postgres-connection.js";
+export { resolvePaths } from "./paths.js";
+export type { ServiceEnvironment } from "./service-environment.js";
+export { serviceEnvironment } from "./service-environment.js";
+export { createStack } from "./stack.js";
+export { waitFor } from "./wait.js";

@@ -1,0 +1,112 @@
+import { loadTopology, type Topology } from "@kurt/topology";
+import type { Component, ComponentContext } from "./components/component.js";
+import { createEnvoyComponent } from "./components/envoy.js";
+import { createKafkaComponent } from "./components/kafka.js";
+import { createPgBouncerComponent } from "./components/pgbouncer.js";
+import { createPostgresComponent } from "./components/postgres.js";
+import { createRedisClusterComponent } from "./components/redis-cluster.js";
+import { createServicesComponent } from "./components/services.js";
+import { ensureDebianPackages } from "./debian-packages.js";
+import { runMigrations } from "./migrations.js";
+import { type Paths, resolvePaths } from "./paths.js";
+import { createSupervisor } from "./supervisor.js";
+
+/**
+ * The whole local stack, in start order. The data stores start side by side
+ * (each waits on its own readiness), then the migrations, Kurt's services,
+ * and Envoy last, so that `up` returns when a request through the gateway
+ * can be served.
+ */
+export interface Stack {
+  readonly context: ComponentContext;
+  readonly postgres: Component;
+  readonly pgbouncer: Component;
+  readonly redis: Component;
+  readonly kafka: Component;
+  readonly services: Component;
+  readonly envoy: Component;
+  /** Every component in start order. */
+  readonly all: readonly Component[];
+}
+
+export function createStack(
+  say: (line: string) => void,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Stack {
+  const topology: Topology = loadTopology(env);
+  const paths: Paths = resolvePaths(env);
+  const context: ComponentContext = { topology, paths, supervisor: createSupervisor(paths.runDir, paths.logDir), say };
+  const postgres = createPostgresComponent();
+  const pgbouncer = createPgBouncerComponent();
+  const redis = createRedisClusterComponent();
+  const kafka = createKafkaComponent();
+  const services = createServicesComponent();
+  const envoy = createEnvoyComponent();
+  return {
+    context,
+    postgres,
+    pgbouncer,
+    redis,
+    kafka,
+    services,
+    envoy,
+    all: [postgres, pgbouncer, redis, kafka, services, envoy],
+  };
+}
+
+/** Wraps a component's failure so that the message names it. */
+async function step(component: Component, action: () => Promise<void>): Promise<void> {
+  try {
+    await action();
+  } catch (error) {
+    const err = error as Error & { component?: string };
+    if (err.component === undefined) err.component = component.name;
+    throw err;
+  }
+}
+
+export async function installAll(stack: Stack): Promise<void> {
+  // One at a time: two apt-get runs would fight over dpkg's lock.
+  for (const component of stack.all) await step(component, () => component.install(stack.context));
+  // wrk is no component, but the benchmarks drive the gateway with it.
+  await ensureDebianPackages(stack.context.say, [{ program: "/usr/bin/wrk", pkg: "wrk" }]);
+}
+
+export async function startAll(stack: Stack): Promise<void> {
+  const ctx = stack.context;
+  await Promise.all([
+    (async () => {
+      await step(stack.postgres, () => stack.postgres.start(ctx));
+      await step(stack.pgbouncer, () => stack.pgbouncer.start(ctx));
+      await step(stack.postgres, () => runMigrations(ctx, ctx.say));
+    })(),
+    step(stack.redis, () => stack.redis.start(ctx)),
+    step(stack.kafka, () => stack.kafka.start(ctx)),
+  ]);
+  await step(stack.services, () => stack.services.start(ctx));
+  await step(stack.envoy, () => stack.envoy.start(ctx));
+}
+
+/**
+ * Stops, in reverse start order, every daemon the launcher has a pid file
+ * for; the daemons of one component stop side by side.
+ */
+export async function stopAll(stack: Stack): Promise<string[]> {
+  const ctx = stack.context;
+  const groups = [...stack.all].reverse().map((component) => component.daemons(ctx));
+  const known = new Set(ctx.supervisor.known());
+  const leftovers = [...known].filter((name) => !groups.some((group) => group.includes(name)));
+  const stopped: string[] = [];
+  for (const group of [leftovers, ...groups]) {
+    await Promise.all(
+      group
+        .filter((name) => known.has(name))
+        .map(async (name) => {
+          const pid = ctx.supervisor.pidOf(name);
+          await ctx.supervisor.stop(name);
+          if (pid !== undefined) stopped.push(`${name} (pid ${pid})`);
+        }),
+    );
+  }
+  return stopped;
+}

@@ -1,0 +1,84 @@
+import { spawn } from "node:child_process";
+import { collectStatus, up } from "./commands.js";
+import { type Stack, stopAll } from "./stack.js";
+
+interface Step {
+  readonly title: string;
+  readonly command: string;
+  readonly args: readonly string[];
+}
+
+function run(root: string, step: Step, onOutput?: (text: string) => void): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(step.command, [...step.args], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      process.stdout.write(chunk);
+      onOutput?.(chunk);
+    });
+    child.once("error", reject);
+    child.once("close", (code) => resolve(code ?? 1));
+  });
+}
+
+/**
+ * `npm test`: the static checks, then the suites against the real stack.
+ * It reuses a stack that is already up, and stops one it started itself
+ * (unless KURT_KEEP_STACK=1) so that a test run leaves the machine as it was.
+ */
+export async function testCommand(stack: Stack, env: Readonly<Record<string, string | undefined>>): Promise<number> {
+  const { root } = stack.context.paths;
+  const { say } = stack.context;
+  const bin = (name: string) => `${root}/node_modules/.bin/${name}`;
+  const checks: Step[] = [
+    { title: "types", command: bin("tsc"), args: ["-p", "tsconfig.json", "--noEmit"] },
+    { title: "lint and format", command: bin("biome"), args: ["check", "."] },
+    { title: "proto lint", command: bin("buf"), args: ["lint"] },
+    {
+      title: "generated code is current",
+      command: process.execPath,
+      args: ["--import", "tsx", "scripts/generate.ts", "--check"],
+    },
+  ];
+  for (const check of checks) {
+    say(`check: ${check.title}`);
+    const code = await run(root, check);
+    if (code !== 0) {
+      say(`check failed: ${check.title}`);
+      return code;
+    }
+  }
+
+  const alreadyUp = (await collectStatus(stack)).every((line) => line.up);
+  if (alreadyUp) say("reusing the running stack");
+  else await up(stack);
+
+  let output = "";
+  const code = await run(
+    root,
+    {
+      title: "suites",
+      command: process.execPath,
+      // Unit tests beside the code and the suites in tests/, in one run.
+      args: ["--import", "tsx", bin("uvu"), ".", "\\.test\\.ts$", "-i", "^\\.kurt", "--no-color"],
+    },
+    (text) => {
+      output += text;
+    },
+  ).finally(async () => {
+    if (!alreadyUp && env.KURT_KEEP_STACK !== "1") {
+      say("stopping the stack this test run started");
+      await stopAll(stack);
+    }
+  });
+
+  // uvu's summary is "Total: N / Passed: N"; say it also in the plain form CI tools read.
+  const total = Number(/Total:\s+(\d+)/.exec(output)?.[1] ?? 0);
+  const passed = Number(/Passed:\s+(\d+)/.exec(output)?.[1] ?? 0);
+  const skipped = Number(/Skipped:\s+(\d+)/.exec(output)?.[1] ?? 0);
+  console.log(`${passed} passed, ${total - passed - skipped} failed, ${skipped} skipped`);
+  if (total === 0) {
+    say("no test ran");
+    return 1;
+  }
+  return code;
+}

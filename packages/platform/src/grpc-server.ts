@@ -1,0 +1,90 @@
+import {
+  Server as GrpcServer,
+  status as GrpcStatus,
+  type Server,
+  ServerCredentials,
+  ServerInterceptingCall,
+  type ServerInterceptor,
+  type ServiceDefinition,
+  type UntypedServiceImplementation,
+} from "@grpc/grpc-js";
+import { HealthImplementation, type ServingStatus } from "grpc-health-check";
+import type { Logger } from "./logger.js";
+import type { Metrics } from "./metrics.js";
+
+export interface ServiceBinding {
+  /** Fully qualified name, e.g. "kurt.v1.ResolverService", used for its health status. */
+  readonly name: string;
+  readonly definition: ServiceDefinition;
+  readonly implementation: UntypedServiceImplementation;
+}
+
+export interface RunningGrpcServer {
+  readonly server: Server;
+  readonly port: number;
+  setServing(serving: boolean): void;
+}
+
+const STATUS_NAMES = Object.fromEntries(Object.entries(GrpcStatus).map(([name, code]) => [code, name]));
+
+/** Counts every call by method and status and logs failures with Envoy's request id. */
+function observabilityInterceptor(metrics: Metrics, logger: Logger): ServerInterceptor {
+  return (method, call) => {
+    const started = process.hrtime.bigint();
+    let requestId: string | undefined;
+    return new ServerInterceptingCall(call, {
+      start: (next) =>
+        next({
+          onReceiveMetadata: (metadata, nextMetadata) => {
+            requestId = metadata.get("x-request-id")[0]?.toString();
+            nextMetadata(metadata);
+          },
+        }),
+      sendStatus: (status, next) => {
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        const code = STATUS_NAMES[status.code] ?? String(status.code);
+        metrics.grpcHandled.inc({ method: method.path, code });
+        metrics.grpcHandlingSeconds.observe({ method: method.path }, seconds);
+        if (status.code === GrpcStatus.INTERNAL || status.code === GrpcStatus.UNKNOWN) {
+          logger.error("call failed", { method: method.path, code, requestId, detail: status.details });
+        }
+        next(status);
+      },
+    });
+  };
+}
+
+/**
+ * Starts a gRPC server with grpc.health.v1 beside the given services. Health
+ * starts NOT_SERVING and turns SERVING only when the caller says so, after
+ * its adapters are connected.
+ */
+export async function startGrpcServer(options: {
+  readonly host: string;
+  readonly port: number;
+  readonly services: readonly ServiceBinding[];
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}): Promise<RunningGrpcServer> {
+  const names = ["", ...options.services.map((service) => service.name)];
+  const health = new HealthImplementation(Object.fromEntries(names.map((name) => [name, "NOT_SERVING"])));
+  const server = new GrpcServer({
+    interceptors: [observabilityInterceptor(options.metrics, options.logger)],
+    "grpc.keepalive_permit_without_calls": 1,
+  });
+  health.addToServer(server);
+  for (const service of options.services) server.addService(service.definition, service.implementation);
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`${options.host}:${options.port}`, ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    ),
+  );
+  return {
+    server,
+    port,
+    setServing(serving) {
+      const value: ServingStatus = serving ? "SERVING" : "NOT_SERVING";
+      for (const name of names) health.setStatus(name, value);
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import { ConfigError, type ConfigOf, type ConfigSchema, commonConfigSchema, loadConfig } from "./config.js";
+import { type RunningGrpcServer, type ServiceBinding, startGrpcServer } from "./grpc-server.js";
+import { createLogger, type Logger } from "./logger.js";
+import { createMetrics, type Metrics, serveMetrics } from "./metrics.js";
+import { type Closer, installGracefulShutdown } from "./shutdown.js";
+
+export type CommonConfig = ConfigOf<typeof commonConfigSchema>;
+
+/**
+ * Reads a service's whole configuration once (the common variables plus its
+ * own). A bad value ends the process with one line per variable at fault, so
+ * that a composition root never starts half-configured.
+ */
+export function loadServiceConfigOrExit<S extends ConfigSchema>(
+  service: string,
+  schema: S,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ConfigOf<typeof commonConfigSchema & S> {
+  try {
+    return loadConfig({ ...commonConfigSchema, ...schema }, env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    for (const problem of error.problems) process.stderr.write(`${service}: configuration error: ${problem}\n`);
+    process.exit(78); // EX_CONFIG
+  }
+}
+
+export interface ServiceRuntime {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+export function createServiceRuntime(service: string, config: CommonConfig): ServiceRuntime {
+  const logger = createLogger({
+    level: config.KURT_LOG_LEVEL as "debug" | "info" | "warn" | "error",
+    base: { service, instance: config.KURT_INSTANCE },
+  });
+  const metrics = createMetrics({ service, instance: config.KURT_INSTANCE });
+  return { logger, metrics };
+}
+
+/**
+ * Starts the metrics endpoint and the gRPC server, reports SERVING, and
+ * arranges the graceful shutdown. Called last by each composition root, once
+ * its adapters are built and connected.
+ */
+export async function serve(options: {
+  readonly config: CommonConfig;
+  readonly runtime: ServiceRuntime;
+  readonly services: readonly ServiceBinding[];
+  readonly closers?: readonly Closer[];
+}): Promise<RunningGrpcServer> {
+  const { config, runtime } = options;
+  const metricsServer = await serveMetrics(runtime.metrics.registry, config.KURT_GRPC_HOST, config.KURT_METRICS_PORT);
+  const grpc = await startGrpcServer({
+    host: config.KURT_GRPC_HOST,
+    port: config.KURT_GRPC_PORT,
+    services: options.services,
+    logger: runtime.logger,
+    metrics: runtime.metrics,
+  });
+  installGracefulShutdown({
+    grpc,
+    logger: runtime.logger,
+    drainMs: config.KURT_DRAIN_MS,
+    closers: [...(options.closers ?? []), () => new Promise<void>((resolve) => metricsServer.close(() => resolve()))],
+  });
+  grpc.setServing(true);
+  runtime.logger.info("serving", {
+    grpcPort: grpc.port,
+    metricsPort: config.KURT_METRICS_PORT,
+    services: options.services.map((s) => s.name),
+  });
+  return grpc;
+}

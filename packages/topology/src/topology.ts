@@ -1,0 +1,112 @@
+/**
+ * The one description of where every part of a local Kurt listens.
+ * The launcher starts processes from it, gateway/ renders Envoy's
+ * configuration from it, and the tests find the components through it.
+ *
+ * Every port is an offset from one base (KURT_PORT_BASE) so that a whole
+ * installation moves at once, and the default base avoids the standard
+ * ports (5432, 6379, 9092, 8080…) that the machine's own services may hold.
+ */
+
+export const SERVICE_NAMES = ["shortener", "resolver", "clicklog"] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+export interface ServiceTopology {
+  readonly name: ServiceName;
+  /** gRPC listener of each replica, in replica order. */
+  readonly grpcPorts: readonly number[];
+  /** Prometheus metrics listener of each replica, in replica order. */
+  readonly metricsPorts: readonly number[];
+}
+
+export interface Topology {
+  readonly host: string;
+  readonly portBase: number;
+  readonly postgres: {
+    readonly primaryPort: number;
+    readonly replicaPort: number;
+    readonly database: string;
+    readonly user: string;
+    readonly password: string;
+    readonly replicationSlot: string;
+  };
+  readonly pgbouncer: {
+    readonly port: number;
+    /** Database name that PgBouncer routes to the primary. */
+    readonly primaryDatabase: string;
+    /** Database name that PgBouncer routes to the streaming replica. */
+    readonly replicaDatabase: string;
+  };
+  readonly redis: {
+    /** Six nodes: the cluster is created with one replica per master. */
+    readonly ports: readonly number[];
+    readonly clusterNodeTimeoutMs: number;
+  };
+  readonly kafka: {
+    readonly brokerPort: number;
+    readonly controllerPort: number;
+  };
+  readonly envoy: {
+    /** Public HTTP: REST API and redirects. */
+    readonly httpPort: number;
+    /** Internal gRPC listener for clients inside the network. */
+    readonly grpcPort: number;
+    readonly adminPort: number;
+  };
+  readonly services: Readonly<Record<ServiceName, ServiceTopology>>;
+}
+
+const DEFAULT_PORT_BASE = 24000;
+const DEFAULT_REPLICAS: Record<ServiceName, number> = { shortener: 2, resolver: 2, clicklog: 1 };
+const MAX_REPLICAS = 9;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function readInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (!/^\d+$/.test(raw)) throw new Error(`${name} must be a whole number, got ${JSON.stringify(raw)}`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new Error(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function serviceTopology(name: ServiceName, base: number, offset: number, replicas: number): ServiceTopology {
+  const indices = Array.from({ length: replicas }, (_, i) => i);
+  return {
+    name,
+    grpcPorts: indices.map((i) => base + offset + i),
+    metricsPorts: indices.map((i) => base + offset + 50 + i),
+  };
+}
+
+/** Reads KURT_PORT_BASE and KURT_<SERVICE>_REPLICAS; throws with the variable's name on a bad value. */
+export function loadTopology(env: Env = process.env): Topology {
+  const base = readInteger(env, "KURT_PORT_BASE", DEFAULT_PORT_BASE, 1024, 64000);
+  const replicas = (name: ServiceName) =>
+    readInteger(env, `KURT_${name.toUpperCase()}_REPLICAS`, DEFAULT_REPLICAS[name], 1, MAX_REPLICAS);
+  return Object.freeze({
+    host: "127.0.0.1",
+    portBase: base,
+    postgres: {
+      primaryPort: base + 432,
+      replicaPort: base + 433,
+      database: "kurt",
+      user: "kurt",
+      password: "kurt-local-dev",
+      replicationSlot: "kurt_replica_1",
+    },
+    pgbouncer: { port: base + 632, primaryDatabase: "kurt", replicaDatabase: "kurt_replica" },
+    redis: {
+      ports: [701, 702, 703, 704, 705, 706].map((p) => base + p),
+      clusterNodeTimeoutMs: 2000,
+    },
+    kafka: { brokerPort: base + 92, controllerPort: base + 93 },
+    envoy: { httpPort: base + 80, grpcPort: base + 81, adminPort: base + 90 },
+    services: {
+      shortener: serviceTopology("shortener", base, 100, replicas("shortener")),
+      resolver: serviceTopology("resolver", base, 200, replicas("resolver")),
+      clicklog: serviceTopology("clicklog", base, 300, replicas("clicklog")),
+    },
+  });
+}

@@ -1,0 +1,83 @@
+/**
+ * Regenerates the TypeScript contract (packages/contract/src/gen) from proto/
+ * with buf and ts-proto, as buf.gen.yaml describes.
+ *
+ *   node --import tsx scripts/generate.ts           regenerate in place
+ *   node --import tsx scripts/generate.ts --check   regenerate into a temporary
+ *     folder and fail, listing every file that differs, is missing or is extra,
+ *     so that CI catches stale or hand-edited generated code.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const generatedDir = "packages/contract/src/gen";
+const buf = join(root, "node_modules", ".bin", "buf");
+
+function generate(outputBase: string): void {
+  // buf.gen.yaml paths are relative to the repository root; `-o` moves the
+  // whole output under outputBase, which is how --check stays out of the tree.
+  execFileSync(buf, ["generate", "--template", "buf.gen.yaml", "-o", outputBase], { cwd: root, stdio: "inherit" });
+}
+
+function listFiles(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  let entries: string[];
+  try {
+    entries = readdirSync(dir, { recursive: true, encoding: "utf8" });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return files;
+    throw error;
+  }
+  for (const entry of entries) {
+    const path = join(dir, entry);
+    try {
+      files.set(relative(dir, path), readFileSync(path, "utf8"));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EISDIR") throw error;
+    }
+  }
+  return files;
+}
+
+/** Differences between what is in the tree and what the protos generate, as printable lines. */
+function compare(committed: Map<string, string>, fresh: Map<string, string>): string[] {
+  const problems: string[] = [];
+  for (const [path, content] of fresh) {
+    const current = committed.get(path);
+    if (current === undefined) problems.push(`missing  ${generatedDir}/${path}`);
+    else if (current !== content) problems.push(`differs  ${generatedDir}/${path}`);
+  }
+  for (const path of committed.keys()) {
+    if (!fresh.has(path)) problems.push(`extra    ${generatedDir}/${path}`);
+  }
+  return problems.sort((a, b) => a.slice(9).localeCompare(b.slice(9)));
+}
+
+function check(): number {
+  const scratch = mkdtempSync(join(tmpdir(), "kurt-generate-"));
+  try {
+    generate(scratch);
+    const problems = compare(listFiles(join(root, generatedDir)), listFiles(join(scratch, generatedDir)));
+    if (problems.length === 0) {
+      console.log(`${generatedDir} is up to date with proto/.`);
+      return 0;
+    }
+    console.error(`${generatedDir} does not match proto/ (never edit it by hand):`);
+    for (const line of problems) console.error(`  ${line}`);
+    console.error("Run `npm run generate` and commit the result.");
+    return 1;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+if (process.argv.includes("--check")) {
+  process.exitCode = check();
+} else {
+  generate(".");
+  console.log(`Generated ${generatedDir} from proto/.`);
+}

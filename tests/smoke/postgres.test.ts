@@ -1,0 +1,39 @@
+import { waitFor } from "@kurt/launcher";
+import pg from "pg";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { serviceEnv, uniqueName } from "../support/stack.js";
+
+test("a row written on the primary through PgBouncer is read on the replica through PgBouncer", async () => {
+  const primary = new pg.Client({ connectionString: serviceEnv.KURT_PG_PRIMARY_URL });
+  const replica = new pg.Client({ connectionString: serviceEnv.KURT_PG_REPLICA_URL });
+  await primary.connect();
+  await replica.connect();
+  const table = uniqueName("smoke");
+  try {
+    assert.is((await primary.query("select pg_is_in_recovery() as r")).rows[0].r, false, "primary is not in recovery");
+    assert.is((await replica.query("select pg_is_in_recovery() as r")).rows[0].r, true, "replica is a hot standby");
+    await primary.query(`create table ${table} (id int primary key, note text)`);
+    await primary.query(`insert into ${table} values (1, $1)`, ["written on the primary"]);
+    const note = await waitFor(
+      `row on the replica`,
+      async () => {
+        const result = await replica.query(`select note from ${table} where id = 1`).catch(() => undefined);
+        return result?.rows[0]?.note as string | undefined;
+      },
+      { timeoutMs: 10_000, intervalMs: 50 },
+    );
+    assert.is(note, "written on the primary");
+    const write = await replica.query(`insert into ${table} values (2, 'x')`).then(
+      () => "accepted",
+      (e: Error) => e.message,
+    );
+    assert.match(write, /read-only transaction/, "the replica refuses writes");
+  } finally {
+    await primary.query(`drop table if exists ${table}`);
+    await primary.end();
+    await replica.end();
+  }
+});
+
+test.run();
