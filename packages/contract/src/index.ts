@@ -63,6 +63,14 @@ export {
   statsIntervalFromJSON,
   statsIntervalToJSON,
 } from "./gen/kurt/v1/stats_service.js";
+export type { LinkCacheEntry, LinkState } from "./link-cache.js";
+export {
+  decodeLinkCacheEntry,
+  encodeLinkCacheEntry,
+  LINK_CACHE_TTL_SECONDS,
+  linkCacheKey,
+  linkState,
+} from "./link-cache.js";
 export {
   AUTHORIZATION_KEY,
   LOCATION_KEY,

@@ -10,6 +10,7 @@ import {
   envAssignments,
   formatStatus,
   logFilesFor,
+  restart,
   showLogs,
   up,
 } from "./commands.js";
@@ -21,6 +22,7 @@ const USAGE = `usage: ./kurt COMMAND
   up              install what is missing, start every component, wait until all are ready
   status          one line per component: up or down, port, pid, detail
   down [--purge]  stop what 'up' started (by pid); --purge also deletes data and logs (downloads are kept)
+  restart NAME    restart a component's daemons one at a time (e.g. resolver, resolver-2, envoy)
   logs NAME [-f]  show (or follow) the logs of a component, e.g. postgres-replica, kafka, resolver, envoy
   env             shell assignments: eval "$(./kurt env)" sets KURT_URL, KURT_GRPC and KURT_API_KEY
   test            static checks, then the test suites against the stack (started if it is not running)
@@ -61,6 +63,14 @@ async function main(argv: readonly string[]): Promise<number> {
           return 2;
         }
         return await showLogs(files, rest.includes("-f") || rest.includes("--follow"));
+      }
+      case "restart": {
+        const name = rest[0];
+        if (name === undefined || !(await restart(stack, name))) {
+          say(`usage: ./kurt restart NAME, where NAME is a component or daemon of ./kurt status`);
+          return 2;
+        }
+        return 0;
       }
       case "env":
         console.log(envAssignments(stack));

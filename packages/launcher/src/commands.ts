@@ -75,6 +75,27 @@ export async function down(stack: Stack, purge: boolean): Promise<void> {
   }
 }
 
+/**
+ * Restarts the daemons of a component (or one daemon) one at a time: each is
+ * stopped, then the component's idempotent start brings it back and waits
+ * for it to be ready before the next one goes.
+ */
+export async function restart(stack: Stack, name: string): Promise<boolean> {
+  const ctx = stack.context;
+  const matches = (daemon: string) => daemon === name || daemon.startsWith(`${name}-`);
+  let restarted = false;
+  for (const component of stack.all) {
+    const daemons = component.name === name ? component.daemons(ctx) : component.daemons(ctx).filter(matches);
+    for (const daemon of daemons) {
+      await ctx.supervisor.stop(daemon);
+      await component.start(ctx);
+      ctx.say(`restarted ${daemon} (pid ${ctx.supervisor.pidOf(daemon) ?? "?"})`);
+      restarted = true;
+    }
+  }
+  return restarted;
+}
+
 export function envAssignments(stack: Stack): string {
   const quote = (value: string) => `'${value.replaceAll("'", "'\\''")}'`;
   const key = readAdminKey(stack.context.paths);

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
-import { collectStatus, up } from "./commands.js";
-import { type Stack, stopAll } from "./stack.js";
+import { collectStatus, down, up } from "./commands.js";
+import { postgresDataDirs } from "./components/postgres.js";
+import type { Stack } from "./stack.js";
 
 interface Step {
   readonly title: string;
@@ -23,7 +24,8 @@ function run(root: string, step: Step, onOutput?: (text: string) => void): Promi
 /**
  * `npm test`: the static checks, then the suites against the real stack.
  * It reuses a stack that is already up, and stops one it started itself
- * (unless KURT_KEEP_STACK=1) so that a test run leaves the machine as it was.
+ * (unless KURT_KEEP_STACK=1) so that a test run leaves the machine as it was;
+ * when it started from no data at all, it removes the data it made too.
  */
 export async function testCommand(stack: Stack, env: Readonly<Record<string, string | undefined>>): Promise<number> {
   const { root } = stack.context.paths;
@@ -49,6 +51,8 @@ export async function testCommand(stack: Stack, env: Readonly<Record<string, str
   }
 
   const alreadyUp = (await collectStatus(stack)).every((line) => line.up);
+  // A run that starts with no data at all (a fresh clone, CI) also removes the data it made.
+  const fresh = postgresDataDirs(stack.context).length === 0;
   if (alreadyUp) say("reusing the running stack");
   else await up(stack);
 
@@ -67,7 +71,7 @@ export async function testCommand(stack: Stack, env: Readonly<Record<string, str
   ).finally(async () => {
     if (!alreadyUp && env.KURT_KEEP_STACK !== "1") {
       say("stopping the stack this test run started");
-      await stopAll(stack);
+      await down(stack, fresh);
     }
   });
 

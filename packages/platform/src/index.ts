@@ -1,5 +1,17 @@
 export type { ConfigField, ConfigOf, ConfigSchema } from "./config.js";
 export { ConfigError, commonConfigSchema, loadConfig } from "./config.js";
+export type { ErrorCode } from "./errors.js";
+export {
+  alreadyExists,
+  gone,
+  invalidArgument,
+  KurtError,
+  notFound,
+  permissionDenied,
+  unauthenticated,
+  unavailable,
+} from "./errors.js";
+export { toServiceError } from "./grpc-errors.js";
 export type { RunningGrpcServer, ServiceBinding } from "./grpc-server.js";
 export { startGrpcServer } from "./grpc-server.js";
 export { checkHealth } from "./health-client.js";
@@ -11,3 +23,5 @@ export type { CommonConfig, ServiceRuntime } from "./service-runtime.js";
 export { createServiceRuntime, loadServiceConfigOrExit, serve } from "./service-runtime.js";
 export type { Closer } from "./shutdown.js";
 export { installGracefulShutdown } from "./shutdown.js";
+export type { CallContext } from "./unary-handler.js";
+export { unary } from "./unary-handler.js";

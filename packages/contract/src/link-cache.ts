@@ -1,0 +1,67 @@
+/**
+ * The Redis Cluster entry for a link: written through by the shortener after
+ * each commit, read (and filled on a miss) by the resolver. Both sides use
+ * these functions so that the format lives in one place.
+ *
+ * The entry holds what a redirect needs and the facts that make a link gone;
+ * whether it is gone is decided at read time, so an expiry takes effect at
+ * its instant, not when some cache entry ages out.
+ */
+
+export interface LinkCacheEntry {
+  readonly url: string;
+  readonly redirectStatus: number;
+  /** Epoch milliseconds, or null when the link never expires. */
+  readonly expiresAtMs: number | null;
+  readonly disabled: boolean;
+  readonly deleted: boolean;
+  /** Epoch milliseconds of the committed version; a newer version wins. */
+  readonly updatedAtMs: number;
+}
+
+const VERSION = 1;
+
+export function linkCacheKey(code: string): string {
+  return `kurt:link:v${VERSION}:${code}`;
+}
+
+/** How long an entry lives in Redis: a bound on the staleness a lost write-through could leave. */
+export const LINK_CACHE_TTL_SECONDS = 6 * 60 * 60;
+
+export function encodeLinkCacheEntry(entry: LinkCacheEntry): string {
+  return JSON.stringify([
+    VERSION,
+    entry.url,
+    entry.redirectStatus,
+    entry.expiresAtMs,
+    entry.disabled ? 1 : 0,
+    entry.deleted ? 1 : 0,
+    entry.updatedAtMs,
+  ]);
+}
+
+/** Undefined for anything that is not a well-formed entry of this version (treated as a miss). */
+export function decodeLinkCacheEntry(text: string): LinkCacheEntry | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(value) || value.length !== 7 || value[0] !== VERSION) return undefined;
+  const [, url, redirectStatus, expiresAtMs, disabled, deleted, updatedAtMs] = value as unknown[];
+  if (typeof url !== "string" || typeof redirectStatus !== "number" || typeof updatedAtMs !== "number")
+    return undefined;
+  if (expiresAtMs !== null && typeof expiresAtMs !== "number") return undefined;
+  return { url, redirectStatus, expiresAtMs, disabled: disabled === 1, deleted: deleted === 1, updatedAtMs };
+}
+
+export type LinkState = "active" | "disabled" | "deleted" | "expired";
+
+/** Whether a link redirects at `nowMs`, or why it is gone. */
+export function linkState(entry: LinkCacheEntry, nowMs: number): LinkState {
+  if (entry.deleted) return "deleted";
+  if (entry.disabled) return "disabled";
+  if (entry.expiresAtMs !== null && entry.expiresAtMs <= nowMs) return "expired";
+  return "active";
+}
