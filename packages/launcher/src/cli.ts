@@ -14,6 +14,7 @@ import {
   showLogs,
   up,
 } from "./commands.js";
+import { infrastructureMode } from "./containers/index.js";
 import { createStack } from "./stack.js";
 import { testCommand } from "./test-command.js";
 
@@ -41,6 +42,12 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     switch (command) {
       case "up":
+        if (infrastructureMode(process.env) === "testcontainers") {
+          say(
+            "KURT_INFRA=testcontainers serves ./kurt test only: its containers end with the process that started them",
+          );
+          return 2;
+        }
         await up(stack);
         return 0;
       case "down":

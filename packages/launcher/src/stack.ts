@@ -6,6 +6,7 @@ import { createPgBouncerComponent } from "./components/pgbouncer.js";
 import { createPostgresComponent } from "./components/postgres.js";
 import { createRedisClusterComponent } from "./components/redis-cluster.js";
 import { createServicesComponent } from "./components/services.js";
+import { createContainerInfrastructure, infrastructureMode } from "./containers/index.js";
 import { ensureDebianPackages } from "./debian-packages.js";
 import { runMigrations } from "./migrations.js";
 import { type Paths, resolvePaths } from "./paths.js";
@@ -36,10 +37,12 @@ export function createStack(
   const topology: Topology = loadTopology(env);
   const paths: Paths = resolvePaths(env);
   const context: ComponentContext = { topology, paths, supervisor: createSupervisor(paths.runDir, paths.logDir), say };
-  const postgres = createPostgresComponent();
-  const pgbouncer = createPgBouncerComponent();
-  const redis = createRedisClusterComponent();
-  const kafka = createKafkaComponent();
+  // KURT_INFRA=testcontainers swaps the data stores for containers on the same ports; the rest is shared.
+  const infra = infrastructureMode(env) === "testcontainers" ? createContainerInfrastructure() : undefined;
+  const postgres = infra?.postgres ?? createPostgresComponent();
+  const pgbouncer = infra?.pgbouncer ?? createPgBouncerComponent();
+  const redis = infra?.redis ?? createRedisClusterComponent();
+  const kafka = infra?.kafka ?? createKafkaComponent();
   const services = createServicesComponent();
   const envoy = createEnvoyComponent();
   return {
