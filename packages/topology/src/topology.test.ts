@@ -9,6 +9,7 @@ test("default ports avoid the standard ones and never collide", () => {
     t.postgres.replicaPort,
     t.pgbouncer.port,
     ...t.redis.ports,
+    ...t.redis.busPorts,
     t.kafka.brokerPort,
     t.kafka.controllerPort,
     t.envoy.httpPort,

@@ -40,6 +40,8 @@ export interface Topology {
   readonly redis: {
     /** Six nodes: the cluster is created with one replica per master. */
     readonly ports: readonly number[];
+    /** Cluster bus of each node, same order; set explicitly since Redis's default (port + 10000) would leave the base's range. */
+    readonly busPorts: readonly number[];
     readonly clusterNodeTimeoutMs: number;
   };
   readonly kafka: {
@@ -99,6 +101,7 @@ export function loadTopology(env: Env = process.env): Topology {
     pgbouncer: { port: base + 632, primaryDatabase: "kurt", replicaDatabase: "kurt_replica" },
     redis: {
       ports: [701, 702, 703, 704, 705, 706].map((p) => base + p),
+      busPorts: [711, 712, 713, 714, 715, 716].map((p) => base + p),
       clusterNodeTimeoutMs: 2000,
     },
     kafka: { brokerPort: base + 92, controllerPort: base + 93 },
@@ -109,4 +112,11 @@ export function loadTopology(env: Env = process.env): Topology {
       clicklog: serviceTopology("clicklog", base, 300, replicas("clicklog")),
     },
   });
+}
+
+/** The cluster bus port the topology gives the Redis node on `port`. */
+export function redisBusPort(topology: Topology, port: number): number {
+  const bus = topology.redis.busPorts[topology.redis.ports.indexOf(port)];
+  if (bus === undefined) throw new Error(`port ${port} is not a Redis node of the topology`);
+  return bus;
 }

@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import type { Topology } from "@kurt/topology";
+import { redisBusPort, type Topology } from "@kurt/topology";
 import { ensureDebianPackages } from "../debian-packages.js";
 import { runCommand } from "../run-command.js";
 import { waitFor } from "../wait.js";
@@ -43,6 +43,8 @@ function serverArgs(ctx: ComponentContext, port: number): string[] {
     "yes",
     "--cluster-config-file",
     nodesConf(ctx, port),
+    "--cluster-port",
+    String(redisBusPort(ctx.topology, port)),
     "--cluster-node-timeout",
     String(redis.clusterNodeTimeoutMs),
     "--save",

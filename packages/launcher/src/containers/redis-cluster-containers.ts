@@ -1,4 +1,4 @@
-import type { Topology } from "@kurt/topology";
+import { redisBusPort, type Topology } from "@kurt/topology";
 import type { StartedTestContainer } from "testcontainers";
 import { type Component, type ComponentContext, ComponentError, type StatusLine } from "../components/component.js";
 import { type NodeReport, nodeReport, notReadyReason } from "../components/redis-cluster-state.js";
@@ -27,7 +27,8 @@ export function redisServerArgs(topology: Topology, port: number): string[] {
     ...["--cluster-node-timeout", String(topology.redis.clusterNodeTimeoutMs)],
     // Clients on the host follow MOVED to these, and the nodes gossip over them: one loopback for both.
     ...["--cluster-announce-ip", topology.host],
-    ...["--cluster-announce-port", String(port), "--cluster-announce-bus-port", String(port + 10_000)],
+    ...["--cluster-port", String(redisBusPort(topology, port))],
+    ...["--cluster-announce-port", String(port), "--cluster-announce-bus-port", String(redisBusPort(topology, port))],
     ...["--save", "", "--appendonly", "no", "--repl-diskless-sync-delay", "0"],
     // Failover tests send DEBUG from the host, which a container sees as a remote client ("local" would refuse).
     ...["--enable-debug-command", "yes"],
