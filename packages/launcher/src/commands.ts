@@ -21,7 +21,7 @@ export async function up(stack: Stack): Promise<void> {
   say(`  internal gRPC:                ${grpcAddress(stack)}`);
   say(
     readAdminKey(paths) === undefined
-      ? "  admin API key: none yet (API keys come with the shortener's key management)"
+      ? `  admin API key: missing: ${adminKeyFile(paths)} was removed; create a key with an existing admin key`
       : `  admin API key: in ${adminKeyFile(paths)} (or: eval "$(./kurt env)")`,
   );
 }

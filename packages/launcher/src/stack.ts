@@ -1,13 +1,17 @@
+import { ensureAdminKey } from "@kurt/shortener/bootstrap-admin-key";
 import { loadTopology, type Topology } from "@kurt/topology";
+import { adminKeyFile } from "./admin-key.js";
 import type { Component, ComponentContext } from "./components/component.js";
 import { createEnvoyComponent } from "./components/envoy.js";
 import { createKafkaComponent } from "./components/kafka.js";
 import { createPgBouncerComponent } from "./components/pgbouncer.js";
 import { createPostgresComponent } from "./components/postgres.js";
+import { primaryConnectionString } from "./components/postgres-connection.js";
 import { createRedisClusterComponent } from "./components/redis-cluster.js";
 import { createServicesComponent } from "./components/services.js";
 import { createContainerInfrastructure, infrastructureMode } from "./containers/index.js";
 import { ensureDebianPackages } from "./debian-packages.js";
+import { ensureKafkaTopics } from "./kafka-topics.js";
 import { runMigrations } from "./migrations.js";
 import { type Paths, resolvePaths } from "./paths.js";
 import { createSupervisor } from "./supervisor.js";
@@ -57,6 +61,13 @@ export function createStack(
   };
 }
 
+/** A new installation gets its first admin API key, in a file only its owner can read. */
+async function ensureFirstAdminKey(ctx: ComponentContext): Promise<void> {
+  const keyFile = adminKeyFile(ctx.paths);
+  const { created } = await ensureAdminKey({ connectionString: primaryConnectionString(ctx.topology), keyFile });
+  if (created) ctx.say(`created the first admin API key in ${keyFile} (mode 0600)`);
+}
+
 /** Wraps a component's failure so that the message names it. */
 async function step(component: Component, action: () => Promise<void>): Promise<void> {
   try {
@@ -82,9 +93,13 @@ export async function startAll(stack: Stack): Promise<void> {
       await step(stack.postgres, () => stack.postgres.start(ctx));
       await step(stack.pgbouncer, () => stack.pgbouncer.start(ctx));
       await step(stack.postgres, () => runMigrations(ctx, ctx.say));
+      await step(stack.postgres, () => ensureFirstAdminKey(ctx));
     })(),
     step(stack.redis, () => stack.redis.start(ctx)),
-    step(stack.kafka, () => stack.kafka.start(ctx)),
+    (async () => {
+      await step(stack.kafka, () => stack.kafka.start(ctx));
+      await step(stack.kafka, () => ensureKafkaTopics(ctx));
+    })(),
   ]);
   await step(stack.services, () => stack.services.start(ctx));
   await step(stack.envoy, () => stack.envoy.start(ctx));

@@ -1,0 +1,28 @@
+import { Cluster } from "ioredis";
+
+/** "host:port,host:port" (KURT_REDIS_NODES) as ioredis cluster seeds. */
+export function parseRedisNodes(nodes: readonly string[]): Array<{ host: string; port: number }> {
+  return nodes.map((node) => {
+    const match = /^(.+):(\d+)$/.exec(node);
+    if (!match) throw new Error(`Redis node ${JSON.stringify(node)} must be host:port`);
+    return { host: match[1] as string, port: Number(match[2]) };
+  });
+}
+
+/**
+ * A Redis Cluster client for the write-through. During a failover a moved
+ * slot answers MOVED/CLUSTERDOWN until a replica takes over (up to the
+ * cluster-node-timeout, 2 s here), so retryDelayOnFailover ×
+ * maxRedirections (200 ms × 16 = 3.2 s) must outlast it. The per-command
+ * timeout keeps one dead master from holding a write; the caller bounds the
+ * whole write anyway.
+ */
+export function createRedisCluster(nodes: readonly string[]): Cluster {
+  return new Cluster(parseRedisNodes(nodes), {
+    retryDelayOnFailover: 200,
+    maxRedirections: 16,
+    retryDelayOnClusterDown: 200,
+    slotsRefreshTimeout: 2_000,
+    redisOptions: { commandTimeout: 1_000, connectTimeout: 2_000, maxRetriesPerRequest: 2 },
+  });
+}

@@ -1,0 +1,74 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { hashApiKeySecret } from "@kurt/api-keys";
+import { serviceEnvironment } from "@kurt/launcher";
+import { loadTopology } from "@kurt/topology";
+import pg from "pg";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { createPgApiKeyStore } from "./adapters/pg-api-key-store.js";
+import { ensureAdminKey } from "./bootstrap-admin-key.js";
+import { createApiKeyService } from "./domain/api-key-service.js";
+
+const connectionString = serviceEnvironment(loadTopology()).KURT_PG_PRIMARY_URL;
+const dir = mkdtempSync(path.join(tmpdir(), "kurt-admin-key-"));
+
+test("on a new installation an admin key is issued and written to a file only its owner can read", async () => {
+  const keyFile = path.join(dir, "admin-api-key");
+  assert.equal(await ensureAdminKey({ connectionString, keyFile }), { created: true });
+  assert.is(statSync(keyFile).mode & 0o777, 0o600);
+  const secret = readFileSync(keyFile, "utf8").trim();
+  assert.match(secret, /^kurt_[A-Za-z0-9_-]{43}$/);
+  const pool = new pg.Pool({ connectionString, max: 1 });
+  try {
+    const key = await createApiKeyService({ store: createPgApiKeyStore(pool) }).authenticate(
+      `Bearer ${secret}`,
+      "admin",
+    );
+    assert.is(key.name, "bootstrap admin");
+    assert.equal(key.scopes, ["admin"]);
+  } finally {
+    await pool.end();
+  }
+});
+
+test("when the key file exists nothing is issued and the file is left alone", async () => {
+  const keyFile = path.join(dir, "admin-api-key");
+  const before = readFileSync(keyFile, "utf8");
+  assert.equal(await ensureAdminKey({ connectionString, keyFile }), { created: false });
+  assert.is(readFileSync(keyFile, "utf8"), before);
+});
+
+test("two concurrent calls issue one key", async () => {
+  const keyFile = path.join(dir, "racing-key");
+  const results = await Promise.all([1, 2, 3].map(() => ensureAdminKey({ connectionString, keyFile })));
+  assert.is(results.filter((result) => result.created).length, 1);
+});
+
+test("when the database is unreachable the call fails and leaves no key file behind", async () => {
+  const keyFile = path.join(dir, "unreachable-key");
+  try {
+    await ensureAdminKey({ connectionString: "postgres://kurt:x@127.0.0.1:1/kurt", keyFile });
+    assert.unreachable("should have failed");
+  } catch (error) {
+    assert.not.instance(error, assert.Assertion);
+  }
+  assert.throws(() => statSync(keyFile));
+});
+
+// The keys issued here are revoked before their files go: the stack's database outlives the test run.
+test.after(async () => {
+  const pool = new pg.Pool({ connectionString, max: 1 });
+  const store = createPgApiKeyStore(pool);
+  try {
+    for (const file of readdirSync(dir)) {
+      const key = await store.findBySecretHash(hashApiKeySecret(readFileSync(path.join(dir, file), "utf8").trim()));
+      if (key !== undefined) await store.revoke(key.id);
+    }
+  } finally {
+    await pool.end();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+test.run();

@@ -1,0 +1,63 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { validateExpiresAt, validateRedirectStatus, validateTags, validateTitle } from "./link-fields.js";
+
+test("redirectStatus defaults to 302 and accepts 301, 302, 307 and 308 only", () => {
+  assert.is(validateRedirectStatus(undefined), 302);
+  for (const status of [301, 302, 307, 308]) assert.is(validateRedirectStatus(status), status);
+  for (const status of [0, 200, 303, 304, 300, 309, -1])
+    assert.throws(
+      () => validateRedirectStatus(status),
+      new RegExp(`^redirectStatus: must be 301, 302, 307 or 308, got ${status}$`),
+    );
+});
+
+test("expiresAt must lie in the future", () => {
+  const now = new Date("2030-01-01T00:00:00Z");
+  const later = new Date("2030-01-01T00:00:01Z");
+  assert.is(validateExpiresAt(later, now), later);
+  assert.throws(() => validateExpiresAt(now, now), /^expiresAt: must be in the future/);
+  assert.throws(() => validateExpiresAt(new Date("2020-01-01T00:00:00Z"), now), /got 2020-01-01T00:00:00.000Z/);
+  assert.throws(() => validateExpiresAt(new Date(Number.NaN), now), /^expiresAt: not a valid timestamp/);
+});
+
+test("a title has at most 200 characters, counted as characters, not UTF-16 units", () => {
+  assert.is(validateTitle("Spring sale"), "Spring sale");
+  assert.is(validateTitle("é".repeat(200)), "é".repeat(200));
+  assert.is(validateTitle("😀".repeat(200)), "😀".repeat(200));
+  assert.throws(() => validateTitle("x".repeat(201)), /^title: at most 200 characters, got 201$/);
+});
+
+test("an empty title means no title, and control characters are refused", () => {
+  assert.is(validateTitle(""), null);
+  assert.throws(() => validateTitle("a\nb"), /^title: must not contain control characters/);
+  assert.throws(() => validateTitle("a\u0000b"), /control characters/);
+});
+
+test("tags are up to 20 strings of 1 to 50 of [A-Za-z0-9_.:-], duplicates dropped in order", () => {
+  assert.equal(validateTags([]), []);
+  assert.equal(validateTags(["campaign:spring-24", "v1.2", "Team_A", "team_a", "campaign:spring-24"]), [
+    "campaign:spring-24",
+    "v1.2",
+    "Team_A",
+    "team_a",
+  ]);
+  const twenty = Array.from({ length: 20 }, (_, i) => `t${i}`);
+  assert.equal(validateTags(twenty), twenty);
+  assert.throws(() => validateTags([...twenty, "t20"]), /^tags: at most 20 tags, got 21$/);
+  assert.is(validateTags(["x".repeat(50)])[0], "x".repeat(50));
+  assert.throws(() => validateTags(["ok", "x".repeat(51)]), /^tags\[1\]: must be 1 to 50 characters/);
+  assert.throws(() => validateTags([""]), /^tags\[0\]: must be 1 to 50/);
+  assert.throws(() => validateTags(["has space"]), /got "has space"/);
+  assert.throws(() => validateTags(["ünicode"]), /tags\[0\]/);
+});
+
+test("tags from a JSON list must all be strings", () => {
+  assert.throws(() => validateTags(["a", 1]), /^tags\[1\]: must be a string, got number$/);
+  assert.throws(() => validateTags([null]), /^tags\[0\]: must be a string, got null$/);
+  assert.throws(() => validateTags([true]), /got boolean/);
+  assert.throws(() => validateTags([{ a: 1 }]), /got object/);
+  assert.throws(() => validateTags([["a"]]), /got object/);
+});
+
+test.run();

@@ -1,0 +1,63 @@
+import { DEFAULT_REDIRECT_STATUS, isRedirectStatus, type RedirectStatus } from "@kurt/contract";
+import { invalidArgument } from "@kurt/platform";
+import { CONTROL_CHARACTER } from "./control-characters.js";
+
+/**
+ * Rules for the link fields other than the URL and the code. Field names in
+ * messages are the JSON names a REST client sends.
+ */
+
+export const MAX_TITLE_LENGTH = 200;
+export const MAX_TAGS = 20;
+export const MAX_TAG_LENGTH = 50;
+
+/**
+ * Tags are labels for filtering and reporting, so they stay plain: 1 to 50
+ * of letters, digits, `_`, `-`, `.` and `:` (room for "campaign:spring-24"
+ * or "v1.2"). They are case-sensitive; duplicates are dropped, order is kept.
+ */
+export const TAG_PATTERN = /^[A-Za-z0-9_.:-]{1,50}$/;
+
+export function validateRedirectStatus(value: number | undefined): RedirectStatus {
+  if (value === undefined) return DEFAULT_REDIRECT_STATUS;
+  if (!isRedirectStatus(value)) throw invalidArgument("redirectStatus", `must be 301, 302, 307 or 308, got ${value}`);
+  return value;
+}
+
+/** An expiry must lie in the future; an invalid Date (NaN) is refused too. */
+export function validateExpiresAt(value: Date, now: Date): Date {
+  const ms = value.getTime();
+  if (Number.isNaN(ms)) throw invalidArgument("expiresAt", "not a valid timestamp");
+  if (ms <= now.getTime())
+    throw invalidArgument("expiresAt", `must be in the future, got ${value.toISOString()} (now ${now.toISOString()})`);
+  return value;
+}
+
+/** The empty title means "no title". */
+export function validateTitle(value: string): string | null {
+  if (value === "") return null;
+  const length = [...value].length;
+  if (length > MAX_TITLE_LENGTH)
+    throw invalidArgument("title", `at most ${MAX_TITLE_LENGTH} characters, got ${length}`);
+  if (CONTROL_CHARACTER.test(value)) throw invalidArgument("title", "must not contain control characters");
+  return value;
+}
+
+/** Tags as the client sent them: any JSON values (an update's ListValue), of which each must be a valid tag string. */
+export function validateTags(values: readonly unknown[]): string[] {
+  if (values.length > MAX_TAGS) throw invalidArgument("tags", `at most ${MAX_TAGS} tags, got ${values.length}`);
+  const tags: string[] = [];
+  values.forEach((value, index) => {
+    if (typeof value !== "string")
+      throw invalidArgument(`tags[${index}]`, `must be a string, got ${value === null ? "null" : typeof value}`);
+    if (!TAG_PATTERN.test(value)) {
+      const shown = value.length > 60 ? `${JSON.stringify(value.slice(0, 60))}…` : JSON.stringify(value);
+      throw invalidArgument(
+        `tags[${index}]`,
+        `must be 1 to ${MAX_TAG_LENGTH} characters of A-Z, a-z, 0-9, _, -, . and :, got ${shown}`,
+      );
+    }
+    if (!tags.includes(value)) tags.push(value);
+  });
+  return tags;
+}

@@ -1,0 +1,167 @@
+import { alreadyExists, invalidArgument, notFound, unavailable } from "@kurt/platform";
+import type { Link, LinkChanges, NewLink } from "./link.js";
+import { CUSTOM_CODE_PATTERN, validateCustomCode, validateLookupCode } from "./link-code.js";
+import { validateExpiresAt, validateRedirectStatus, validateTags, validateTitle } from "./link-fields.js";
+import type { LinkCacheWriter, LinkChangeKind, LinkChangePublisher, LinkStore } from "./link-ports.js";
+import { decodePageToken, encodePageToken, pageSize } from "./page-token.js";
+import type { TargetUrlPolicy } from "./target-url.js";
+
+export interface LinkServiceDeps {
+  readonly store: LinkStore;
+  readonly cache: LinkCacheWriter;
+  readonly events: LinkChangePublisher;
+  readonly targetUrl: TargetUrlPolicy;
+  readonly generateCode: () => string;
+  readonly now?: () => Date;
+}
+
+/** Who asks, for the record (created_by_key) and for tracing (the event's request id). */
+export interface Caller {
+  readonly keyId: string | null;
+  readonly requestId: string | undefined;
+}
+
+export interface CreateLinkInput {
+  readonly url: string;
+  readonly code?: string | undefined;
+  readonly redirectStatus?: number | undefined;
+  readonly expiresAt?: Date | undefined;
+  readonly title?: string | undefined;
+  readonly tags: readonly string[];
+}
+
+export interface UpdateLinkInput {
+  readonly code: string;
+  readonly url?: string | undefined;
+  readonly redirectStatus?: number | undefined;
+  readonly expiresAt?: Date | undefined;
+  readonly clearExpiresAt: boolean;
+  readonly disabled?: boolean | undefined;
+  readonly title?: string | undefined;
+  /** Any JSON values: the update's ListValue; each must be a tag string. */
+  readonly tags?: readonly unknown[] | undefined;
+}
+
+export interface LinkPage {
+  readonly links: readonly Link[];
+  /** Empty when there is no further page. */
+  readonly nextPageToken: string;
+}
+
+export interface LinkService {
+  createLink(input: CreateLinkInput, caller: Caller): Promise<Link>;
+  getLink(code: string): Promise<Link>;
+  listLinks(request: { pageSize: number; pageToken: string }): Promise<LinkPage>;
+  updateLink(input: UpdateLinkInput, caller: Caller): Promise<Link>;
+  deleteLink(code: string, caller: Caller): Promise<void>;
+}
+
+/** With 62^7 codes a second collision in a row means something is wrong, not bad luck. */
+const GENERATED_CODE_ATTEMPTS = 5;
+const PAGE_KIND = "links";
+
+/**
+ * The write side of links. Input is validated completely before anything is
+ * written, so bad input changes nothing. Each write is one statement on the
+ * primary; only after it committed are the Redis copy and the Kafka event
+ * sent, and neither can fail the call: Postgres is the truth.
+ */
+export function createLinkService(deps: LinkServiceDeps): LinkService {
+  const now = deps.now ?? (() => new Date());
+
+  const afterCommit = async (kind: LinkChangeKind, link: Link, caller: Caller) => {
+    // Redis first: a resolver that drops its copy on the event must find the new entry, not the old one.
+    await deps.cache.write(link);
+    deps.events.publish({ kind, link, requestId: caller.requestId });
+  };
+
+  const insertWithGeneratedCode = async (draft: Omit<NewLink, "code">) => {
+    for (let attempt = 1; attempt <= GENERATED_CODE_ATTEMPTS; attempt++) {
+      const link = await deps.store.insert({ ...draft, code: deps.generateCode() });
+      if (link !== undefined) return link;
+    }
+    throw unavailable(`no free code after ${GENERATED_CODE_ATTEMPTS} attempts; try again`);
+  };
+
+  return {
+    async createLink(input, caller) {
+      const code = input.code === undefined ? undefined : validateCustomCode(input.code);
+      const draft = {
+        url: deps.targetUrl(input.url),
+        redirectStatus: validateRedirectStatus(input.redirectStatus),
+        expiresAt: input.expiresAt === undefined ? null : validateExpiresAt(input.expiresAt, now()),
+        title: input.title === undefined ? null : validateTitle(input.title),
+        tags: validateTags(input.tags),
+        createdByKey: caller.keyId,
+      };
+      let link: Link;
+      if (code === undefined) {
+        link = await insertWithGeneratedCode(draft);
+      } else {
+        const inserted = await deps.store.insert({ ...draft, code });
+        if (inserted === undefined) throw alreadyExists("code", `"${code}" is already taken`);
+        link = inserted;
+      }
+      await afterCommit("created", link, caller);
+      return link;
+    },
+
+    async getLink(code) {
+      const link = await deps.store.find(validateLookupCode(code));
+      if (link === undefined || link.deletedAt !== null) throw notFound(`link "${code}"`);
+      return link;
+    },
+
+    async listLinks(request) {
+      const limit = pageSize(request.pageSize);
+      const after =
+        request.pageToken === ""
+          ? undefined
+          : (() => {
+              const position = decodePageToken(PAGE_KIND, request.pageToken, CUSTOM_CODE_PATTERN);
+              return { createdAtMicros: position.createdAtMicros, code: position.key };
+            })();
+      // One row more than asked tells whether another page exists without a count.
+      const rows = await deps.store.list(limit + 1, after);
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        links: page.map((row) => row.link),
+        nextPageToken:
+          rows.length > limit && last !== undefined
+            ? encodePageToken(PAGE_KIND, { createdAtMicros: last.position.createdAtMicros, key: last.position.code })
+            : "",
+      };
+    },
+
+    async updateLink(input, caller) {
+      const code = validateLookupCode(input.code);
+      if (input.clearExpiresAt && input.expiresAt !== undefined)
+        throw invalidArgument("expiresAt", "cannot be set together with clearExpiresAt");
+      const changes: { -readonly [K in keyof LinkChanges]: LinkChanges[K] } = {};
+      if (input.url !== undefined) changes.url = deps.targetUrl(input.url);
+      if (input.redirectStatus !== undefined) changes.redirectStatus = validateRedirectStatus(input.redirectStatus);
+      if (input.expiresAt !== undefined) changes.expiresAt = validateExpiresAt(input.expiresAt, now());
+      if (input.clearExpiresAt) changes.expiresAt = null;
+      if (input.disabled !== undefined) changes.disabled = input.disabled;
+      if (input.title !== undefined) changes.title = validateTitle(input.title);
+      if (input.tags !== undefined) changes.tags = validateTags(input.tags);
+      if (Object.keys(changes).length === 0) {
+        // Nothing to change: answer the link as it is, and write nothing.
+        const current = await deps.store.find(code);
+        if (current === undefined || current.deletedAt !== null) throw notFound(`link "${code}"`);
+        return current;
+      }
+      const link = await deps.store.update(code, changes);
+      if (link === undefined) throw notFound(`link "${code}"`);
+      await afterCommit("updated", link, caller);
+      return link;
+    },
+
+    async deleteLink(code, caller) {
+      const link = await deps.store.markDeleted(validateLookupCode(code));
+      if (link === undefined) throw notFound(`link "${code}"`);
+      await afterCommit("deleted", link, caller);
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import type { RedirectStatus } from "@kurt/contract";
+
+/** A link as stored. `deletedAt` is set once it was deleted: the row and its code stay. */
+export interface Link {
+  readonly code: string;
+  readonly url: string;
+  readonly redirectStatus: RedirectStatus;
+  readonly title: string | null;
+  readonly tags: readonly string[];
+  readonly expiresAt: Date | null;
+  readonly disabled: boolean;
+  readonly deletedAt: Date | null;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  /** The API key that created it. */
+  readonly createdByKey: string | null;
+}
+
+/** A validated create, before the store gives it its timestamps. */
+export interface NewLink {
+  readonly code: string;
+  readonly url: string;
+  readonly redirectStatus: RedirectStatus;
+  readonly title: string | null;
+  readonly tags: readonly string[];
+  readonly expiresAt: Date | null;
+  readonly createdByKey: string | null;
+}
+
+/** A validated partial update: only the properties present change. */
+export interface LinkChanges {
+  readonly url?: string;
+  readonly redirectStatus?: RedirectStatus;
+  /** null removes the expiry. */
+  readonly expiresAt?: Date | null;
+  readonly disabled?: boolean;
+  /** null removes the title. */
+  readonly title?: string | null;
+  readonly tags?: readonly string[];
+}
+
+/** Where a page of the newest-first listing ends: (created_at, code), created_at in microseconds. */
+export interface LinkPosition {
+  readonly createdAtMicros: bigint;
+  readonly code: string;
+}
+
+export interface ListedLink {
+  readonly link: Link;
+  readonly position: LinkPosition;
+}

@@ -1,0 +1,82 @@
+import type {
+  CreateLinkRequest,
+  DeleteLinkRequest,
+  DeleteLinkResponse,
+  GetLinkRequest,
+  Link as LinkMessage,
+  LinkServiceServer,
+  ListLinksRequest,
+  ListLinksResponse,
+  UpdateLinkRequest,
+} from "@kurt/contract";
+import { type Logger, unary } from "@kurt/platform";
+import type { LinkService } from "../domain/link-service.js";
+import { toLinkMessage } from "../messages/link-message.js";
+import type { Authorize } from "./authorize.js";
+
+/** kurt.v1.LinkService: each handler checks the key's scope, calls the domain and shapes the answer. */
+export function createLinkServiceHandlers(deps: {
+  readonly links: LinkService;
+  readonly authorize: Authorize;
+  readonly publicUrl: string;
+  readonly logger: Logger;
+}): LinkServiceServer {
+  const { links, authorize, publicUrl, logger } = deps;
+  const message = (link: Parameters<typeof toLinkMessage>[0]) => toLinkMessage(link, publicUrl);
+
+  return {
+    createLink: unary<CreateLinkRequest, LinkMessage>(logger, async (request, context) => {
+      const key = await authorize(context, "links:write");
+      const link = await links.createLink(
+        {
+          url: request.url,
+          code: request.code,
+          redirectStatus: request.redirectStatus,
+          expiresAt: request.expiresAt,
+          title: request.title,
+          tags: request.tags,
+        },
+        { keyId: key.id, requestId: context.requestId },
+      );
+      context.logger.info("link created", { code: link.code, apiKeyId: key.id, custom: request.code !== undefined });
+      return message(link);
+    }),
+
+    getLink: unary<GetLinkRequest, LinkMessage>(logger, async (request, context) => {
+      await authorize(context, "links:read");
+      return message(await links.getLink(request.code));
+    }),
+
+    listLinks: unary<ListLinksRequest, ListLinksResponse>(logger, async (request, context) => {
+      await authorize(context, "links:read");
+      const page = await links.listLinks({ pageSize: request.pageSize, pageToken: request.pageToken });
+      return { links: page.links.map(message), nextPageToken: page.nextPageToken };
+    }),
+
+    updateLink: unary<UpdateLinkRequest, LinkMessage>(logger, async (request, context) => {
+      const key = await authorize(context, "links:write");
+      const link = await links.updateLink(
+        {
+          code: request.code,
+          url: request.url,
+          redirectStatus: request.redirectStatus,
+          expiresAt: request.expiresAt,
+          clearExpiresAt: request.clearExpiresAt,
+          disabled: request.disabled,
+          title: request.title,
+          tags: request.tags,
+        },
+        { keyId: key.id, requestId: context.requestId },
+      );
+      context.logger.info("link updated", { code: link.code, apiKeyId: key.id });
+      return message(link);
+    }),
+
+    deleteLink: unary<DeleteLinkRequest, DeleteLinkResponse>(logger, async (request, context) => {
+      const key = await authorize(context, "links:write");
+      await links.deleteLink(request.code, { keyId: key.id, requestId: context.requestId });
+      context.logger.info("link deleted", { code: request.code, apiKeyId: key.id });
+      return {};
+    }),
+  };
+}
