@@ -1,8 +1,16 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createFileRegistry, fromBinary, getExtension, hasExtension } from "@bufbuild/protobuf";
+import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import { loadTopology } from "@kurt/topology";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { buildDescriptorSet } from "./descriptor-set.js";
 import { renderEnvoyConfig } from "./envoy-config.js";
 import { GRPC_SERVICE_CLUSTERS } from "./gateway-routes.js";
+import { JSON_BODY_RULES, jsonName, PATH_FIELDS, templateRegex } from "./http-bindings.js";
 
 // The rendered configuration is plain data; these tests read it the way Envoy would.
 // biome-ignore lint/suspicious/noExplicitAny: walking Envoy's untyped YAML shape
@@ -66,6 +74,8 @@ test("the transcoder serves the contract's four services with the options it nee
   assert.is(transcoder.ignore_unknown_query_parameters, true);
   assert.is(transcoder.request_validation_options.reject_unknown_method, true);
   assert.is(transcoder.convert_grpc_status, true);
+  assert.is(transcoder.case_insensitive_enum_parsing, true, "?interval=hour names HOUR");
+  assert.is(transcoder.request_validation_options.reject_binding_body_field_collisions, true);
   assert.is(transcoder.print_options.always_print_primitive_fields, true);
 });
 
@@ -82,6 +92,9 @@ test("every gRPC service path reaches its cluster on both listeners", () => {
 test("only calls that change nothing are retried", () => {
   const retried = publicRoutes().filter((r: Loose) => r.route?.retry_policy);
   assert.ok(retried.length > 0);
+  const policy = retried[0].route.retry_policy;
+  assert.ok(policy.retry_host_predicate.length > 0, "a retry avoids the replica that failed");
+  assert.ok(policy.host_selection_retry_max_attempts >= 10, "LEAST_REQUEST favours a dead replica: re-select often");
   for (const route of retried) {
     const pattern = new RegExp(`^${route.match.safe_regex.regex}$`);
     assert.ok(
@@ -113,11 +126,107 @@ test("only /v1/ writes carry the rate limit", () => {
   );
   assert.equal(
     limited.map((r: Loose) => r.name),
-    ["v1-writes"],
+    ["create-link", "update-link", "create-api-key", "v1-writes"],
   );
-  const methods = new RegExp(`^${limited[0].match.headers[0].string_match.safe_regex.regex}$`);
+  for (const route of limited) {
+    const { string_match } = route.match.headers[0];
+    const methods = new RegExp(`^${string_match.safe_regex?.regex ?? string_match.exact}$`);
+    for (const method of ["GET", "HEAD", "OPTIONS"]) assert.not.ok(methods.test(method), `${route.name} ${method}`);
+  }
+  const catchAll = limited.at(-1);
+  const methods = new RegExp(`^${catchAll.match.headers[0].string_match.safe_regex.regex}$`);
   for (const method of ["POST", "PATCH", "DELETE"]) assert.ok(methods.test(method), method);
-  for (const method of ["GET", "HEAD", "OPTIONS"]) assert.not.ok(methods.test(method), method);
+});
+
+const luaRules = (route: Loose): Loose => route.metadata?.filter_metadata?.["envoy.filters.http.lua"];
+
+test("a redirect drops its query string, which the transcoder would bind over the path's code", () => {
+  const redirect = publicRoutes().find((r: Loose) => r.name === "redirect");
+  assert.is(luaRules(redirect).strip_query, true);
+  const pattern = new RegExp(`^${redirect.match.safe_regex.regex}$`);
+  assert.ok(pattern.test("/AbC1234"));
+  assert.not.ok(pattern.test("/v1/links"));
+  const methods = new RegExp(`^${redirect.match.headers[0].string_match.safe_regex.regex}$`);
+  assert.ok(methods.test("GET") && methods.test("HEAD"));
+  assert.not.ok(methods.test("POST"));
+  const names = publicRoutes().map((r: Loose) => r.name);
+  assert.ok(names.indexOf("redirect") < names.indexOf("not-found"));
+  for (const reserved of ["healthz", "metrics"]) assert.ok(names.indexOf(reserved) < names.indexOf("redirect"));
+});
+
+test("every /v1/ route refuses path-bound fields as query parameters", () => {
+  for (const route of publicRoutes().filter((r: Loose) => r.name.startsWith("v1") || luaRules(r)?.body_fields)) {
+    assert.equal(luaRules(route).path_fields, { code: true, id: true }, route.name);
+  }
+});
+
+test("each JSON body route accepts exactly its request's members, in both spellings", () => {
+  const create = publicRoutes().find((r: Loose) => r.name === "create-link");
+  assert.equal(create.match.safe_regex.regex, "/v1/links");
+  assert.equal(create.match.headers[0].string_match.exact, "POST");
+  assert.is(luaRules(create).body_message, "CreateLinkRequest");
+  assert.ok(luaRules(create).body_fields.redirectStatus && luaRules(create).body_fields.redirect_status);
+  assert.not.ok(luaRules(create).body_fields.bogus);
+  assert.equal(luaRules(create).array_fields, { tags: true });
+  const update = publicRoutes().find((r: Loose) => r.name === "update-link");
+  assert.ok(new RegExp(`^${update.match.safe_regex.regex}$`).test("/v1/links/AbC1234"));
+  assert.not.ok(new RegExp(`^${update.match.safe_regex.regex}$`).test("/v1/links/AbC1234/stats"));
+  assert.not.ok(luaRules(update).body_fields.code, "the code is the path's; {code} in the body is refused");
+});
+
+test("route templates become anchored-by-Envoy regexes with one segment per variable", () => {
+  assert.is(templateRegex("/v1/links/{code}"), "/v1/links/[^/]+");
+  assert.is(templateRegex("/v1/api-keys"), "/v1/api-keys");
+  assert.is(jsonName("clear_expires_at"), "clearExpiresAt");
+});
+
+test("the JSON body rules match the contract's google.api.http options", async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "kurt-gateway-"));
+  try {
+    const root = fileURLToPath(new URL("../..", import.meta.url));
+    const file = await buildDescriptorSet(root, path.join(dir, "kurt.pb"));
+    const registry = createFileRegistry(fromBinary(FileDescriptorSetSchema, readFileSync(file)));
+    const http = registry.getExtension("google.api.http");
+    assert.ok(http, "the descriptor set carries google.api.http");
+    const bodyRules: Loose[] = [];
+    const pathFields = new Set<string>();
+    for (const { service } of GRPC_SERVICE_CLUSTERS) {
+      for (const method of registry.getService(service)?.methods ?? []) {
+        const options = method.proto.options;
+        if (!options || !http || !hasExtension(options, http)) continue;
+        const rule: Loose = getExtension(options, http);
+        const template: string = rule.pattern.value;
+        const bound = [...template.matchAll(/\{([a-z_]+)\}/g)].map((m) => m[1] as string);
+        for (const field of bound) pathFields.add(field);
+        if (rule.body !== "*") continue;
+        const bodyFields = method.input.fields.filter((f) => !bound.includes(f.name));
+        bodyRules.push({
+          method: rule.pattern.case.toUpperCase(),
+          template,
+          message: method.input.typeName,
+          fields: bodyFields.map((f) => f.name),
+          arrays: bodyFields
+            .filter((f) => f.fieldKind === "list" || f.message?.typeName === "google.protobuf.ListValue")
+            .map((f) => f.name),
+        });
+        for (const f of method.input.fields)
+          assert.is(f.jsonName, jsonName(f.name), `${f.name} has no custom json_name`);
+      }
+    }
+    assert.equal(
+      JSON_BODY_RULES.map(({ method, template, message, fields, arrays }) => ({
+        method,
+        template,
+        message,
+        fields: [...fields],
+        arrays: [...arrays],
+      })),
+      bodyRules,
+    );
+    assert.equal([...PATH_FIELDS].sort(), [...pathFields].sort());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test.run();

@@ -21,7 +21,13 @@ export interface EnvoyConfigOptions {
   readonly ceilingLocation?: string;
 }
 
-export const DEFAULT_WRITE_RATE_LIMIT: WriteRateLimit = { burst: 200, perSecond: 100 };
+/**
+ * Shared by every client of one Envoy. The burst covers a client that
+ * creates a few hundred links at once (the end-to-end tests send 200
+ * concurrent creates of one code); the sustained rate is what a single
+ * shortener pair commits comfortably on a small machine.
+ */
+export const DEFAULT_WRITE_RATE_LIMIT: WriteRateLimit = { burst: 400, perSecond: 100 };
 
 /** Envoy's bootstrap configuration for a topology: a pure function, so it can be tested without Envoy. */
 export function renderEnvoyConfig(topology: Topology, options: EnvoyConfigOptions): EnvoyObject {

@@ -34,12 +34,19 @@ function jsonBody(grpcCode: number): EnvoyObject {
   };
 }
 
-/** HTTP connection manager `local_reply_config`; successes (the ceiling's 302, /healthz) are left alone. */
-export function renderJsonLocalReplies(): EnvoyObject {
+/**
+ * HTTP connection manager `local_reply_config`; successes (the ceiling's 302,
+ * /healthz) are left alone. A body over the limit is refused by the
+ * transcoder or, far over it, by Envoy's buffer limit, each with its own
+ * wording; both get one message that says what the limit is.
+ */
+export function renderJsonLocalReplies(maxRequestBodyBytes: number): EnvoyObject {
+  const tooLarge = `request body: larger than the limit of ${maxRequestBodyBytes} bytes`;
   return {
     mappers: [
       ...GRPC_CODE_FOR_HTTP_STATUS.map(([httpStatus, grpcCode]) => ({
         filter: statusFilter("EQ", httpStatus),
+        ...(httpStatus === 413 ? { body: { inline_string: tooLarge } } : {}),
         body_format_override: jsonBody(grpcCode),
       })),
       { filter: statusFilter("GE", 400), body_format_override: jsonBody(GRPC_UNKNOWN) },

@@ -3,6 +3,7 @@ import { renderAccessLog } from "./access-log.js";
 import type { EnvoyObject } from "./envoy-clusters.js";
 import { ADMIN_CLUSTER } from "./envoy-clusters.js";
 import { GATEWAY_PATHS, GRPC_SERVICE_CLUSTERS } from "./gateway-routes.js";
+import { JSON_BODY_RULES, luaRouteMetadata, templateRegex } from "./http-bindings.js";
 import { renderJsonLocalReplies } from "./local-replies.js";
 import { renderUpstreamRoutes } from "./upstream-routes.js";
 
@@ -30,6 +31,9 @@ const FILTER = {
   transcoder: "envoy.filters.http.grpc_json_transcoder",
   router: "envoy.filters.http.router",
 } as const;
+
+/** A link's body is at most ~8 KiB of URL plus a title and tags; anything far larger is refused before parsing. */
+const MAX_REQUEST_BODY_BYTES = 64 * 1024;
 
 const DISABLED: EnvoyObject = { "@type": "type.googleapis.com/envoy.config.route.v3.FilterConfig", disabled: true };
 
@@ -84,8 +88,15 @@ function httpFilters(options: PublicListenerOptions): EnvoyObject[] {
         // Without it `/{code}?utm_source=x` matches no method.
         ignore_unknown_query_parameters: true,
         query_param_unescape_plus: true,
-        request_validation_options: { reject_unknown_method: true, reject_unknown_query_parameters: false },
-        max_request_body_size: 64 * 1024,
+        // `?interval=hour` names the enum value HOUR (see proto/kurt/v1/stats_service.proto).
+        case_insensitive_enum_parsing: true,
+        request_validation_options: {
+          reject_unknown_method: true,
+          reject_unknown_query_parameters: false,
+          // `PATCH /v1/links/abc {"code":"xyz"}` would otherwise update xyz.
+          reject_binding_body_field_collisions: true,
+        },
+        max_request_body_size: MAX_REQUEST_BODY_BYTES,
       },
     },
     {
@@ -98,10 +109,12 @@ function httpFilters(options: PublicListenerOptions): EnvoyObject[] {
 /**
  * Routes are matched twice: once on the request as the client sent it, and
  * again after the transcoder rewrote the path to `/<package>.<Service>/<Method>`
- * (it clears the route cache). The first match decides the write rate limit
- * and whether the transcoder runs at all; the second picks the upstream.
+ * (it clears the route cache). The first match decides the write rate limit,
+ * the Lua filter's checks (route metadata, see http-bindings.ts) and whether
+ * the transcoder runs at all; the second picks the upstream.
  */
 function routes(options: PublicListenerOptions): EnvoyObject[] {
+  const writeRateLimit = { [FILTER.rateLimit]: rateLimitConfig(options.writeRateLimit) };
   return [
     {
       name: "healthz",
@@ -126,6 +139,17 @@ function routes(options: PublicListenerOptions): EnvoyObject[] {
       ],
       typed_per_filter_config: WITHOUT_TRANSCODER,
     },
+    // Calls with a JSON body: the Lua filter checks the body's members against these lists.
+    ...JSON_BODY_RULES.map((rule) => ({
+      name: rule.name,
+      match: {
+        safe_regex: { regex: templateRegex(rule.template) },
+        headers: [{ name: ":method", string_match: { exact: rule.method } }],
+      },
+      route: API_PLACEHOLDER,
+      metadata: luaRouteMetadata({ bodyRule: rule }),
+      typed_per_filter_config: writeRateLimit,
+    })),
     {
       name: "v1-writes",
       match: {
@@ -133,10 +157,23 @@ function routes(options: PublicListenerOptions): EnvoyObject[] {
         headers: [{ name: ":method", string_match: { safe_regex: { regex: "POST|PUT|PATCH|DELETE" } } }],
       },
       route: API_PLACEHOLDER,
-      typed_per_filter_config: { [FILTER.rateLimit]: rateLimitConfig(options.writeRateLimit) },
+      metadata: luaRouteMetadata({}),
+      typed_per_filter_config: writeRateLimit,
     },
-    { name: "v1", match: { prefix: "/v1/" }, route: API_PLACEHOLDER },
+    { name: "v1", match: { prefix: "/v1/" }, route: API_PLACEHOLDER, metadata: luaRouteMetadata({}) },
     ...renderUpstreamRoutes(),
+    {
+      // `GET|HEAD /{code}`: any query string is the visitor's (utm_source…) and
+      // must not reach the transcoder, which would bind `?code=` over the path.
+      name: "redirect",
+      match: {
+        safe_regex: { regex: "/[^/]+" },
+        headers: [{ name: ":method", string_match: { safe_regex: { regex: "GET|HEAD" } } }],
+      },
+      // Only answers when no method matched: otherwise the transcoder re-routes the call to the resolver.
+      direct_response: { status: 404, body: { inline_string: "no such route" } },
+      metadata: luaRouteMetadata({ stripQuery: true }),
+    },
     {
       name: "not-found",
       match: { prefix: "/" },
@@ -165,7 +202,7 @@ export function renderPublicListener(topology: Topology, options: PublicListener
               always_set_request_id_in_response: true,
               normalize_path: true,
               merge_slashes: true,
-              local_reply_config: renderJsonLocalReplies(),
+              local_reply_config: renderJsonLocalReplies(MAX_REQUEST_BODY_BYTES),
               ...(options.accessLog ? { access_log: renderAccessLog() } : {}),
               route_config: {
                 name: "public",

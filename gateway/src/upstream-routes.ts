@@ -3,10 +3,17 @@ import { GRPC_SERVICE_CLUSTERS, SAFE_METHOD_PATTERN } from "./gateway-routes.js"
 
 const UPSTREAM_TIMEOUT = "10s";
 
-/** Retries go to another replica (LEAST_REQUEST would often pick the same one again). */
+/**
+ * Retries go to another replica. A replica that just died has no active
+ * requests left, so LEAST_REQUEST prefers it (3 picks in 4 with two
+ * replicas) until health checks or outlier detection take it out; with
+ * only a few re-selections a retry often landed on it again and the
+ * redirect failed (seen in tests/e2e/resilience.test.ts). Re-selecting is
+ * a local computation, so it is cheap to allow many.
+ */
 const SAFE_RETRY_POLICY: EnvoyObject = {
   retry_on: "unavailable,reset,connect-failure,refused-stream",
-  num_retries: 2,
+  num_retries: 3,
   per_try_timeout: "3s",
   retry_host_predicate: [
     {
@@ -16,7 +23,7 @@ const SAFE_RETRY_POLICY: EnvoyObject = {
       },
     },
   ],
-  host_selection_retry_max_attempts: 3,
+  host_selection_retry_max_attempts: 12,
 };
 
 function escapeRegex(text: string): string {

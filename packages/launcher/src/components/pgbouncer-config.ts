@@ -46,6 +46,9 @@ auth_file = ${authFile}
 admin_users = ${user}
 stats_users = ${user}
 pool_mode = transaction
+;; After a server comes back (a restarted replica), use it within a second,
+;; not after the default 15 s of refusing every client of that database.
+server_login_retry = 1
 max_client_conn = 1000
 default_pool_size = 20
 ;; Sent by JDBC, psql and others at connect; harmless to drop.

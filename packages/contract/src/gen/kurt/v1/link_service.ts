@@ -884,7 +884,10 @@ export const LinkServiceService = {
     responseSerialize: (value: Link): Buffer => Buffer.from(Link.encode(value).finish()),
     responseDeserialize: (value: Buffer): Link => Link.decode(value),
   },
-  /** The caller's links, newest first. */
+  /**
+   * Every link of the installation (not deleted), newest first, whichever
+   * key created it: keys are credentials with scopes, not owners.
+   */
   listLinks: {
     path: "/kurt.v1.LinkService/ListLinks" as const,
     requestStream: false as const,
@@ -934,7 +937,10 @@ export interface LinkServiceServer extends UntypedServiceImplementation {
    * buf:lint:ignore RPC_REQUEST_RESPONSE_UNIQUE
    */
   getLink: handleUnaryCall<GetLinkRequest, Link>;
-  /** The caller's links, newest first. */
+  /**
+   * Every link of the installation (not deleted), newest first, whichever
+   * key created it: keys are credentials with scopes, not owners.
+   */
   listLinks: handleUnaryCall<ListLinksRequest, ListLinksResponse>;
   /**
    * Changes only the fields present in the request.
@@ -985,7 +991,10 @@ export interface LinkServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: Link) => void,
   ): ClientUnaryCall;
-  /** The caller's links, newest first. */
+  /**
+   * Every link of the installation (not deleted), newest first, whichever
+   * key created it: keys are credentials with scopes, not owners.
+   */
   listLinks(
     request: ListLinksRequest,
     callback: (error: ServiceError | null, response: ListLinksResponse) => void,
