@@ -11,3 +11,6 @@ export const adminUrl = `http://${topology.host}:${topology.envoy.adminPort}`;
 export function uniqueName(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
 }
+
+/** The gateway's own base URL: short links are `${publicUrl}/${code}` (KURT_PUBLIC_URL of the services). */
+export const publicUrl = serviceEnv.KURT_PUBLIC_URL;

@@ -1,0 +1,37 @@
+import type { LinkCacheEntry } from "@kurt/contract";
+import type pg from "pg";
+import type { LinkStore } from "../domain/link-store.js";
+
+interface LinkRow {
+  url: string;
+  redirect_status: number;
+  expires_at: Date | null;
+  disabled: boolean;
+  deleted: boolean;
+  updated_at: Date;
+}
+
+// Unnamed statement: PgBouncer's transaction pooling cannot keep named ones.
+const FIND_LINK = `
+  select url, redirect_status, expires_at, disabled, deleted_at is not null as deleted, updated_at
+  from links
+  where code = $1`;
+
+/** Links as one Postgres server (through its PgBouncer pool) has them. */
+export function createPostgresLinkStore(pool: pg.Pool): LinkStore {
+  return {
+    async find(code): Promise<LinkCacheEntry | undefined> {
+      const { rows } = await pool.query<LinkRow>(FIND_LINK, [code]);
+      const row = rows[0];
+      if (row === undefined) return undefined;
+      return {
+        url: row.url,
+        redirectStatus: row.redirect_status,
+        expiresAtMs: row.expires_at === null ? null : row.expires_at.getTime(),
+        disabled: row.disabled,
+        deleted: row.deleted,
+        updatedAtMs: row.updated_at.getTime(),
+      };
+    },
+  };
+}

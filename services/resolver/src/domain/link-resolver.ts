@@ -1,0 +1,148 @@
+import { type LinkCacheEntry, linkState } from "@kurt/contract";
+import { gone, notFound, unavailable } from "@kurt/platform";
+import { isWellFormedCode } from "./code-shape.js";
+import type { LinkStore } from "./link-store.js";
+import type { LocalLinkCache } from "./local-link-cache.js";
+import type { LookupLayer } from "./lookup-layer.js";
+import type { LookupObserver } from "./lookup-observer.js";
+import type { SharedLinkCache } from "./shared-link-cache.js";
+import { createSingleFlight } from "./single-flight.js";
+
+export interface Redirect {
+  readonly url: string;
+  readonly redirectStatus: number;
+  readonly servedBy: LookupLayer;
+}
+
+export interface LinkResolver {
+  /**
+   * The redirect for a code. Throws notFound for a code no link has, gone for
+   * a disabled, deleted or expired link, unavailable only when neither
+   * Postgres server can answer.
+   */
+  resolve(code: string): Promise<Redirect>;
+  /** A link event said the code changed: forget what this process holds about it. */
+  invalidate(code: string): void;
+}
+
+export interface LinkResolverDeps {
+  readonly memory: LocalLinkCache;
+  readonly shared: SharedLinkCache;
+  readonly replica: LinkStore;
+  readonly primary: LinkStore;
+  readonly observer: LookupObserver;
+  /** Epoch milliseconds; expiry is decided against it at every answer. */
+  readonly now: () => number;
+}
+
+interface Found {
+  readonly entry: LinkCacheEntry;
+  readonly layer: LookupLayer;
+}
+
+const GONE_REASONS = {
+  disabled: "link is disabled",
+  deleted: "link was deleted",
+  expired: "link has expired",
+} as const;
+
+/**
+ * The read side's lookup order (DESIGN.md §1): in-process memory, Redis
+ * Cluster, the Postgres replica, and the primary only when the replica has
+ * no row, so that a link resolves the moment its create returned even while
+ * the replica lags. A failing cache layer is skipped, never reported to the
+ * client; only the two databases together decide that a code is unknown.
+ */
+export function createLinkResolver(deps: LinkResolverDeps): LinkResolver {
+  const { memory, shared, replica, primary, observer, now } = deps;
+  const flights = createSingleFlight<Found | undefined>();
+
+  const answer = (entry: LinkCacheEntry, servedBy: LookupLayer): Redirect => {
+    const state = linkState(entry, now());
+    if (state !== "active") throw gone(GONE_REASONS[state]);
+    return { url: entry.url, redirectStatus: entry.redirectStatus, servedBy };
+  };
+
+  const fromRedis = async (code: string): Promise<{ entry?: LinkCacheEntry; usable: boolean }> => {
+    try {
+      const entry = await shared.get(code);
+      observer.lookup("redis", entry === undefined ? "miss" : "hit");
+      return entry === undefined ? { usable: true } : { entry, usable: true };
+    } catch (error) {
+      observer.lookup("redis", "error");
+      observer.layerFailed("redis", error);
+      return { usable: false };
+    }
+  };
+
+  const fromStore = async (layer: "replica" | "primary", store: LinkStore, code: string) => {
+    try {
+      const entry = await store.find(code);
+      observer.lookup(layer, entry === undefined ? "miss" : "hit");
+      return { entry };
+    } catch (error) {
+      observer.lookup(layer, "error");
+      observer.layerFailed(layer, error);
+      return { error };
+    }
+  };
+
+  const fromPostgres = async (code: string): Promise<Found | undefined> => {
+    const onReplica = await fromStore("replica", replica, code);
+    if (onReplica.entry !== undefined) return { entry: onReplica.entry, layer: "replica" };
+    const onPrimary = await fromStore("primary", primary, code);
+    if (onPrimary.entry !== undefined) return { entry: onPrimary.entry, layer: "primary" };
+    if (onPrimary.error === undefined) return undefined;
+    // The replica's "no row" may only be lag, and a 404 is cacheable by
+    // clients while a 503 is not: without the primary, nobody can tell.
+    throw unavailable(
+      onReplica.error === undefined
+        ? "cannot tell whether the link exists: the primary database is unreachable"
+        : "link store unavailable",
+      onPrimary.error,
+    );
+  };
+
+  const lookupBeyondMemory = async (code: string, isCurrent: () => boolean): Promise<Found | undefined> => {
+    const redis = await fromRedis(code);
+    if (redis.entry !== undefined) {
+      if (isCurrent()) memory.setLink(code, redis.entry);
+      return { entry: redis.entry, layer: "redis" };
+    }
+    const found = await fromPostgres(code);
+    // A lookup overtaken by a link event read something older than the change: answer with it, keep none of it.
+    if (!isCurrent()) return found;
+    if (found === undefined) {
+      memory.setUnknown(code);
+      return undefined;
+    }
+    memory.setLink(code, found.entry);
+    if (redis.usable) {
+      shared.fillIfAbsent(code, found.entry).catch((error: unknown) => observer.layerFailed("redis", error));
+    }
+    return found;
+  };
+
+  return {
+    async resolve(code) {
+      if (!isWellFormedCode(code)) throw notFound("link");
+      const local = memory.get(code);
+      if (local?.kind === "unknown") {
+        observer.lookup("memory", "negative");
+        throw notFound("link");
+      }
+      if (local !== undefined) {
+        observer.lookup("memory", "hit");
+        return answer(local.entry, "memory");
+      }
+      observer.lookup("memory", "miss");
+      const found = await flights.run(code, (isCurrent) => lookupBeyondMemory(code, isCurrent));
+      if (found === undefined) throw notFound("link");
+      return answer(found.entry, found.layer);
+    },
+    invalidate(code) {
+      flights.forget(code);
+      memory.drop(code);
+    },
+  };
+}

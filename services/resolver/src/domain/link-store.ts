@@ -1,0 +1,7 @@
+import type { LinkCacheEntry } from "@kurt/contract";
+
+/** One Postgres server's view of the links (the replica, or the primary). */
+export interface LinkStore {
+  /** The link's row, or undefined when this server has none. Rejects when the server cannot answer. */
+  find(code: string): Promise<LinkCacheEntry | undefined>;
+}

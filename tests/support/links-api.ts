@@ -1,0 +1,43 @@
+import { describe, type HttpAnswer, request } from "./http-client.js";
+
+/** A Link as the REST API answers it (proto3 JSON). */
+export interface LinkJson {
+  readonly code: string;
+  readonly shortUrl: string;
+  readonly url: string;
+  readonly redirectStatus: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly expiresAt?: string;
+  readonly disabled: boolean;
+  readonly title?: string;
+  readonly tags: string[];
+}
+
+/** DESIGN.md §2 lets a create answer 200 or 201, and a delete 200 or 204. */
+export const isCreated = (answer: HttpAnswer): boolean => answer.status === 200 || answer.status === 201;
+export const isDeleted = (answer: HttpAnswer): boolean => answer.status === 200 || answer.status === 204;
+
+export async function createLink(key: string, body: Record<string, unknown>): Promise<LinkJson> {
+  const answer = await request("POST", "/v1/links", { key, body });
+  if (!isCreated(answer)) throw new Error(`create ${JSON.stringify(body).slice(0, 200)} failed: ${describe(answer)}`);
+  return answer.json as LinkJson;
+}
+
+export async function getLink(key: string, code: string): Promise<HttpAnswer> {
+  return request("GET", `/v1/links/${encodeURIComponent(code)}`, { key });
+}
+
+export async function updateLink(key: string, code: string, body: Record<string, unknown>): Promise<HttpAnswer> {
+  return request("PATCH", `/v1/links/${encodeURIComponent(code)}`, { key, body });
+}
+
+/** `GET /{code}` as a browser would, without following the redirect. */
+export async function visit(code: string, query = ""): Promise<HttpAnswer> {
+  return request("GET", `/${encodeURIComponent(code)}${query}`);
+}
+
+/** A custom code no other run of the suite will use: [A-Za-z0-9_-], within 64 characters. */
+export function uniqueCode(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+}
