@@ -4,6 +4,7 @@ import { adminKeyFile, readAdminKey } from "./admin-key.js";
 import type { StatusLine } from "./components/component.js";
 import { postgresDataDirs } from "./components/postgres.js";
 import { tailOf } from "./log-tail.js";
+import { assertOutsideEphemeralRange } from "./port-range.js";
 import { installAll, type Stack, startAll, stopAll } from "./stack.js";
 
 export function gatewayUrl(stack: Stack): string {
@@ -13,6 +14,7 @@ export function gatewayUrl(stack: Stack): string {
 
 export async function up(stack: Stack): Promise<void> {
   const started = Date.now();
+  assertOutsideEphemeralRange(stack.context.topology);
   await installAll(stack);
   await startAll(stack);
   const { say, paths } = stack.context;

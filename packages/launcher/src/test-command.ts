@@ -53,32 +53,38 @@ export async function testCommand(stack: Stack, env: Readonly<Record<string, str
   const alreadyUp = (await collectStatus(stack)).every((line) => line.up);
   // A run that starts with no data at all (a fresh clone, CI) also removes the data it made.
   const fresh = postgresDataDirs(stack.context).length === 0;
-  if (alreadyUp) say("reusing the running stack");
-  else await up(stack);
-
   let output = "";
-  const code = await run(
-    root,
-    {
-      title: "suites",
-      command: process.execPath,
-      // Unit tests beside the code and the suites in tests/, in one run.
-      args: ["--import", "tsx", bin("uvu"), ".", "\\.test\\.ts$", "-i", "^\\.kurt", "--no-color"],
-    },
-    (text) => {
-      output += text;
-    },
-  ).finally(async () => {
+  let code: number;
+  try {
+    if (alreadyUp) say("reusing the running stack");
+    else await up(stack);
+    code = await run(
+      root,
+      {
+        title: "suites",
+        command: process.execPath,
+        // Unit tests beside the code and the suites in tests/, in one run.
+        args: ["--import", "tsx", bin("uvu"), ".", "\\.test\\.ts$", "-i", "^\\.kurt", "--no-color"],
+      },
+      (text) => {
+        output += text;
+      },
+    );
+  } finally {
+    // Also when `up` failed half-way: what this run started, it stops.
     if (!alreadyUp && env.KURT_KEEP_STACK !== "1") {
       say("stopping the stack this test run started");
       await down(stack, fresh);
     }
-  });
+  }
 
   // uvu's summary is "Total: N / Passed: N"; say it also in the plain form CI tools read.
-  const total = Number(/Total:\s+(\d+)/.exec(output)?.[1] ?? 0);
-  const passed = Number(/Passed:\s+(\d+)/.exec(output)?.[1] ?? 0);
-  const skipped = Number(/Skipped:\s+(\d+)/.exec(output)?.[1] ?? 0);
+  const summary = /Total:\s+(\d+)[\s\S]*?Passed:\s+(\d+)[\s\S]*?Skipped:\s+(\d+)/.exec(output);
+  if (summary === null) {
+    say(`the suites ended before their summary (exit code ${code}): a test crashed the run`);
+    return code === 0 ? 1 : code;
+  }
+  const [total, passed, skipped] = summary.slice(1).map(Number) as [number, number, number];
   console.log(`${passed} passed, ${total - passed - skipped} failed, ${skipped} skipped`);
   if (total === 0) {
     say("no test ran");

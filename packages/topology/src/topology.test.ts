@@ -1,22 +1,10 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { loadTopology } from "./topology.js";
+import { allPorts, loadTopology } from "./topology.js";
 
 test("default ports avoid the standard ones and never collide", () => {
   const t = loadTopology({});
-  const ports = [
-    t.postgres.primaryPort,
-    t.postgres.replicaPort,
-    t.pgbouncer.port,
-    ...t.redis.ports,
-    ...t.redis.busPorts,
-    t.kafka.brokerPort,
-    t.kafka.controllerPort,
-    t.envoy.httpPort,
-    t.envoy.grpcPort,
-    t.envoy.adminPort,
-    ...Object.values(t.services).flatMap((s) => [...s.grpcPorts, ...s.metricsPorts]),
-  ];
+  const ports = allPorts(t);
   assert.is(new Set(ports).size, ports.length, "every port is distinct");
   for (const standard of [5432, 6379, 9092, 8080, 80, 443, 9901])
     assert.not.ok(ports.includes(standard), `${standard} unused`);

@@ -120,3 +120,20 @@ export function redisBusPort(topology: Topology, port: number): number {
   if (bus === undefined) throw new Error(`port ${port} is not a Redis node of the topology`);
   return bus;
 }
+
+/** Every port the topology uses, for checks that no two collide and none sits where the system hands out ports. */
+export function allPorts(t: Topology): number[] {
+  return [
+    t.postgres.primaryPort,
+    t.postgres.replicaPort,
+    t.pgbouncer.port,
+    ...t.redis.ports,
+    ...t.redis.busPorts,
+    t.kafka.brokerPort,
+    t.kafka.controllerPort,
+    t.envoy.httpPort,
+    t.envoy.grpcPort,
+    t.envoy.adminPort,
+    ...Object.values(t.services).flatMap((s) => [...s.grpcPorts, ...s.metricsPorts]),
+  ];
+}

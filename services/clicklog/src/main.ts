@@ -1,9 +1,206 @@
 /**
- * Composition root of the clicklog: the only module that reads the environment.
- * It builds the adapters, hands them to the domain, and serves gRPC.
+ * Composition root of clicklog: the only module that reads the environment.
+ * It builds the adapters (Postgres through PgBouncer, Kafka), hands them to
+ * the domain, starts the click consumer and the housekeeping in the
+ * background, and serves StatsService. Neither Kafka nor Postgres has to be
+ * up for it to start: stats answer UNAVAILABLE without Postgres, and the
+ * consumer keeps retrying until Kafka is back.
  */
-import { createServiceRuntime, loadServiceConfigOrExit, serve } from "@kurt/platform";
+import { createApiKeyAuthorizer } from "@kurt/api-keys";
+import { AUTHORIZATION_KEY, CLICKS_TOPIC, StatsServiceService } from "@kurt/contract";
+import { createServiceRuntime, KurtError, loadServiceConfigOrExit, serve } from "@kurt/platform";
+import { Kafka, logLevel } from "kafkajs";
+import { createCachedClassifier } from "./adapters/cached-classifier.js";
+import { createClickMetrics } from "./adapters/click-metrics.js";
+import { startLagMonitor } from "./adapters/consumer-lag.js";
+import { startClickConsumer } from "./adapters/kafka-click-consumer.js";
+import { startPeriodicTask } from "./adapters/periodic-task.js";
+import { createPgClickPartitions } from "./adapters/pg-click-partitions.js";
+import { createPgClickStore } from "./adapters/pg-click-store.js";
+import { createPgStatsStore } from "./adapters/pg-stats-store.js";
+import { orUnavailable } from "./adapters/pg-unavailable.js";
+import { createPgVisitorKeys } from "./adapters/pg-visitor-keys.js";
+import { createPostgresPool } from "./adapters/postgres-pool.js";
+import { createUaParserClassifier } from "./adapters/ua-parser-classifier.js";
+import { createClickEnricher } from "./domain/click-enricher.js";
+import { createClickIngest } from "./domain/click-ingest.js";
+import { createClickMaintenance } from "./domain/click-maintenance.js";
+import { createClickRetention } from "./domain/click-retention.js";
+import { createLinkStats } from "./domain/link-stats.js";
+import { type Authorize, createStatsServiceHandlers } from "./grpc/stats-service-handlers.js";
 
-const config = loadServiceConfigOrExit("clicklog", {});
+const config = loadServiceConfigOrExit("clicklog", {
+  KURT_PG_PRIMARY_URL: {
+    kind: "string",
+    secret: true,
+    pattern: /^postgres(ql)?:\/\//,
+    description: "Postgres primary through PgBouncer (transaction pooling): clicks, rollups and stats",
+  },
+  KURT_KAFKA_BROKERS: { kind: "list", description: "Kafka bootstrap brokers, host:port,…" },
+  KURT_CLICK_RETENTION_DAYS: {
+    kind: "integer",
+    min: 1,
+    max: 3650,
+    default: 90,
+    description: "Days of raw clicks kept (older daily partitions are dropped); rollups are kept",
+  },
+  KURT_CLICKLOG_GROUP_ID: {
+    kind: "string",
+    default: "kurt-clicklog",
+    description: "Kafka consumer group shared by every clicklog replica",
+  },
+  KURT_CLICKLOG_CONCURRENCY: {
+    kind: "integer",
+    min: 1,
+    max: 64,
+    default: 3,
+    description: "Partitions a replica stores side by side (each uses a Postgres connection)",
+  },
+  KURT_CLICKLOG_MAX_TRANSACTION_SIZE: {
+    kind: "integer",
+    min: 1,
+    max: 10_000,
+    default: 1_000,
+    description: "Most click events stored in one Postgres transaction",
+  },
+  KURT_CLICKS_TOPIC_PARTITIONS: {
+    kind: "integer",
+    min: 1,
+    max: 1_000,
+    default: 6,
+    description: "Partitions of kurt.clicks.v1 when clicklog creates it: the most replicas that can share the work",
+  },
+  KURT_PG_POOL_SIZE: {
+    kind: "integer",
+    min: 2,
+    max: 100,
+    default: 10,
+    description: "Postgres connections per replica",
+  },
+  KURT_CLICKLOG_MAINTENANCE_INTERVAL_MS: {
+    kind: "integer",
+    min: 1_000,
+    max: 86_400_000,
+    default: 900_000,
+    description: "How often partitions are created ahead, expired ones dropped and old visitor keys deleted",
+  },
+  KURT_CLICKLOG_UA_CACHE_SIZE: {
+    kind: "integer",
+    min: 1,
+    max: 1_000_000,
+    default: 10_000,
+    description: "User agents whose classification is remembered",
+  },
+  KURT_CLICKLOG_LAG_INTERVAL_MS: {
+    kind: "integer",
+    min: 500,
+    max: 600_000,
+    default: 5_000,
+    description: "How often the consumer lag gauge is refreshed",
+  },
+});
+
 const runtime = createServiceRuntime("clicklog", config);
-await serve({ config, runtime, services: [] });
+const { logger } = runtime;
+const metrics = createClickMetrics(runtime.metrics.registry);
+
+const pool = createPostgresPool({
+  connectionString: config.KURT_PG_PRIMARY_URL,
+  maxConnections: config.KURT_PG_POOL_SIZE,
+  timeoutMs: 10_000,
+  onIdleError: (error) => logger.warn("idle Postgres connection closed", { error: error.message }),
+});
+
+const retention = createClickRetention(config.KURT_CLICK_RETENTION_DAYS);
+const partitions = createPgClickPartitions(pool);
+const visitorKeys = createPgVisitorKeys(pool);
+const ingest = createClickIngest({
+  enrich: createClickEnricher({
+    classifier: createCachedClassifier(createUaParserClassifier(), config.KURT_CLICKLOG_UA_CACHE_SIZE),
+    visitorKeys,
+  }),
+  store: createPgClickStore(pool),
+  partitions,
+  retention,
+});
+const maintain = createClickMaintenance({ partitions, visitorKeys, retention });
+
+const kafka = new Kafka({
+  clientId: `kurt-clicklog-${config.KURT_INSTANCE}`,
+  brokers: [...config.KURT_KAFKA_BROKERS],
+  connectionTimeout: 3_000,
+  logLevel: logLevel.WARN,
+  // kafkajs logs every retry; the consumer loop reports failures once per attempt.
+  logCreator:
+    () =>
+    ({ namespace, log }) =>
+      logger.debug("kafkajs", { namespace, detail: log.message, error: log.error }),
+});
+
+const maintenance = startPeriodicTask({
+  name: "click housekeeping",
+  intervalMs: config.KURT_CLICKLOG_MAINTENANCE_INTERVAL_MS,
+  retryMs: 10_000,
+  logger,
+  task: async () => {
+    const { droppedDays, deletedKeys } = await maintain();
+    if (droppedDays.length > 0 || deletedKeys > 0) logger.info("click housekeeping", { droppedDays, deletedKeys });
+  },
+});
+
+const consumer = startClickConsumer({
+  kafka,
+  topic: CLICKS_TOPIC,
+  topicPartitions: config.KURT_CLICKS_TOPIC_PARTITIONS,
+  groupId: config.KURT_CLICKLOG_GROUP_ID,
+  concurrency: config.KURT_CLICKLOG_CONCURRENCY,
+  maxTransactionSize: config.KURT_CLICKLOG_MAX_TRANSACTION_SIZE,
+  ingest,
+  // A missing partition (dropped by hand, or this process's belief is stale) is created again on the retry.
+  onStoreFailure: () => partitions.forget(),
+  metrics,
+  logger,
+});
+
+const lag = startLagMonitor({
+  kafka,
+  topic: CLICKS_TOPIC,
+  groupId: config.KURT_CLICKLOG_GROUP_ID,
+  gauge: metrics.lag,
+  intervalMs: config.KURT_CLICKLOG_LAG_INTERVAL_MS,
+  logger,
+});
+
+const verifyApiKey = createApiKeyAuthorizer(pool);
+const authorize: Authorize = async (context, scope) => {
+  try {
+    // The key lookup reads Postgres: a database that is down is UNAVAILABLE, not an internal error.
+    await orUnavailable(() => verifyApiKey(context.header(AUTHORIZATION_KEY), scope));
+  } catch (error) {
+    if (error instanceof KurtError) context.logger.info("call refused", { needed: scope, reason: error.message });
+    throw error;
+  }
+};
+
+await serve({
+  config,
+  runtime,
+  services: [
+    {
+      name: "kurt.v1.StatsService",
+      definition: StatsServiceService,
+      implementation: createStatsServiceHandlers({
+        getLinkStats: createLinkStats({ store: createPgStatsStore(pool) }),
+        authorize,
+        logger,
+      }),
+    },
+  ],
+  closers: [
+    // Leaves the group once the transaction in progress is done; what was not committed is redelivered.
+    () => consumer.stop(),
+    () => lag.stop(),
+    () => maintenance.stop(),
+    () => pool.end(),
+  ],
+});

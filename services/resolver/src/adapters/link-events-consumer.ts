@@ -99,7 +99,13 @@ export function startLinkEventsConsumer(options: LinkEventsConsumerOptions): Lin
   let delay = firstDelay;
   const loop = async () => {
     while (!stopped) {
-      const consumer = kafka.consumer({ groupId: options.groupId, maxWaitTimeInMs: 1_000 });
+      const consumer = kafka.consumer({
+        groupId: options.groupId,
+        maxWaitTimeInMs: 1_000,
+        // kafkajs would restart a crashed consumer on its own timer while this loop makes a new one:
+        // two consumers after an outage. The loop is the only one that restarts.
+        retry: { restartOnFailure: async () => false },
+      });
       current = consumer;
       try {
         await runOnce(consumer);

@@ -1,0 +1,44 @@
+/**
+ * A click as the resolver reported it (decoded from kurt.clicks.v1), and as
+ * clicklog stores it once enriched. The client address exists only in the
+ * raw form: enrichment turns it into a visitor hash.
+ */
+export interface RawClick {
+  readonly eventId: string;
+  readonly code: string;
+  readonly occurredAt: Date;
+  readonly referrer: string;
+  readonly userAgent: string;
+  readonly clientAddress: string;
+  readonly redirectStatus: number;
+  /** The resolver's LookupLayer number. */
+  readonly servedBy: number;
+  readonly requestId: string;
+}
+
+/** What a user agent says about the client. */
+export interface UserAgentClass {
+  readonly browser: string;
+  readonly os: string;
+  /** "desktop", "mobile", "tablet", "bot", … or "unknown". */
+  readonly device: string;
+  readonly bot: boolean;
+}
+
+export interface EnrichedClick extends UserAgentClass {
+  readonly eventId: string;
+  readonly code: string;
+  readonly occurredAt: Date;
+  /** Lower-case host of the Referer, or "direct". */
+  readonly referrerHost: string;
+  readonly visitorHash: Buffer;
+  readonly userAgent: string;
+  readonly redirectStatus: number;
+  readonly servedBy: number;
+  readonly requestId: string;
+}
+
+/** The value stored for a dimension nobody could tell (no user agent, an unparsable referrer). */
+export const UNKNOWN = "unknown";
+/** The referrer host of a click without a Referer. */
+export const DIRECT = "direct";

@@ -1,0 +1,112 @@
+import { KurtError } from "@kurt/platform";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { createLinkStats, type StatsSnapshot, type StatsStore } from "./link-stats.js";
+
+const NOW = new Date("2030-03-10T15:42:07Z");
+
+function storeWith(snapshot: StatsSnapshot | undefined): StatsStore & { calls: number } {
+  return {
+    calls: 0,
+    async read() {
+      this.calls += 1;
+      return snapshot;
+    },
+  };
+}
+
+const EMPTY_TOP = { referrer: [], browser: [], os: [], device: [] };
+
+async function refusal(call: () => Promise<unknown>): Promise<KurtError> {
+  try {
+    await call();
+  } catch (error) {
+    if (error instanceof KurtError) return error;
+    throw error;
+  }
+  throw new Error("expected a refusal");
+}
+
+test("the series has every bucket of the range, zeros included, and adds up to the total", async () => {
+  const stats = createLinkStats({
+    now: () => NOW,
+    store: storeWith({
+      hours: [
+        { hour: new Date("2030-03-04T09:00:00Z"), clicks: 3, human: 2, bot: 1 },
+        { hour: new Date("2030-03-04T17:00:00Z"), clicks: 4, human: 4, bot: 0 },
+        { hour: new Date("2030-03-10T15:00:00Z"), clicks: 5, human: 1, bot: 4 },
+      ],
+      top: { ...EMPTY_TOP, referrer: [{ value: "direct", clicks: 12 }] },
+      uniqueVisitors: 6,
+    }),
+  });
+  const result = await stats({ code: "abc1234" });
+  assert.is(result.series.length, 8);
+  assert.equal(
+    result.series.map((point) => [point.start.toISOString().slice(0, 10), point.clicks]),
+    [
+      ["2030-03-03", 0],
+      ["2030-03-04", 7],
+      ["2030-03-05", 0],
+      ["2030-03-06", 0],
+      ["2030-03-07", 0],
+      ["2030-03-08", 0],
+      ["2030-03-09", 0],
+      ["2030-03-10", 5],
+    ],
+  );
+  assert.equal([result.total, result.humanTotal, result.botTotal, result.uniqueVisitors], [12, 7, 5, 6]);
+  assert.equal(result.referrers, [{ value: "direct", clicks: 12 }]);
+});
+
+test("by hour, each hour is its own point", async () => {
+  const stats = createLinkStats({
+    now: () => NOW,
+    store: storeWith({
+      hours: [{ hour: new Date("2030-03-10T13:00:00Z"), clicks: 2, human: 2, bot: 0 }],
+      top: EMPTY_TOP,
+      uniqueVisitors: 1,
+    }),
+  });
+  const result = await stats({
+    code: "abc1234",
+    from: new Date("2030-03-10T12:10:00Z"),
+    to: new Date("2030-03-10T14:00:00Z"),
+    interval: "hour",
+  });
+  assert.equal(
+    result.series.map((point) => [point.start.toISOString(), point.clicks]),
+    [
+      ["2030-03-10T12:00:00.000Z", 0],
+      ["2030-03-10T13:00:00.000Z", 2],
+    ],
+  );
+});
+
+test("a link with no clicks has zero totals and a series of zeros", async () => {
+  const stats = createLinkStats({ now: () => NOW, store: storeWith({ hours: [], top: EMPTY_TOP, uniqueVisitors: 0 }) });
+  const result = await stats({ code: "abc1234" });
+  assert.is(result.total, 0);
+  assert.ok(result.series.every((point) => point.clicks === 0));
+  assert.is(result.series.length, 8);
+});
+
+test("an unknown or deleted link is NOT_FOUND", async () => {
+  const stats = createLinkStats({ now: () => NOW, store: storeWith(undefined) });
+  const error = await refusal(() => stats({ code: "nope123" }));
+  assert.is(error.code, "not_found");
+});
+
+test("a code no link can have is NOT_FOUND without asking the store", async () => {
+  const store = storeWith(undefined);
+  const error = await refusal(() => createLinkStats({ now: () => NOW, store })({ code: "no/such code" }));
+  assert.is(error.code, "not_found");
+  assert.is(store.calls, 0);
+});
+
+test("an empty code is INVALID_ARGUMENT naming code", async () => {
+  const error = await refusal(() => createLinkStats({ store: storeWith(undefined) })({ code: "" }));
+  assert.equal([error.code, error.field], ["invalid_argument", "code"]);
+});
+
+test.run();

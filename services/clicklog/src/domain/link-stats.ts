@@ -1,0 +1,100 @@
+import { invalidArgument, notFound } from "@kurt/platform";
+import { resolveStatsRange, type StatsRangeRequest } from "./stats-range.js";
+
+export const DIMENSIONS = ["referrer", "browser", "os", "device"] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+/** The breakdowns list this many values each, most clicks first. */
+export const TOP_VALUES = 10;
+
+const CODE_SHAPE = /^[A-Za-z0-9_-]{1,64}$/;
+
+export interface HourCount {
+  readonly hour: Date;
+  readonly clicks: number;
+  readonly human: number;
+  readonly bot: number;
+}
+
+export interface ValueCount {
+  readonly value: string;
+  readonly clicks: number;
+}
+
+/** What the rollups hold for one link over [start, end), read at one instant. */
+export interface StatsSnapshot {
+  readonly hours: readonly HourCount[];
+  readonly top: Readonly<Record<Dimension, readonly ValueCount[]>>;
+  /** Distinct (day, visitor hash) pairs: the sum of each day's unique visitors. */
+  readonly uniqueVisitors: number;
+}
+
+export interface StatsStore {
+  /** undefined when no live link has this code (never created, or deleted). */
+  read(code: string, start: Date, end: Date, topValues: number): Promise<StatsSnapshot | undefined>;
+}
+
+export interface LinkStats {
+  readonly code: string;
+  readonly total: number;
+  readonly humanTotal: number;
+  readonly botTotal: number;
+  /**
+   * Visitors are told apart by a hash whose key changes every UTC day, so
+   * over several days this is the sum of each day's unique visitors: a person
+   * who came back on three days counts three times.
+   */
+  readonly uniqueVisitors: number;
+  /** Every interval of the range, oldest first, zeros included; the clicks add up to total. */
+  readonly series: readonly { readonly start: Date; readonly clicks: number }[];
+  readonly referrers: readonly ValueCount[];
+  readonly browsers: readonly ValueCount[];
+  readonly os: readonly ValueCount[];
+  readonly devices: readonly ValueCount[];
+}
+
+export interface StatsRequest extends StatsRangeRequest {
+  readonly code: string;
+}
+
+export type GetLinkStats = (request: StatsRequest) => Promise<LinkStats>;
+
+export function createLinkStats(deps: { readonly store: StatsStore; readonly now?: () => Date }): GetLinkStats {
+  const now = deps.now ?? (() => new Date());
+  return async (request) => {
+    if (request.code === "") throw invalidArgument("code", "required");
+    const range = resolveStatsRange(request, now());
+    // A code of another shape cannot name a link: no need to ask the database.
+    if (!CODE_SHAPE.test(request.code)) throw notFound(`link "${request.code.slice(0, 64)}"`);
+    const snapshot = await deps.store.read(request.code, range.start, range.end, TOP_VALUES);
+    if (snapshot === undefined) throw notFound(`link "${request.code}"`);
+
+    const buckets = new Map<number, number>();
+    for (let t = range.start.getTime(); t < range.end.getTime(); t += range.stepMs) buckets.set(t, 0);
+    let total = 0;
+    let humanTotal = 0;
+    let botTotal = 0;
+    for (const hour of snapshot.hours) {
+      const bucket = Math.floor(hour.hour.getTime() / range.stepMs) * range.stepMs;
+      const current = buckets.get(bucket);
+      // The store reads [start, end) in whole hours, which lie inside whole buckets; anything else is a store bug.
+      if (current === undefined) throw new Error(`hour ${hour.hour.toISOString()} lies outside the range`);
+      buckets.set(bucket, current + hour.clicks);
+      total += hour.clicks;
+      humanTotal += hour.human;
+      botTotal += hour.bot;
+    }
+    return {
+      code: request.code,
+      total,
+      humanTotal,
+      botTotal,
+      uniqueVisitors: snapshot.uniqueVisitors,
+      series: [...buckets].map(([start, clicks]) => ({ start: new Date(start), clicks })),
+      referrers: snapshot.top.referrer,
+      browsers: snapshot.top.browser,
+      os: snapshot.top.os,
+      devices: snapshot.top.device,
+    };
+  };
+}
