@@ -23,7 +23,10 @@ test("a base inside the ephemeral range is refused with the variable and the ran
 });
 
 test("a base whose highest ports reach into the range is refused too", () => {
-  assert.throws(() => assertOutsideEphemeralRange(loadTopology({ KURT_PORT_BASE: "32100" }), rangeFile), /ports 32801, 32802, 32803, … in the system.s ephemeral range 32768-60999/);
+  assert.throws(
+    () => assertOutsideEphemeralRange(loadTopology({ KURT_PORT_BASE: "32100" }), rangeFile),
+    /ports 32801, 32802, 32803, … in the system.s ephemeral range 32768-60999/,
+  );
 });
 
 test.run();
