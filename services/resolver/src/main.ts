@@ -2,15 +2,18 @@
  * Composition root of the resolver: the only module that reads the environment.
  * It builds the adapters, hands them to the domain, and serves gRPC.
  */
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { ResolverServiceService } from "@kurt/contract";
 import { createServiceRuntime, loadServiceConfigOrExit, serve } from "@kurt/platform";
+import { createClickTelemetry, exposeClickQueueDepth } from "./adapters/click-telemetry.js";
+import { createKafkaClickSender } from "./adapters/kafka-click-sender.js";
 import { startLinkEventsConsumer } from "./adapters/link-events-consumer.js";
 import { createLookupTelemetry } from "./adapters/lookup-telemetry.js";
 import { createPostgresLinkStore } from "./adapters/postgres-link-store.js";
 import { createPostgresPool } from "./adapters/postgres-pool.js";
 import { createRedisCluster } from "./adapters/redis-cluster.js";
 import { createRedisLinkCache } from "./adapters/redis-link-cache.js";
+import { createClickPublisher } from "./domain/click-publisher.js";
 import { createLinkResolver } from "./domain/link-resolver.js";
 import { createLocalLinkCache } from "./domain/local-link-cache.js";
 import { createResolverService } from "./grpc/resolver-service.js";
@@ -73,6 +76,34 @@ const config = loadServiceConfigOrExit("resolver", {
     default: 10,
     description: "Connections per Postgres pool (one pool to the replica, one to the primary)",
   },
+  KURT_CLICK_BATCH_SIZE: {
+    kind: "integer",
+    min: 1,
+    max: 10_000,
+    default: 500,
+    description: "Click events sent to Kafka at once as soon as this many wait",
+  },
+  KURT_CLICK_BATCH_WINDOW_MS: {
+    kind: "integer",
+    min: 0,
+    max: 10_000,
+    default: 50,
+    description: "Longest a click waits for its batch to fill before it is sent anyway",
+  },
+  KURT_CLICK_QUEUE_MAX: {
+    kind: "integer",
+    min: 1,
+    max: 10_000_000,
+    default: 100_000,
+    description: "Click events held in memory while Kafka is slow or down; beyond it the oldest are dropped",
+  },
+  KURT_CLICK_FLUSH_TIMEOUT_MS: {
+    kind: "integer",
+    min: 0,
+    max: 60_000,
+    default: 5_000,
+    description: "How long shutdown waits for queued click events to reach Kafka",
+  },
 });
 const runtime = createServiceRuntime("resolver", config);
 const { logger } = runtime;
@@ -109,6 +140,21 @@ const resolver = createLinkResolver({
   now: Date.now,
 });
 
+const clicks = createClickPublisher({
+  sender: createKafkaClickSender({
+    brokers: config.KURT_KAFKA_BROKERS,
+    clientId: `kurt-resolver-${config.KURT_INSTANCE}-clicks`,
+    logger,
+  }),
+  observer: createClickTelemetry({ registry: runtime.metrics.registry, logger }),
+  queueMax: config.KURT_CLICK_QUEUE_MAX,
+  batchSize: config.KURT_CLICK_BATCH_SIZE,
+  batchWindowMs: config.KURT_CLICK_BATCH_WINDOW_MS,
+  newId: randomUUID,
+  now: Date.now,
+});
+exposeClickQueueDepth(runtime.metrics.registry, () => clicks.depth);
+
 const linkEvents = startLinkEventsConsumer({
   brokers: config.KURT_KAFKA_BROKERS,
   groupId: `kurt-resolver-${config.KURT_INSTANCE}-${randomBytes(4).toString("hex")}`,
@@ -123,10 +169,12 @@ await serve({
     {
       name: "kurt.v1.ResolverService",
       definition: ResolverServiceService,
-      implementation: createResolverService({ resolver, logger }),
+      implementation: createResolverService({ resolver, clicks, logger }),
     },
   ],
+  // The gRPC server has drained when these run: no click can be recorded after the flush starts.
   closers: [
+    () => clicks.close(config.KURT_CLICK_FLUSH_TIMEOUT_MS),
     () => linkEvents.stop(),
     async () => {
       redis.disconnect();

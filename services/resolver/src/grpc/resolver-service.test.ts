@@ -3,8 +3,9 @@ import { LookupLayer, ResolveResponse, ResolverServiceClient, ResolverServiceSer
 import { createLogger, createMetrics, gone, notFound, type RunningGrpcServer, startGrpcServer } from "@kurt/platform";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import type { ClickFacts } from "../domain/click.js";
 import type { LinkResolver, Redirect } from "../domain/link-resolver.js";
-import { createResolverService } from "./resolver-service.js";
+import { createResolverService, MAX_REFERRER_CHARS, MAX_USER_AGENT_CHARS } from "./resolver-service.js";
 
 /** A resolver port answering from a table: the handler's translation is under test, not the lookup. */
 const answers: Record<string, Redirect | Error> = {
@@ -22,6 +23,9 @@ const resolver: LinkResolver = {
   invalidate() {},
 };
 
+const recorded: ClickFacts[] = [];
+const clicks = { record: (facts: ClickFacts) => void recorded.push(facts) };
+
 const logger = createLogger({ level: "error", base: {} });
 let server: RunningGrpcServer;
 let client: InstanceType<typeof ResolverServiceClient>;
@@ -32,12 +36,27 @@ interface Call {
   headers: Metadata | undefined;
 }
 
-function resolve(code: string): Promise<Call> {
-  return new Promise((done) => {
+/**
+ * grpc-js sends its own user-agent, after the one a client names: Envoy, by
+ * contrast, passes the browser's header through unchanged.
+ */
+function resolve(code: string, sent: Record<string, string> = {}, userAgent?: string): Promise<Call> {
+  const metadata = new Metadata();
+  for (const [name, value] of Object.entries(sent)) metadata.set(name, value);
+  const via =
+    userAgent === undefined
+      ? client
+      : new ResolverServiceClient(`127.0.0.1:${server.port}`, credentials.createInsecure(), {
+          "grpc.primary_user_agent": userAgent,
+        });
+  return new Promise<Call>((done) => {
     let headers: Metadata | undefined;
-    const call = client.resolve({ code }, new Metadata(), (error, response) => done({ error, response, headers }));
-    call.on("metadata", (metadata) => {
-      headers = metadata;
+    const call = via.resolve({ code }, metadata, (error, response) => {
+      if (via !== client) via.close();
+      done({ error, response, headers });
+    });
+    call.on("metadata", (received) => {
+      headers = received;
     });
   });
 }
@@ -50,7 +69,7 @@ test.before(async () => {
       {
         name: "kurt.v1.ResolverService",
         definition: ResolverServiceService,
-        implementation: createResolverService({ resolver, logger }),
+        implementation: createResolverService({ resolver, clicks, logger }),
       },
     ],
     logger,
@@ -93,6 +112,54 @@ test("an unknown code is NOT_FOUND and a gone link FAILED_PRECONDITION with its 
   assert.is(off.error?.code, status.FAILED_PRECONDITION);
   assert.match(off.error?.details ?? "", /disabled/);
   assert.is(off.headers?.get("location").length ?? 0, 0, "no redirect metadata on an error");
+});
+
+test("a redirect records one click with what the gateway passed on", async () => {
+  recorded.length = 0;
+  await resolve(
+    "perm",
+    {
+      referer: "https://news.example/item",
+      "x-envoy-external-address": "203.0.113.7",
+      "x-forwarded-for": "10.0.0.1,192.0.2.2",
+      "x-request-id": "req-42",
+    },
+    "Mozilla/5.0 Test",
+  );
+  assert.match(recorded[0]?.userAgent ?? "", /^Mozilla\/5\.0 Test/);
+  assert.equal(recorded, [
+    {
+      code: "perm",
+      referrer: "https://news.example/item",
+      userAgent: recorded[0]?.userAgent,
+      clientAddress: "203.0.113.7",
+      redirectStatus: 301,
+      servedBy: "replica",
+      requestId: "req-42",
+    },
+  ]);
+});
+
+test("a HEAD turned into a GET by the gateway answers the redirect but records no click", async () => {
+  recorded.length = 0;
+  const { error, headers } = await resolve("perm", { "x-kurt-no-click": "1" });
+  assert.is(error, null);
+  assert.equal(headers?.get("location"), ["https://example.com/p?q=1"]);
+  assert.is(recorded.length, 0);
+});
+
+test("unknown codes and gone links record no click", async () => {
+  recorded.length = 0;
+  await resolve("nope");
+  await resolve("off");
+  assert.is(recorded.length, 0);
+});
+
+test("oversized user agents and referrers are cut to a bounded length", async () => {
+  recorded.length = 0;
+  await resolve("perm", { referer: `https://r.example/${"r".repeat(10_000)}` }, "u".repeat(10_000));
+  assert.is(recorded[0]?.userAgent.length, MAX_USER_AGENT_CHARS);
+  assert.is(recorded[0]?.referrer.length, MAX_REFERRER_CHARS);
 });
 
 test.run();

@@ -32,7 +32,7 @@ export const protobufFileName = "kurt/v1/stats_service.proto";
  * names are package-scoped: no other enum in kurt.v1 may use HOUR or DAY.
  */
 export enum StatsInterval {
-  /** STATS_INTERVAL_UNSPECIFIED - The server's default: hour. */
+  /** STATS_INTERVAL_UNSPECIFIED - The server's default: day. */
   STATS_INTERVAL_UNSPECIFIED = 0,
   /** HOUR - buf:lint:ignore ENUM_VALUE_PREFIX */
   HOUR = 1,
@@ -96,8 +96,10 @@ export interface Stats {
   humanTotal: number;
   botTotal: number;
   /**
-   * Distinct visitors in the range, told apart by a keyed hash of client
-   * address and user agent (addresses are never stored in the clear).
+   * Visitors, told apart by a keyed hash of client address and user agent
+   * (addresses are never stored in the clear). The key rotates every UTC day
+   * so that old hashes cannot be linked again: over a range of several days
+   * this is the sum of each day's distinct visitors.
    */
   uniqueVisitors: number;
   /**
@@ -105,7 +107,10 @@ export interface Stats {
    * included; the clicks add up to total.
    */
   series: SeriesPoint[];
-  /** Referrer hosts, most clicks first; "" stands for direct visits. */
+  /**
+   * Referrer hosts, most clicks first; "direct" stands for visits without a
+   * Referer.
+   */
   referrers: DimensionCount[];
   browsers: DimensionCount[];
   os: DimensionCount[];
