@@ -1,6 +1,8 @@
 /**
  * Regenerates the TypeScript contract (packages/contract/src/gen) from proto/
- * with buf and ts-proto, as buf.gen.yaml describes.
+ * with buf and ts-proto, as buf.gen.yaml describes, and the SDKs' generated
+ * code (sdk/generate-targets.ts: Python with grpcio-tools, Go with buf and
+ * protoc-gen-go). An SDK whose toolchain is missing is skipped with a warning.
  *
  *   node --import tsx scripts/generate.ts           regenerate in place
  *   node --import tsx scripts/generate.ts --check   regenerate into a temporary
@@ -12,15 +14,31 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type GenerateTarget, SDK_TARGETS } from "../sdk/generate-targets.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const generatedDir = "packages/contract/src/gen";
 const buf = join(root, "node_modules", ".bin", "buf");
 
-function generate(outputBase: string): void {
-  // buf.gen.yaml paths are relative to the repository root; `-o` moves the
-  // whole output under outputBase, which is how --check stays out of the tree.
-  execFileSync(buf, ["generate", "--template", "buf.gen.yaml", "-o", outputBase], { cwd: root, stdio: "inherit" });
+const contractTarget: GenerateTarget = {
+  name: "TypeScript contract",
+  dir: "packages/contract/src/gen",
+  missingToolchain: () => undefined,
+  generate(_root, outputBase) {
+    // buf.gen.yaml paths are relative to the repository root; `-o` moves the
+    // whole output under outputBase, which is how --check stays out of the tree.
+    execFileSync(buf, ["generate", "--template", "buf.gen.yaml", "-o", outputBase], { cwd: root, stdio: "inherit" });
+  },
+};
+
+const targets: readonly GenerateTarget[] = [contractTarget, ...SDK_TARGETS];
+
+/** The targets this machine can generate; the others are named on stderr. */
+function available(): GenerateTarget[] {
+  return targets.filter((target) => {
+    const missing = target.missingToolchain(root);
+    if (missing !== undefined) console.error(`skipping ${target.name} (${target.dir}): ${missing}`);
+    return missing === undefined;
+  });
 }
 
 function listFiles(dir: string): Map<string, string> {
@@ -33,6 +51,8 @@ function listFiles(dir: string): Map<string, string> {
     throw error;
   }
   for (const entry of entries) {
+    // Bytecode a Python run may leave beside the generated modules is not generated code.
+    if (entry.split("/").includes("__pycache__")) continue;
     const path = join(dir, entry);
     try {
       files.set(relative(dir, path), readFileSync(path, "utf8"));
@@ -44,7 +64,7 @@ function listFiles(dir: string): Map<string, string> {
 }
 
 /** Differences between what is in the tree and what the protos generate, as printable lines. */
-function compare(committed: Map<string, string>, fresh: Map<string, string>): string[] {
+function compare(generatedDir: string, committed: Map<string, string>, fresh: Map<string, string>): string[] {
   const problems: string[] = [];
   for (const [path, content] of fresh) {
     const current = committed.get(path);
@@ -59,17 +79,26 @@ function compare(committed: Map<string, string>, fresh: Map<string, string>): st
 
 function check(): number {
   const scratch = mkdtempSync(join(tmpdir(), "kurt-generate-"));
+  let failed = 0;
   try {
-    generate(scratch);
-    const problems = compare(listFiles(join(root, generatedDir)), listFiles(join(scratch, generatedDir)));
-    if (problems.length === 0) {
-      console.log(`${generatedDir} is up to date with proto/.`);
-      return 0;
+    for (const target of available()) {
+      const generatedDir = target.dir;
+      target.generate(root, scratch);
+      const problems = compare(
+        generatedDir,
+        listFiles(join(root, generatedDir)),
+        listFiles(join(scratch, generatedDir)),
+      );
+      if (problems.length === 0) {
+        console.log(`${generatedDir} is up to date with proto/.`);
+        continue;
+      }
+      failed = 1;
+      console.error(`${generatedDir} does not match proto/ (never edit it by hand):`);
+      for (const line of problems) console.error(`  ${line}`);
     }
-    console.error(`${generatedDir} does not match proto/ (never edit it by hand):`);
-    for (const line of problems) console.error(`  ${line}`);
-    console.error("Run `npm run generate` and commit the result.");
-    return 1;
+    if (failed) console.error("Run `npm run generate` and commit the result.");
+    return failed;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -78,6 +107,8 @@ function check(): number {
 if (process.argv.includes("--check")) {
   process.exitCode = check();
 } else {
-  generate(".");
-  console.log(`Generated ${generatedDir} from proto/.`);
+  for (const target of available()) {
+    target.generate(root, ".");
+    console.log(`Generated ${target.dir} from proto/.`);
+  }
 }

@@ -15,6 +15,7 @@ import {
   up,
 } from "./commands.js";
 import { infrastructureMode } from "./containers/index.js";
+import { linkCommand } from "./link-commands.js";
 import { createStack } from "./stack.js";
 import { testCommand } from "./test-command.js";
 
@@ -27,6 +28,7 @@ const USAGE = `usage: ./kurt COMMAND
   logs NAME [-f]  show (or follow) the logs of a component, e.g. postgres-replica, kafka, resolver, envoy
   env             shell assignments: eval "$(./kurt env)" sets KURT_URL, KURT_GRPC and KURT_API_KEY
   test            static checks, then the test suites against the stack (started if it is not running)
+  link …          create, get, list, update, delete links and read their stats (./kurt link help)
 
 Ports move together with KURT_PORT_BASE (default 24000); replicas with KURT_SHORTENER_REPLICAS,
 KURT_RESOLVER_REPLICAS and KURT_CLICKLOG_REPLICAS; state lives in KURT_STATE_DIR (default .kurt/).`;
@@ -84,6 +86,14 @@ async function main(argv: readonly string[]): Promise<number> {
         return 0;
       case "test":
         return await testCommand(stack, process.env);
+      case "link":
+        return await linkCommand(rest, {
+          topology: stack.context.topology,
+          paths: stack.context.paths,
+          env: process.env,
+          out: (text) => console.log(text),
+          err: say,
+        });
       default:
         say(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
         return 2;

@@ -1,7 +1,17 @@
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { collectStatus, down, up } from "./commands.js";
 import { postgresDataDirs } from "./components/postgres.js";
 import type { Stack } from "./stack.js";
+
+const SDK_SUITES = [
+  { title: "Python SDK (pytest)", program: "python3", script: "sdk/python/test.sh" },
+  { title: "Go SDK (go test)", program: "go", script: "sdk/go/test.sh" },
+];
+
+function hasProgram(name: string): boolean {
+  return (process.env.PATH ?? "").split(":").some((dir) => dir !== "" && existsSync(`${dir}/${name}`));
+}
 
 interface Step {
   readonly title: string;
@@ -55,6 +65,7 @@ export async function testCommand(stack: Stack, env: Readonly<Record<string, str
   const fresh = postgresDataDirs(stack.context).length === 0;
   let output = "";
   let code: number;
+  const sdkResults: string[] = [];
   try {
     if (alreadyUp) say("reusing the running stack");
     else await up(stack);
@@ -70,6 +81,17 @@ export async function testCommand(stack: Stack, env: Readonly<Record<string, str
         output += text;
       },
     );
+    // The Python and Go SDKs are tested by their own runners, where their toolchains are present.
+    for (const sdk of SDK_SUITES) {
+      if (!hasProgram(sdk.program)) {
+        say(`skipping the ${sdk.title} tests: ${sdk.program} is not installed`);
+        continue;
+      }
+      say(`suites: ${sdk.title}`);
+      const sdkCode = await run(root, { title: sdk.title, command: sdk.script, args: [] });
+      sdkResults.push(`${sdk.title}: ${sdkCode === 0 ? "passed" : `failed (exit code ${sdkCode})`}`);
+      if (sdkCode !== 0 && code === 0) code = sdkCode;
+    }
   } finally {
     // Also when `up` failed half-way: what this run started, it stops.
     if (!alreadyUp && env.KURT_KEEP_STACK !== "1") {
@@ -84,6 +106,7 @@ export async function testCommand(stack: Stack, env: Readonly<Record<string, str
     say(`the suites ended before their summary (exit code ${code}): a test crashed the run`);
     return code === 0 ? 1 : code;
   }
+  for (const line of sdkResults) say(line);
   const [total, passed, skipped] = summary.slice(1).map(Number) as [number, number, number];
   console.log(`${passed} passed, ${total - passed - skipped} failed, ${skipped} skipped`);
   if (total === 0) {

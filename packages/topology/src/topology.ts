@@ -59,7 +59,7 @@ export interface Topology {
 }
 
 const DEFAULT_PORT_BASE = 24000;
-const DEFAULT_REPLICAS: Record<ServiceName, number> = { shortener: 2, resolver: 2, clicklog: 1 };
+const DEFAULT_REPLICAS: Record<ServiceName, number> = { shortener: 2, resolver: 2, clicklog: 2 };
 const MAX_REPLICAS = 9;
 
 type Env = Readonly<Record<string, string | undefined>>;

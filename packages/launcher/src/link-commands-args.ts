@@ -1,0 +1,82 @@
+import { parseArgs } from "node:util";
+
+/** A command line that cannot be run as typed: exit code 2 with this message and the usage. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+const REDIRECT_STATUSES = [301, 302, 307, 308] as const;
+export type RedirectStatusArg = (typeof REDIRECT_STATUSES)[number];
+
+const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/**
+ * An instant as typed on a command line: ISO 8601 (`2027-01-31`,
+ * `2027-01-31T12:00:00Z`) or relative to now (`+7d`, `-12h`; units s m h d w).
+ */
+export function parseInstant(option: string, text: string, nowMs = Date.now()): Date {
+  const relative = /^([+-])(\d+)([smhdw])$/.exec(text);
+  if (relative !== null) {
+    const [, sign, amount, unit] = relative as unknown as [string, string, string, string];
+    return new Date(nowMs + (sign === "-" ? -1 : 1) * Number(amount) * (UNIT_MS[unit] as number));
+  }
+  const date = /^\d{4}-\d{2}-\d{2}/.test(text) ? new Date(text) : new Date(Number.NaN);
+  if (Number.isNaN(date.getTime())) {
+    throw new UsageError(`--${option}: ${JSON.stringify(text)} is neither an ISO 8601 date nor a duration like +7d`);
+  }
+  return date;
+}
+
+export function parseRedirectStatus(text: string): RedirectStatusArg {
+  const value = Number(text);
+  if (!(REDIRECT_STATUSES as readonly number[]).includes(value)) {
+    throw new UsageError(`--status: ${JSON.stringify(text)} is not one of ${REDIRECT_STATUSES.join(", ")}`);
+  }
+  return value as RedirectStatusArg;
+}
+
+export function parsePositiveInteger(option: string, text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1)
+    throw new UsageError(`--${option}: ${JSON.stringify(text)} is not a positive integer`);
+  return Number(text);
+}
+
+type OptionSpec = { type: "string" | "boolean"; multiple?: boolean };
+
+export interface ParsedLine {
+  readonly positionals: string[];
+  readonly values: Record<string, string | boolean | string[] | undefined>;
+}
+
+/** Strict parsing: an unknown option, or one without its value, is a usage error. */
+export function parseLine(
+  args: readonly string[],
+  options: Record<string, OptionSpec>,
+  positionals: number,
+): ParsedLine {
+  // parseArgs takes "-2h" after "--from" for an option; joined as "--from=-2h" it is the value.
+  const joined: string[] = [];
+  for (const arg of args) {
+    const previous = joined.at(-1);
+    const takesValue = previous?.startsWith("--") && options[previous.slice(2)]?.type === "string";
+    if (takesValue && /^-\d+[smhdw]$/.test(arg)) joined[joined.length - 1] = `${previous}=${arg}`;
+    else joined.push(arg);
+  }
+  let parsed: ParsedLine;
+  try {
+    parsed = parseArgs({
+      args: joined,
+      options: { ...options, json: { type: "boolean" } },
+      strict: true,
+      allowPositionals: true,
+    }) as ParsedLine;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (parsed.positionals.length !== positionals) {
+    throw new UsageError(
+      positionals === 0 ? `unexpected argument ${JSON.stringify(parsed.positionals[0])}` : "wrong number of arguments",
+    );
+  }
+  return parsed;
+}

@@ -1,0 +1,89 @@
+import type { Link, Stats } from "@kurt/contract";
+
+const BARS = "▁▂▃▄▅▆▇█";
+
+/** One character per value, scaled to the largest; all zeros stay at the lowest bar. */
+export function sparkline(values: readonly number[]): string {
+  const max = Math.max(0, ...values);
+  return values.map((value) => BARS[max === 0 ? 0 : Math.round((value / max) * (BARS.length - 1))]).join("");
+}
+
+/** Columns padded to their widest cell; the last column is not padded. */
+export function table(rows: readonly (readonly string[])[]): string {
+  const widths: number[] = [];
+  for (const row of rows) {
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, [...cell].length);
+    });
+  }
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => (i === row.length - 1 ? cell : cell + " ".repeat((widths[i] as number) - [...cell].length)))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+}
+
+const when = (date: Date | undefined) => (date === undefined ? "-" : date.toISOString());
+
+export function formatLink(link: Link): string {
+  return table([
+    ["code", link.code],
+    ["short url", link.shortUrl],
+    ["url", link.url],
+    ["status", String(link.redirectStatus)],
+    ["expires", when(link.expiresAt)],
+    ["disabled", link.disabled ? "yes" : "no"],
+    ["title", link.title ?? "-"],
+    ["tags", link.tags.length === 0 ? "-" : link.tags.join(", ")],
+    ["created", when(link.createdAt)],
+    ["updated", when(link.updatedAt)],
+  ]);
+}
+
+export function formatLinkList(links: readonly Link[]): string {
+  if (links.length === 0) return "no links";
+  const flags = (link: Link) =>
+    [link.disabled ? "disabled" : "", link.expiresAt !== undefined ? `expires ${when(link.expiresAt)}` : ""]
+      .filter(Boolean)
+      .join(", ");
+  return table([
+    ["CODE", "STATUS", "URL", "NOTE"],
+    ...links.map((link) => [link.code, String(link.redirectStatus), link.url, flags(link)]),
+  ]);
+}
+
+export function formatStats(stats: Stats): string {
+  const counts = stats.series.map((point) => point.clicks);
+  const first = stats.series[0]?.start;
+  const last = stats.series.at(-1)?.start;
+  const lines = [
+    table([
+      ["code", stats.code],
+      ["clicks", String(stats.total)],
+      ["humans", String(stats.humanTotal)],
+      ["bots", String(stats.botTotal)],
+      ["unique visitors", String(stats.uniqueVisitors)],
+    ]),
+  ];
+  if (counts.length > 0) {
+    lines.push("", `${sparkline(counts)}  max ${Math.max(...counts)}/point`, `${when(first)} … ${when(last)}`);
+  }
+  const top = (title: string, dimension: Stats["referrers"]) => {
+    if (dimension.length === 0) return;
+    lines.push(
+      "",
+      table([
+        [title.toUpperCase(), "CLICKS"],
+        ...dimension.slice(0, 5).map((d) => [d.value || "(none)", String(d.clicks)]),
+      ]),
+    );
+  };
+  top("referrer", stats.referrers);
+  top("browser", stats.browsers);
+  top("os", stats.os);
+  top("device", stats.devices);
+  return lines.join("\n");
+}

@@ -1,0 +1,201 @@
+/**
+ * `./kurt link …`: links from the terminal, through the TypeScript SDK and
+ * Envoy's internal gRPC listener, with the admin key `./kurt up` made
+ * (or KURT_API_KEY). Exit codes: 0 done, 1 the server refused or could not
+ * be reached (its message is printed), 2 the command line is wrong.
+ */
+import { Link, ListLinksResponse, Stats } from "@kurt/contract";
+import { createKurtClient, type KurtClient, KurtError, type UpdateLinkInput } from "@kurt/sdk";
+import type { Topology } from "@kurt/topology";
+import { readAdminKey } from "./admin-key.js";
+import {
+  parseInstant,
+  parseLine,
+  parsePositiveInteger,
+  parseRedirectStatus,
+  type RedirectStatusArg,
+  UsageError,
+} from "./link-commands-args.js";
+import { formatLink, formatLinkList, formatStats } from "./link-commands-format.js";
+import type { Paths } from "./paths.js";
+
+export const LINK_USAGE = `usage: ./kurt link COMMAND [--json]
+
+  create URL [--code C] [--status 301|302|307|308] [--expires ISO|+7d] [--title T] [--tag X]…
+  get CODE
+  list [--limit N]
+  update CODE [--url U] [--status S] [--expires ISO|+7d | --no-expires] [--disable | --enable]
+              [--title T] [--tag X]… [--no-tags]
+  delete CODE
+  stats CODE [--from ISO|-7d] [--to ISO|+0d] [--interval hour|day]
+
+--json prints the API's JSON instead of a table. The key is KURT_API_KEY, else the admin key of
+./kurt up; the address is KURT_GRPC, else Envoy's internal gRPC listener of this stack.`;
+
+export interface LinkCommandContext {
+  readonly topology: Topology;
+  readonly paths: Paths;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+type Run = (kurt: KurtClient, args: readonly string[]) => Promise<{ json: unknown; text: string; asJson: boolean }>;
+
+const str = (value: unknown) => value as string | undefined;
+
+const linkAnswer = (link: Link, asJson: boolean) => ({ json: Link.toJSON(link), text: formatLink(link), asJson });
+
+const COMMANDS: Record<string, Run> = {
+  async create(kurt, args) {
+    const { positionals, values } = parseLine(
+      args,
+      {
+        code: { type: "string" },
+        status: { type: "string" },
+        expires: { type: "string" },
+        title: { type: "string" },
+        tag: { type: "string", multiple: true },
+      },
+      1,
+    );
+    const link = await kurt.createLink({
+      url: positionals[0] as string,
+      ...(values.code === undefined ? {} : { code: str(values.code) as string }),
+      ...optionalStatus(values.status),
+      ...(values.expires === undefined ? {} : { expiresAt: parseInstant("expires", str(values.expires) as string) }),
+      ...(values.title === undefined ? {} : { title: str(values.title) as string }),
+      tags: (values.tag as string[] | undefined) ?? [],
+    });
+    return linkAnswer(link, values.json === true);
+  },
+
+  async get(kurt, args) {
+    const { positionals, values } = parseLine(args, {}, 1);
+    return linkAnswer(await kurt.getLink(positionals[0] as string), values.json === true);
+  },
+
+  async list(kurt, args) {
+    const { values } = parseLine(args, { limit: { type: "string" } }, 0);
+    const limit = values.limit === undefined ? 50 : parsePositiveInteger("limit", str(values.limit) as string);
+    // The server caps a page; follow the pages until the limit is reached.
+    const links: Link[] = [];
+    let pageToken = "";
+    do {
+      const page = await kurt.listLinks({ pageSize: Math.min(100, limit - links.length), pageToken });
+      links.push(...page.links);
+      pageToken = page.nextPageToken;
+    } while (pageToken !== "" && links.length < limit);
+    const shown = links.slice(0, limit);
+    return {
+      json: ListLinksResponse.toJSON({ links: shown, nextPageToken: pageToken }),
+      text: formatLinkList(shown),
+      asJson: values.json === true,
+    };
+  },
+
+  async update(kurt, args) {
+    const { positionals, values } = parseLine(
+      args,
+      {
+        url: { type: "string" },
+        status: { type: "string" },
+        expires: { type: "string" },
+        "no-expires": { type: "boolean" },
+        disable: { type: "boolean" },
+        enable: { type: "boolean" },
+        title: { type: "string" },
+        tag: { type: "string", multiple: true },
+        "no-tags": { type: "boolean" },
+      },
+      1,
+    );
+    if (values.expires !== undefined && values["no-expires"] === true) {
+      throw new UsageError("--expires and --no-expires exclude each other");
+    }
+    if (values.disable === true && values.enable === true)
+      throw new UsageError("--disable and --enable exclude each other");
+    if (values.tag !== undefined && values["no-tags"] === true)
+      throw new UsageError("--tag and --no-tags exclude each other");
+    const tags = values["no-tags"] === true ? [] : (values.tag as string[] | undefined);
+    const input: UpdateLinkInput = {
+      code: positionals[0] as string,
+      ...(values.url === undefined ? {} : { url: str(values.url) as string }),
+      ...optionalStatus(values.status),
+      ...(values.expires === undefined ? {} : { expiresAt: parseInstant("expires", str(values.expires) as string) }),
+      ...(values["no-expires"] === true ? { clearExpiresAt: true } : {}),
+      ...(values.disable === true ? { disabled: true } : values.enable === true ? { disabled: false } : {}),
+      ...(values.title === undefined ? {} : { title: str(values.title) as string }),
+      ...(tags === undefined ? {} : { tags }),
+    };
+    if (Object.keys(input).length === 1) throw new UsageError("nothing to update: give at least one option");
+    return linkAnswer(await kurt.updateLink(input), values.json === true);
+  },
+
+  async delete(kurt, args) {
+    const { positionals, values } = parseLine(args, {}, 1);
+    const code = positionals[0] as string;
+    await kurt.deleteLink(code);
+    return { json: { code, deleted: true }, text: `deleted ${code}`, asJson: values.json === true };
+  },
+
+  async stats(kurt, args) {
+    const { positionals, values } = parseLine(
+      args,
+      { from: { type: "string" }, to: { type: "string" }, interval: { type: "string" } },
+      1,
+    );
+    const interval = str(values.interval);
+    if (interval !== undefined && interval !== "hour" && interval !== "day") {
+      throw new UsageError(`--interval: ${JSON.stringify(interval)} is not hour or day`);
+    }
+    const stats = await kurt.getLinkStats(positionals[0] as string, {
+      ...(values.from === undefined ? {} : { from: parseInstant("from", str(values.from) as string) }),
+      ...(values.to === undefined ? {} : { to: parseInstant("to", str(values.to) as string) }),
+      ...(interval === undefined ? {} : { interval }),
+    });
+    return { json: Stats.toJSON(stats), text: formatStats(stats), asJson: values.json === true };
+  },
+};
+
+function optionalStatus(value: unknown): { redirectStatus?: RedirectStatusArg } {
+  return value === undefined ? {} : { redirectStatus: parseRedirectStatus(value as string) };
+}
+
+export async function linkCommand(args: readonly string[], ctx: LinkCommandContext): Promise<number> {
+  const [name, ...rest] = args;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    ctx.out(LINK_USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  const run = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (run === undefined) {
+    ctx.err(`unknown link command ${JSON.stringify(name)}\n\n${LINK_USAGE}`);
+    return 2;
+  }
+  const apiKey = ctx.env.KURT_API_KEY || readAdminKey(ctx.paths);
+  if (apiKey === undefined) {
+    ctx.err("no API key: set KURT_API_KEY, or run ./kurt up, which makes the admin key");
+    return 1;
+  }
+  const address = ctx.env.KURT_GRPC || `${ctx.topology.host}:${ctx.topology.envoy.grpcPort}`;
+  const kurt = createKurtClient({ address, apiKey });
+  try {
+    const answer = await run(kurt, rest);
+    ctx.out(answer.asJson ? JSON.stringify(answer.json, null, 2) : answer.text);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      ctx.err(`./kurt link ${name}: ${error.message}\n\n${LINK_USAGE}`);
+      return 2;
+    }
+    if (error instanceof KurtError) {
+      const hint = error.code === "unavailable" ? ` (is the stack up at ${address}? ./kurt status)` : "";
+      ctx.err(`error: ${error.code}: ${error.message}${hint}`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    kurt.close();
+  }
+}

@@ -1,0 +1,191 @@
+// Package kurt is a typed gRPC client for Kurt, over the code buf generates
+// from proto/ (kurt.local/sdk/go/gen/kurt/v1; never edit it, run
+// `npm run generate`).
+//
+//	client, err := kurt.New("127.0.0.1:24081", apiKey)
+//	link, err := client.CreateLink(ctx, &kurtv1.CreateLinkRequest{Url: "https://example.com"})
+//
+// Every call carries the key as `authorization: Bearer …` and a deadline
+// (5 s unless ctx has one, retries included). Reads (GetLink, ListLinks,
+// Resolve, GetLinkStats, ListApiKeys) are retried with backoff on
+// UNAVAILABLE; writes never are. Every failure is an *Error.
+package kurt
+
+import (
+	"context"
+	"math/rand/v2"
+	"time"
+
+	kurtv1 "kurt.local/sdk/go/gen/kurt/v1"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
+)
+
+// DefaultTimeout is the deadline of a call whose context has none.
+const DefaultTimeout = 5 * time.Second
+
+// Calls safe to repeat: they change nothing.
+var safeToRepeat = map[string]bool{
+	kurtv1.LinkService_GetLink_FullMethodName:       true,
+	kurtv1.LinkService_ListLinks_FullMethodName:     true,
+	kurtv1.ResolverService_Resolve_FullMethodName:   true,
+	kurtv1.StatsService_GetLinkStats_FullMethodName: true,
+	kurtv1.ApiKeyService_ListApiKeys_FullMethodName: true,
+}
+
+type options struct {
+	timeout        time.Duration
+	maxAttempts    int
+	initialBackoff time.Duration
+	maxBackoff     time.Duration
+	creds          credentials.TransportCredentials
+}
+
+// Option changes a Client's defaults.
+type Option func(*options)
+
+// WithTimeout sets the deadline of calls whose context has none.
+func WithTimeout(d time.Duration) Option { return func(o *options) { o.timeout = d } }
+
+// WithRetries sets the attempts (the first included) of calls safe to repeat, and the backoff.
+func WithRetries(maxAttempts int, initialBackoff, maxBackoff time.Duration) Option {
+	return func(o *options) {
+		o.maxAttempts, o.initialBackoff, o.maxBackoff = maxAttempts, initialBackoff, maxBackoff
+	}
+}
+
+// WithTransportCredentials replaces plaintext (Envoy's internal listener) with, e.g., TLS.
+func WithTransportCredentials(creds credentials.TransportCredentials) Option {
+	return func(o *options) { o.creds = creds }
+}
+
+// Client calls every Kurt service over one connection. Safe for concurrent use.
+type Client struct {
+	conn     *grpc.ClientConn
+	links    kurtv1.LinkServiceClient
+	keys     kurtv1.ApiKeyServiceClient
+	resolver kurtv1.ResolverServiceClient
+	stats    kurtv1.StatsServiceClient
+}
+
+// New connects (lazily) to address (host:port) with apiKey; an empty key sends none.
+func New(address, apiKey string, opts ...Option) (*Client, error) {
+	o := options{timeout: DefaultTimeout, maxAttempts: 4, initialBackoff: 50 * time.Millisecond, maxBackoff: time.Second,
+		creds: insecure.NewCredentials()}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	conn, err := grpc.NewClient(address,
+		grpc.WithTransportCredentials(o.creds),
+		grpc.WithUnaryInterceptor(interceptor(apiKey, o)))
+	if err != nil {
+		return nil, err
+	}
+	return &Client{
+		conn:     conn,
+		links:    kurtv1.NewLinkServiceClient(conn),
+		keys:     kurtv1.NewApiKeyServiceClient(conn),
+		resolver: kurtv1.NewResolverServiceClient(conn),
+		stats:    kurtv1.NewStatsServiceClient(conn),
+	}, nil
+}
+
+// Close closes the connection; pending calls fail.
+func (c *Client) Close() error { return c.conn.Close() }
+
+func interceptor(apiKey string, o options) grpc.UnaryClientInterceptor {
+	return func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, callOpts ...grpc.CallOption) error {
+		if apiKey != "" {
+			ctx = metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+apiKey)
+		}
+		if _, ok := ctx.Deadline(); !ok {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, o.timeout)
+			defer cancel()
+		}
+		attempts := 1
+		if safeToRepeat[method] {
+			attempts = o.maxAttempts
+		}
+		for attempt := 1; ; attempt++ {
+			var trailer metadata.MD
+			err := invoker(ctx, method, req, reply, cc, append(callOpts, grpc.Trailer(&trailer))...)
+			if err == nil || attempt >= attempts || status.Code(err) != codes.Unavailable {
+				return toError(err, trailer)
+			}
+			// Full jitter: clients that failed together do not retry together.
+			ceiling := min(o.maxBackoff, o.initialBackoff<<(attempt-1))
+			wait := time.Duration(rand.Int64N(int64(ceiling) + 1))
+			if deadline, _ := ctx.Deadline(); time.Now().Add(wait).After(deadline) {
+				return toError(err, trailer)
+			}
+			select {
+			case <-time.After(wait):
+			case <-ctx.Done():
+				return toError(err, trailer)
+			}
+		}
+	}
+}
+
+// CreateLink creates a link; a Code already taken is an *Error with CodeAlreadyExists.
+func (c *Client) CreateLink(ctx context.Context, req *kurtv1.CreateLinkRequest) (*kurtv1.Link, error) {
+	return c.links.CreateLink(ctx, req)
+}
+
+// GetLink returns a link; a deleted or unknown code is CodeNotFound.
+func (c *Client) GetLink(ctx context.Context, code string) (*kurtv1.Link, error) {
+	return c.links.GetLink(ctx, &kurtv1.GetLinkRequest{Code: code})
+}
+
+// ListLinks returns a page of links, newest first.
+func (c *Client) ListLinks(ctx context.Context, pageSize int32, pageToken string) (*kurtv1.ListLinksResponse, error) {
+	return c.links.ListLinks(ctx, &kurtv1.ListLinksRequest{PageSize: pageSize, PageToken: pageToken})
+}
+
+// UpdateLink changes the fields set in req (nil fields are unchanged).
+func (c *Client) UpdateLink(ctx context.Context, req *kurtv1.UpdateLinkRequest) (*kurtv1.Link, error) {
+	return c.links.UpdateLink(ctx, req)
+}
+
+// DeleteLink deletes a link; its code is never reused.
+func (c *Client) DeleteLink(ctx context.Context, code string) error {
+	_, err := c.links.DeleteLink(ctx, &kurtv1.DeleteLinkRequest{Code: code})
+	return err
+}
+
+// Resolve returns where a code redirects, counting a click.
+func (c *Client) Resolve(ctx context.Context, code string) (*kurtv1.ResolveResponse, error) {
+	return c.resolver.Resolve(ctx, &kurtv1.ResolveRequest{Code: code})
+}
+
+// ResolveWithoutClick is Resolve not counted in the stats (like a HEAD).
+func (c *Client) ResolveWithoutClick(ctx context.Context, code string) (*kurtv1.ResolveResponse, error) {
+	ctx = metadata.AppendToOutgoingContext(ctx, "x-kurt-no-click", "1")
+	return c.resolver.Resolve(ctx, &kurtv1.ResolveRequest{Code: code})
+}
+
+// GetLinkStats returns a link's clicks; From, To and Interval are optional.
+func (c *Client) GetLinkStats(ctx context.Context, req *kurtv1.GetLinkStatsRequest) (*kurtv1.Stats, error) {
+	return c.stats.GetLinkStats(ctx, req)
+}
+
+// CreateApiKey makes a key with these scopes; the secret is in the answer only.
+func (c *Client) CreateApiKey(ctx context.Context, name string, scopes []string) (*kurtv1.CreateApiKeyResponse, error) {
+	return c.keys.CreateApiKey(ctx, &kurtv1.CreateApiKeyRequest{Name: name, Scopes: scopes})
+}
+
+// ListApiKeys returns a page of keys (never their secrets).
+func (c *Client) ListApiKeys(ctx context.Context, pageSize int32, pageToken string) (*kurtv1.ListApiKeysResponse, error) {
+	return c.keys.ListApiKeys(ctx, &kurtv1.ListApiKeysRequest{PageSize: pageSize, PageToken: pageToken})
+}
+
+// RevokeApiKey revokes a key by id.
+func (c *Client) RevokeApiKey(ctx context.Context, id string) (*kurtv1.ApiKey, error) {
+	return c.keys.RevokeApiKey(ctx, &kurtv1.RevokeApiKeyRequest{Id: id})
+}

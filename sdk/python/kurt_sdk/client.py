@@ -1,0 +1,182 @@
+"""KurtClient: a typed client for every Kurt RPC, over the code generated
+from proto/ (kurt_sdk._gen; never edit it, run `npm run generate`)."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import TypeVar
+
+import grpc
+from google.protobuf import struct_pb2, timestamp_pb2
+
+from ._gen.kurt.v1 import (
+    api_key_service_pb2,
+    api_key_service_pb2_grpc,
+    link_pb2,
+    link_service_pb2,
+    link_service_pb2_grpc,
+    resolver_service_pb2,
+    resolver_service_pb2_grpc,
+    stats_service_pb2,
+    stats_service_pb2_grpc,
+)
+from .errors import KurtError, from_rpc_error
+
+T = TypeVar("T")
+
+DEFAULT_TIMEOUT_S = 5.0
+_INTERVALS = {None: stats_service_pb2.STATS_INTERVAL_UNSPECIFIED, "hour": stats_service_pb2.HOUR, "day": stats_service_pb2.DAY}
+
+
+def _timestamp(value: datetime | None) -> timestamp_pb2.Timestamp | None:
+    if value is None:
+        return None
+    stamp = timestamp_pb2.Timestamp()
+    stamp.FromDatetime(value)
+    return stamp
+
+
+class KurtClient:
+    """``KurtClient("127.0.0.1:24081", api_key)``. The key goes as
+    ``authorization: Bearer …`` on every call; each call has a deadline
+    (``timeout`` seconds, retries included); reads (get, list, resolve,
+    stats) are retried with backoff on UNAVAILABLE, writes never are.
+    Every failure raises KurtError. Use it as a context manager, or close()."""
+
+    def __init__(
+        self,
+        address: str,
+        api_key: str | None = None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT_S,
+        max_attempts: int = 4,
+        initial_backoff: float = 0.05,
+        max_backoff: float = 1.0,
+        channel: grpc.Channel | None = None,
+    ):
+        self._channel = channel or grpc.insecure_channel(address)
+        self._metadata = (("authorization", f"Bearer {api_key}"),) if api_key else ()
+        self._timeout = timeout
+        self._max_attempts = max_attempts
+        self._initial_backoff = initial_backoff
+        self._max_backoff = max_backoff
+        self._links = link_service_pb2_grpc.LinkServiceStub(self._channel)
+        self._keys = api_key_service_pb2_grpc.ApiKeyServiceStub(self._channel)
+        self._resolver = resolver_service_pb2_grpc.ResolverServiceStub(self._channel)
+        self._stats = stats_service_pb2_grpc.StatsServiceStub(self._channel)
+
+    def __enter__(self) -> KurtClient:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._channel.close()
+
+    def _call(self, method: Callable[..., T], request: object, *, safe_to_repeat: bool, extra: Iterable[tuple[str, str]] = ()) -> T:
+        deadline = time.monotonic() + self._timeout
+        attempts = self._max_attempts if safe_to_repeat else 1
+        metadata = (*self._metadata, *extra)
+        for attempt in range(1, attempts + 1):
+            try:
+                return method(request, metadata=metadata, timeout=max(0.0, deadline - time.monotonic()))
+            except grpc.RpcError as error:
+                # Full jitter: clients that failed together do not retry together.
+                wait = random.uniform(0, min(self._max_backoff, self._initial_backoff * 2 ** (attempt - 1)))
+                retry = attempt < attempts and error.code() == grpc.StatusCode.UNAVAILABLE
+                if not retry or time.monotonic() + wait >= deadline:
+                    raise from_rpc_error(error) from None
+                time.sleep(wait)
+        raise AssertionError("unreachable")
+
+    # Links
+
+    def create_link(
+        self,
+        url: str,
+        *,
+        code: str | None = None,
+        redirect_status: int | None = None,
+        expires_at: datetime | None = None,
+        title: str | None = None,
+        tags: Iterable[str] = (),
+    ) -> link_pb2.Link:
+        request = link_service_pb2.CreateLinkRequest(
+            url=url, code=code, redirect_status=redirect_status, expires_at=_timestamp(expires_at), title=title, tags=list(tags)
+        )
+        return self._call(self._links.CreateLink, request, safe_to_repeat=False)
+
+    def get_link(self, code: str) -> link_pb2.Link:
+        return self._call(self._links.GetLink, link_service_pb2.GetLinkRequest(code=code), safe_to_repeat=True)
+
+    def list_links(self, page_size: int = 0, page_token: str = "") -> link_service_pb2.ListLinksResponse:
+        request = link_service_pb2.ListLinksRequest(page_size=page_size, page_token=page_token)
+        return self._call(self._links.ListLinks, request, safe_to_repeat=True)
+
+    def update_link(
+        self,
+        code: str,
+        *,
+        url: str | None = None,
+        redirect_status: int | None = None,
+        expires_at: datetime | None = None,
+        clear_expires_at: bool = False,
+        disabled: bool | None = None,
+        title: str | None = None,
+        tags: Iterable[str] | None = None,
+    ) -> link_pb2.Link:
+        """Only the arguments given change; ``tags=[]`` removes every tag."""
+        request = link_service_pb2.UpdateLinkRequest(
+            code=code,
+            url=url,
+            redirect_status=redirect_status,
+            expires_at=_timestamp(expires_at),
+            clear_expires_at=clear_expires_at,
+            disabled=disabled,
+            title=title,
+        )
+        if tags is not None:
+            values = struct_pb2.ListValue()
+            values.extend(list(tags))
+            request.tags.CopyFrom(values)
+        return self._call(self._links.UpdateLink, request, safe_to_repeat=False)
+
+    def delete_link(self, code: str) -> None:
+        self._call(self._links.DeleteLink, link_service_pb2.DeleteLinkRequest(code=code), safe_to_repeat=False)
+
+    def resolve(self, code: str, *, count_click: bool = True) -> resolver_service_pb2.ResolveResponse:
+        """``count_click=False`` marks the lookup "no click" (like a HEAD): not counted in the stats."""
+        extra = () if count_click else (("x-kurt-no-click", "1"),)
+        return self._call(self._resolver.Resolve, resolver_service_pb2.ResolveRequest(code=code), safe_to_repeat=True, extra=extra)
+
+    def get_link_stats(
+        self, code: str, *, start: datetime | None = None, end: datetime | None = None, interval: str | None = None
+    ) -> stats_service_pb2.Stats:
+        """``interval`` is "hour" or "day" (the server's default: hour)."""
+        if interval not in _INTERVALS:
+            raise KurtError("invalid_argument", f'interval: must be "hour" or "day", got {interval!r}', "interval")
+        request = stats_service_pb2.GetLinkStatsRequest(code=code, interval=_INTERVALS[interval])
+        # "from" is a Python keyword: the proto field is set by name.
+        if start is not None:
+            getattr(request, "from").CopyFrom(_timestamp(start))
+        if end is not None:
+            request.to.CopyFrom(_timestamp(end))
+        return self._call(self._stats.GetLinkStats, request, safe_to_repeat=True)
+
+    # API keys
+
+    def create_api_key(self, name: str, scopes: Iterable[str]) -> api_key_service_pb2.CreateApiKeyResponse:
+        request = api_key_service_pb2.CreateApiKeyRequest(name=name, scopes=list(scopes))
+        return self._call(self._keys.CreateApiKey, request, safe_to_repeat=False)
+
+    def list_api_keys(self, page_size: int = 0, page_token: str = "") -> api_key_service_pb2.ListApiKeysResponse:
+        request = api_key_service_pb2.ListApiKeysRequest(page_size=page_size, page_token=page_token)
+        return self._call(self._keys.ListApiKeys, request, safe_to_repeat=True)
+
+    def revoke_api_key(self, key_id: str) -> api_key_service_pb2.ApiKey:
+        request = api_key_service_pb2.RevokeApiKeyRequest(id=key_id)
+        return self._call(self._keys.RevokeApiKey, request, safe_to_repeat=False)

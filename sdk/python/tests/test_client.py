@@ -1,0 +1,102 @@
+"""The Python SDK against the running stack, through Envoy's internal gRPC
+listener. KURT_GRPC and KURT_API_KEY (an admin key) come from
+`eval "$(./kurt env)"`, which sdk/python/test.sh does."""
+
+import os
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from kurt_sdk import KurtClient, KurtError
+
+ADDRESS = os.environ.get("KURT_GRPC", "")
+ADMIN_KEY = os.environ.get("KURT_API_KEY", "")
+
+pytestmark = pytest.mark.skipif(not ADDRESS or not ADMIN_KEY, reason='needs KURT_GRPC and KURT_API_KEY: eval "$(./kurt env)"')
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(scope="module")
+def kurt():
+    with KurtClient(ADDRESS, ADMIN_KEY) as admin:
+        secret = admin.create_api_key(unique("sdk-py"), ["links:write", "links:read", "stats:read"]).secret
+    with KurtClient(ADDRESS, secret) as client:
+        yield client
+
+
+def test_create_resolve_and_stats(kurt):
+    code = unique("sdkpy")
+    url = f"https://example.com/sdk/py/{code}"
+    link = kurt.create_link(url, code=code, redirect_status=308, title="py", tags=["sdk"])
+    assert link.code == code
+    assert link.url == url
+    assert link.redirect_status == 308
+    assert link.short_url.endswith(f"/{code}")
+    assert list(kurt.get_link(code).tags) == ["sdk"]
+
+    resolved = kurt.resolve(code)
+    assert resolved.url == url
+    assert resolved.redirect_status == 308
+
+    now = datetime.now(timezone.utc)
+    deadline = time.monotonic() + 15
+    while True:
+        stats = kurt.get_link_stats(code, start=now - timedelta(hours=1), end=now + timedelta(hours=1), interval="hour")
+        if stats.total >= 1 or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert stats.code == code
+    assert stats.total == 1
+    assert sum(point.clicks for point in stats.series) == 1
+
+
+def test_update_list_delete(kurt):
+    code = unique("sdkpy")
+    kurt.create_link("https://example.com/sdk/py/before", code=code, tags=["a"], expires_at=datetime.now(timezone.utc) + timedelta(days=1))
+    updated = kurt.update_link(code, url="https://example.com/sdk/py/after", disabled=True, tags=[], clear_expires_at=True)
+    assert updated.url == "https://example.com/sdk/py/after"
+    assert updated.disabled
+    assert list(updated.tags) == []
+    assert not updated.HasField("expires_at")
+    assert 1 <= len(kurt.list_links(page_size=5).links) <= 5
+    kurt.delete_link(code)
+    with pytest.raises(KurtError) as caught:
+        kurt.get_link(code)
+    assert caught.value.code == "not_found"
+
+
+def test_conflict_is_already_exists(kurt):
+    code = unique("sdkpy")
+    kurt.create_link("https://example.com/sdk/py/first", code=code)
+    with pytest.raises(KurtError) as caught:
+        kurt.create_link("https://example.com/sdk/py/second", code=code)
+    assert caught.value.code == "already_exists"
+    assert caught.value.field == "code"
+    assert "code" in caught.value.message
+
+
+def test_bad_url_is_invalid_argument(kurt):
+    with pytest.raises(KurtError) as caught:
+        kurt.create_link("javascript:alert(1)")
+    assert caught.value.code == "invalid_argument"
+    assert caught.value.field == "url"
+    assert "url" in caught.value.message
+
+
+def test_wrong_key_is_unauthenticated():
+    with KurtClient(ADDRESS, "kurt_not_a_real_key") as stranger, pytest.raises(KurtError) as caught:
+        stranger.get_link("anything")
+    assert caught.value.code == "unauthenticated"
+
+
+def test_nothing_listening_is_unavailable_within_the_deadline():
+    started = time.monotonic()
+    with KurtClient("127.0.0.1:1", timeout=2.0) as nowhere, pytest.raises(KurtError) as caught:
+        nowhere.get_link("x")
+    assert caught.value.code == "unavailable"
+    assert time.monotonic() - started < 2.5

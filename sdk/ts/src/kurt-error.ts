@@ -1,0 +1,88 @@
+import { type Metadata, type ServiceError, status } from "@grpc/grpc-js";
+
+/** The error codes of Kurt's API (DESIGN.md §2), the same names the services use. */
+export type KurtErrorCode =
+  | "invalid_argument"
+  | "not_found"
+  | "already_exists"
+  | "gone"
+  | "unauthenticated"
+  | "permission_denied"
+  | "resource_exhausted"
+  | "unavailable"
+  | "internal";
+
+const KNOWN_CODES: ReadonlySet<string> = new Set<KurtErrorCode>([
+  "invalid_argument",
+  "not_found",
+  "already_exists",
+  "gone",
+  "unauthenticated",
+  "permission_denied",
+  "resource_exhausted",
+  "unavailable",
+  "internal",
+]);
+
+/** Used when the server sent no x-kurt-error-code (e.g. Envoy itself answered). */
+const CODE_OF_STATUS: Partial<Record<status, KurtErrorCode>> = {
+  [status.INVALID_ARGUMENT]: "invalid_argument",
+  [status.OUT_OF_RANGE]: "invalid_argument",
+  [status.NOT_FOUND]: "not_found",
+  [status.ALREADY_EXISTS]: "already_exists",
+  [status.FAILED_PRECONDITION]: "gone",
+  [status.UNAUTHENTICATED]: "unauthenticated",
+  [status.PERMISSION_DENIED]: "permission_denied",
+  [status.RESOURCE_EXHAUSTED]: "resource_exhausted",
+  [status.UNAVAILABLE]: "unavailable",
+  // A deadline that passed is, for the caller, a server that did not answer in time.
+  [status.DEADLINE_EXCEEDED]: "unavailable",
+  [status.CANCELLED]: "unavailable",
+};
+
+/** Every failed call rejects with a KurtError: a stable `code`, the server's message, and the field at fault if known. */
+export class KurtError extends Error {
+  override readonly name = "KurtError";
+  readonly code: KurtErrorCode;
+  /** The request field the server rejected (from the x-kurt-error-field trailer), when it named one. */
+  readonly field: string | undefined;
+  /** The raw gRPC status code, for callers that need it. */
+  readonly grpcStatus: status;
+
+  constructor(
+    code: KurtErrorCode,
+    message: string,
+    options: { field?: string; grpcStatus?: status; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.field = options.field;
+    this.grpcStatus = options.grpcStatus ?? status.UNKNOWN;
+  }
+}
+
+function firstString(metadata: Metadata | undefined, key: string): string | undefined {
+  const value = metadata?.get(key)[0];
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/** Turns a grpc-js error into a KurtError; other errors (bugs in the caller) become "internal". */
+export function toKurtError(error: unknown): KurtError {
+  if (error instanceof KurtError) return error;
+  const serviceError = error as Partial<ServiceError>;
+  if (typeof serviceError?.code !== "number") {
+    return new KurtError("internal", error instanceof Error ? error.message : String(error), { cause: error });
+  }
+  const sent = firstString(serviceError.metadata, "x-kurt-error-code");
+  const code: KurtErrorCode =
+    sent !== undefined && KNOWN_CODES.has(sent)
+      ? (sent as KurtErrorCode)
+      : (CODE_OF_STATUS[serviceError.code] ?? "internal");
+  const field = firstString(serviceError.metadata, "x-kurt-error-field");
+  const message = serviceError.details || serviceError.message || code;
+  return new KurtError(code, message, {
+    grpcStatus: serviceError.code,
+    cause: error,
+    ...(field === undefined ? {} : { field }),
+  });
+}

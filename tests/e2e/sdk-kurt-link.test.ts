@@ -1,0 +1,116 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { uniqueCode } from "../support/links-api.js";
+
+// The real `./kurt link …` commands against the running stack, as a person
+// or a script runs them: exit codes, tables, --json.
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+interface Outcome {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function kurt(...args: string[]): Promise<Outcome> {
+  // KURT_API_KEY and KURT_GRPC unset: the command finds the admin key and address itself.
+  const env = { ...process.env };
+  delete env.KURT_API_KEY;
+  delete env.KURT_GRPC;
+  return new Promise((resolve, reject) => {
+    const child = spawn(`${root}/kurt`, ["link", ...args], { cwd: root, env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (text: string) => (stdout += text));
+    child.stderr.setEncoding("utf8").on("data", (text: string) => (stderr += text));
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+function json(outcome: Outcome) {
+  assert.is(outcome.code, 0, outcome.stderr);
+  return JSON.parse(outcome.stdout);
+}
+
+test("create, get, update, list and delete, in JSON", async () => {
+  const code = uniqueCode("cli");
+  const created = json(
+    await kurt(
+      "create",
+      "https://example.com/cli",
+      "--code",
+      code,
+      "--status",
+      "307",
+      "--expires",
+      "+7d",
+      "--tag",
+      "a",
+      "--tag",
+      "b",
+      "--title",
+      "T",
+      "--json",
+    ),
+  );
+  assert.is(created.code, code);
+  assert.is(created.redirectStatus, 307);
+  assert.equal(created.tags, ["a", "b"]);
+  const expiresInDays = (Date.parse(created.expiresAt) - Date.now()) / 86_400_000;
+  assert.ok(expiresInDays > 6.9 && expiresInDays <= 7, created.expiresAt);
+
+  const updated = json(
+    await kurt("update", code, "--url", "https://example.com/cli2", "--no-expires", "--disable", "--no-tags", "--json"),
+  );
+  assert.is(updated.url, "https://example.com/cli2");
+  assert.is(updated.disabled, true);
+  assert.is(updated.expiresAt, undefined);
+  assert.is(updated.tags, undefined);
+
+  const listed = json(await kurt("list", "--limit", "500", "--json"));
+  assert.ok(listed.links.some((link: { code: string }) => link.code === code));
+
+  assert.equal(json(await kurt("delete", code, "--json")), { code, deleted: true });
+  const gone = await kurt("get", code);
+  assert.is(gone.code, 1);
+  assert.match(gone.stderr, /not_found/);
+});
+
+test("tables for people: a link, and stats with a sparkline", async () => {
+  const code = uniqueCode("cli");
+  const created = await kurt("create", "https://example.com/cli/table", "--code", code);
+  assert.is(created.code, 0, created.stderr);
+  assert.match(created.stdout, new RegExp(`^code\\s+${code}$`, "m"));
+  assert.match(created.stdout, /^status\s+302$/m);
+
+  const stats = await kurt("stats", code, "--from", "-2h", "--to", "+1h", "--interval", "hour");
+  assert.is(stats.code, 0, stats.stderr);
+  assert.match(stats.stdout, /^clicks\s+0$/m);
+  assert.match(stats.stdout, /^[▁▂▃▄▅▆▇█]{3,4}\s/m);
+});
+
+test("the server's refusals exit 1 with its message", async () => {
+  const code = uniqueCode("cli");
+  assert.is((await kurt("create", "https://example.com/cli/dup", "--code", code)).code, 0);
+  const taken = await kurt("create", "https://example.com/cli/dup", "--code", code);
+  assert.is(taken.code, 1);
+  assert.match(taken.stderr, /already_exists: code/);
+  const badUrl = await kurt("create", "ftp://example.com/x");
+  assert.is(badUrl.code, 1);
+  assert.match(badUrl.stderr, /invalid_argument: url/);
+});
+
+test("a wrong command line exits 2 with the usage", async () => {
+  // One of each kind; the parsing itself is unit-tested in packages/launcher/src/link-commands-args.test.ts.
+  for (const args of [["create"], ["get", "a", "--bogus"]]) {
+    const outcome = await kurt(...args);
+    assert.is(outcome.code, 2, `${args.join(" ")}: ${outcome.stderr}`);
+    assert.match(outcome.stderr, /usage: \.\/kurt link/);
+  }
+});
+
+test.run();
