@@ -1,0 +1,189 @@
+/**
+ * `npm run bench`: brings Kurt up with ./kurt up, seeds links, measures the
+ * scenarios of issue 5 with wrk (and a fixed-rate generator for latency),
+ * prints the tables and writes bench/results/<timestamp>.json.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { readAdminKey, resolvePaths } from "@kurt/launcher";
+import { createCpuPinning } from "./cpu-pinning.js";
+import { describeMachine } from "./machine.js";
+import { measureAtRest } from "./measure.js";
+import { type BenchOptions, parseOptions, USAGE, UsageError } from "./options.js";
+import { loadAverage } from "./process-stats.js";
+import { fullReport } from "./report.js";
+import { type RequestList, uniformList, zipfList } from "./request-lists.js";
+import type { BenchContext, ScenarioRow } from "./scenarios/bench-context.js";
+import { startPositions } from "./scenarios/bench-context.js";
+import { runClicks } from "./scenarios/clicks.js";
+import { runCold } from "./scenarios/cold.js";
+import { runCreate } from "./scenarios/create.js";
+import { runLatency } from "./scenarios/latency.js";
+import { runRedirectThroughput } from "./scenarios/redirect-throughput.js";
+import { runScale } from "./scenarios/scale.js";
+import { benchRedis, createLinkSeeder, type SeedReport } from "./seed-links.js";
+import { openStack } from "./stack-control.js";
+import { summarize } from "./summary.js";
+import { checkTargets } from "./targets.js";
+
+const started = Date.now();
+const say = (line: string) => {
+  const seconds = ((Date.now() - started) / 1000).toFixed(0).padStart(4);
+  console.error(`[bench ${seconds} s] ${line}`);
+};
+
+function settingsLine(options: BenchOptions, listLength: number): string {
+  return (
+    `${options.quick ? "--quick, " : ""}${options.runs} measured runs ` +
+    `${options.heavyRuns === options.runs ? "" : `(${options.heavyRuns} for cold, clicks and scale) `}` +
+    `of ${options.durationS} s after a ${options.warmupS} s warm-up; wrk ${options.threads} thread(s), ${options.connections} connections; ` +
+    `${options.links.toLocaleString("en-US")} links seeded; request lists of ${listLength.toLocaleString("en-US")} codes; ` +
+    `clicks watched for ${options.clicksDurationS} s; Envoy access log ${options.accessLog ? "on" : "off"}, ` +
+    `write rate limit lifted; ${options.pin ? "wrk on core 0, Kurt on the others" : "no CPU pinning"}`
+  );
+}
+
+/** Every redirect row that has no ratio of its own gets one against the ceiling's median. */
+function withCeilingRatios(rows: readonly ScenarioRow[], ceilingRate: number | undefined): ScenarioRow[] {
+  if (ceilingRate === undefined) return [...rows];
+  return rows.map((row) =>
+    row.ratiosToCeiling !== undefined || !/^(cold|scale)/.test(row.scenario)
+      ? row
+      : { ...row, ratiosToCeiling: row.runs.map((m) => m.requestsPerSecond / ceilingRate) },
+  );
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let options: BenchOptions | undefined;
+  try {
+    options = parseOptions(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`bench: ${error.message}`);
+    return 2;
+  }
+  if (options === undefined) {
+    console.log(USAGE);
+    return 0;
+  }
+  const opts = options;
+  const loadAtStart = loadAverage();
+  const pinning = createCpuPinning(opts.pin);
+  const stack = await openStack(say);
+  const redis = benchRedis(stack.topology);
+  let cleaned = false;
+  const cleanUp = async () => {
+    if (cleaned) return;
+    cleaned = true;
+    pinning.restore();
+    redis.disconnect();
+    if (stack.startedByBench && !opts.keepStack) {
+      say("stopping the stack the bench started (./kurt down)");
+      await stack.down();
+    } else {
+      say("putting Envoy's ordinary configuration back");
+      await pinning.onAllCores(() => stack.restoreGateway());
+    }
+  };
+  process.once("SIGINT", () => {
+    say("interrupted: cleaning up");
+    void cleanUp().finally(() => process.exit(130));
+  });
+
+  try {
+    const adminKey = readAdminKey(resolvePaths());
+    if (adminKey === undefined) throw new Error("no admin API key in the state dir: the create scenario needs one");
+    say(`gateway profile: access log ${opts.accessLog ? "on" : "off"}, write rate limit lifted`);
+    await pinning.onAllCores(() => stack.applyBenchGateway(opts.accessLog));
+    const repin = () => pinning.pinStack([...stack.daemons().values()]);
+    repin();
+    const seeder = createLinkSeeder(stack.topology, redis, say);
+    const ctx: BenchContext = {
+      options: opts,
+      stack,
+      pinning,
+      redis,
+      seeder,
+      listsDir: path.join(stack.stateDir, "bench"),
+      gatewayUrl: `http://${stack.topology.host}:${stack.topology.envoy.httpPort}`,
+      adminKey,
+      say,
+      repin,
+      nextStart: startPositions(0xbe9c),
+    };
+    const machine = await describeMachine(stack.topology, redis, stack.daemons(), loadAtStart);
+    say(`load average at start ${loadAtStart.join(" ")}`);
+    const atRestSeconds = opts.quick ? 3 : 10;
+    say(`measuring Kurt at rest for ${atRestSeconds} s`);
+    const atRest = await measureAtRest(stack.daemons(), atRestSeconds);
+
+    const seeds: SeedReport[] = [await seeder.seed(opts.links)];
+    const listLength = opts.quick ? 200_000 : 500_000;
+    const zipf: RequestList = zipfList(ctx.listsDir, opts.links, listLength, 0.05);
+    const uniform: RequestList = uniformList(ctx.listsDir, opts.links, listLength);
+    const wants = (name: BenchOptions["scenarios"][number]) => opts.scenarios.includes(name);
+
+    let rows: ScenarioRow[] = [];
+    if (wants("ceiling") || wants("hot") || wants("uniform")) {
+      rows.push(
+        ...(await runRedirectThroughput(ctx, {
+          ceiling: wants("ceiling"),
+          hot: wants("hot"),
+          uniform: wants("uniform"),
+          zipf,
+          uniformList: uniform,
+        })),
+      );
+    }
+    const rateOf = (scenario: string) => {
+      const row = rows.find((r) => r.scenario === scenario);
+      return row === undefined ? undefined : summarize(row.runs.map((m) => m.requestsPerSecond)).median;
+    };
+    const hotRate = rateOf("hot");
+    if (wants("latency") && hotRate !== undefined) rows.push(...(await runLatency(ctx, zipf, hotRate)));
+    if (wants("create")) rows.push(await runCreate(ctx));
+    if (wants("clicks")) rows.push(await runClicks(ctx, zipf));
+    if (wants("cold")) {
+      rows.push(...(await runCold(ctx, zipf)));
+      // The flush emptied Redis: the later scenarios expect every link in it.
+      seeds.push(await seeder.seed(opts.links));
+    }
+    if (wants("scale")) rows.push(...(await runScale(ctx, listLength)));
+    rows = withCeilingRatios(rows, rateOf("ceiling"));
+
+    const checks = checkTargets(rows);
+    const settings = settingsLine(opts, listLength);
+    const report = fullReport(rows, checks, machine, settings, atRest);
+    const outDir = path.resolve(stack.root, opts.outDir);
+    mkdirSync(outDir, { recursive: true });
+    const file = path.join(outDir, `${new Date(started).toISOString().replace(/[:.]/g, "-")}.json`);
+    writeFileSync(
+      file,
+      `${JSON.stringify(
+        {
+          startedAt: new Date(started).toISOString(),
+          finishedAt: new Date().toISOString(),
+          options: opts,
+          settings,
+          machine,
+          kurtAtRestCores: atRest,
+          loadAverageAtEnd: loadAverage(),
+          seeds,
+          requestLists: { zipf, uniform },
+          rows,
+          targets: checks,
+          report,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    console.log(report);
+    say(`results written to ${path.relative(process.cwd(), file) || file}`);
+    return 0;
+  } finally {
+    await cleanUp();
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

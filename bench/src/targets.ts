@@ -1,0 +1,110 @@
+import type { ScenarioRow } from "./scenarios/bench-context.js";
+import type { ClicksRunFacts } from "./scenarios/clicks.js";
+import type { ResolverMemory } from "./scenarios/scale.js";
+import { summarize } from "./summary.js";
+
+/** One target of issue 5, with what this bench measured against it (medians). */
+export interface TargetCheck {
+  readonly target: string;
+  readonly measured: string;
+  /** Undefined when the bench did not measure it (scenario not run). */
+  readonly met: boolean | undefined;
+}
+
+const MiB = 2 ** 20;
+
+function median(values: readonly number[]): number {
+  return summarize(values).median;
+}
+
+function row(rows: readonly ScenarioRow[], scenario: string): ScenarioRow | undefined {
+  return rows.find((r) => r.scenario === scenario);
+}
+
+function ratioCheck(rows: readonly ScenarioRow[], scenario: string, minimum: number, name: string): TargetCheck {
+  const ratios = row(rows, scenario)?.ratiosToCeiling;
+  const target = `${name} throughput ≥ ${minimum} × ceiling`;
+  if (ratios === undefined || ratios.length === 0) return { target, measured: "not measured", met: undefined };
+  const value = median(ratios);
+  return { target, measured: `${value.toFixed(2)} × ceiling`, met: value >= minimum };
+}
+
+export function checkTargets(rows: readonly ScenarioRow[]): TargetCheck[] {
+  const checks: TargetCheck[] = [ratioCheck(rows, "hot", 0.3, "Hot redirect")];
+
+  const half = rows.find((r) => r.scenario === "latency" && (r.extra?.fraction as number) === 0.5);
+  const p99 = half === undefined ? undefined : median(half.runs.map((m) => m.latency.p99));
+  checks.push({
+    target: "Hot redirect p99 at 50 % of the max rate < 10 ms",
+    measured: p99 === undefined ? "not measured" : `${p99.toFixed(2)} ms`,
+    met: p99 === undefined ? undefined : p99 < 10,
+  });
+
+  checks.push(ratioCheck(rows, "uniform", 0.2, "Uniform redirect"));
+
+  const create = row(rows, "create");
+  const created = create === undefined ? undefined : median(create.extra?.createdPerSecond as number[]);
+  checks.push({
+    target: "Create ≥ 2,000 links/s",
+    measured: created === undefined ? "not measured" : `${Math.round(created)} links/s`,
+    met: created === undefined ? undefined : created >= 2000,
+  });
+
+  const clicks = row(rows, "clicks")?.extra?.runs as ClicksRunFacts[] | undefined;
+  if (clicks === undefined || clicks.length === 0) {
+    checks.push({
+      target: "clicklog keeps up: lag bounded, delay p99 < 5 s",
+      measured: "not measured",
+      met: undefined,
+    });
+  } else {
+    const slope = median(clicks.map((c) => c.lagSlopePerSecond));
+    const redirects = median(clicks.map((c) => c.redirectsPerSecond));
+    const stored = median(clicks.map((c) => c.storedPerSecond));
+    // Bounded: over the second half of the load the lag grows by less than 2 % of the redirect rate.
+    const bounded = slope <= 0.02 * redirects;
+    checks.push({
+      target: "clicklog keeps up: consumer lag bounded over the run",
+      measured: `${Math.round(stored)} stored/s for ${Math.round(redirects)} redirects/s; lag ${slope >= 0 ? "+" : ""}${Math.round(slope)}/s in the second half, max ${Math.round(median(clicks.map((c) => c.maxLag)))}`,
+      met: bounded,
+    });
+    const delays = clicks.map((c) => c.delaySeconds?.p99).filter((d): d is number => d !== undefined);
+    const delay = delays.length === 0 ? undefined : median(delays);
+    checks.push({
+      target: "Redirect-to-stats delay p99 < 5 s",
+      measured: delay === undefined ? "no clicks stored" : `${delay.toFixed(2)} s`,
+      met: delay === undefined ? false : delay < 5,
+    });
+  }
+
+  const scale = rows.filter((r) => r.scenario.startsWith("scale-"));
+  const small = scale.find((r) => r.extra?.links === 100_000);
+  const large = scale.find((r) => r.extra?.links === 1_000_000);
+  if (large === undefined) {
+    checks.push({ target: "1,000,000 links: resolver memory < 250 MB", measured: "not measured", met: undefined });
+    checks.push({
+      target: "1,000,000 links: hot rate within 10 % of 100,000",
+      measured: "not measured",
+      met: undefined,
+    });
+  } else {
+    const memory = ((large.extra?.resolverMemory ?? []) as ResolverMemory[][]).flat();
+    const largest = Math.max(...memory.map((m) => m.rssBytes));
+    checks.push({
+      target: "1,000,000 links: resolver memory < 250 MB per process",
+      measured: `${(largest / 1e6).toFixed(0)} MB (${(largest / MiB).toFixed(0)} MiB) largest RSS`,
+      met: largest < 250e6,
+    });
+    const largeRate = median(large.runs.map((m) => m.requestsPerSecond));
+    const smallRate = small === undefined ? undefined : median(small.runs.map((m) => m.requestsPerSecond));
+    checks.push({
+      target: "1,000,000 links: hot rate within 10 % of 100,000",
+      measured:
+        smallRate === undefined
+          ? "100,000 not measured"
+          : `${Math.round(largeRate)} vs ${Math.round(smallRate)} req/s (${((largeRate / smallRate - 1) * 100).toFixed(1)} %)`,
+      met: smallRate === undefined ? undefined : largeRate >= 0.9 * smallRate,
+    });
+  }
+  return checks;
+}
