@@ -99,8 +99,21 @@ test("a master that does not answer in time fails the call instead of stalling i
   const waited = Date.now() - started;
   await sleeping;
   assert.ok(waited < 700, `gave up after ${waited} ms, before the master woke up`);
-  assert.equal((await cache.get(code))?.url, "https://example.com/slow", "answers again once the master is back");
+  assert.equal(await answersAgain(code), "https://example.com/slow", "answers again once the master is back");
 });
+
+/** On a busy machine the first call after the sleep may still miss its 100 ms; within two seconds it must answer. */
+async function answersAgain(code: string): Promise<string | undefined> {
+  const giveUpAt = Date.now() + 2_000;
+  for (;;) {
+    try {
+      return (await cache.get(code))?.url;
+    } catch (error) {
+      if (Date.now() > giveUpAt) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
 
 test("a cluster that cannot be reached fails the call at once (no offline queue)", async () => {
   const server = createServer();
