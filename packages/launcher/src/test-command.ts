@@ -46,6 +46,12 @@ export async function testCommand(stack: Stack, env: Readonly<Record<string, str
     { title: "lint and format", command: bin("biome"), args: ["check", "."] },
     { title: "proto lint", command: bin("buf"), args: ["lint"] },
     {
+      // CI tests a clone of main, so "against main" would compare main with itself: the baseline is a file (ADR 0007).
+      title: "no breaking change to the contract",
+      command: bin("buf"),
+      args: ["breaking", "--against", "packages/contract/baseline/kurt-v1.image.json"],
+    },
+    {
       title: "generated code is current",
       command: process.execPath,
       args: ["--import", "tsx", "scripts/generate.ts", "--check"],
