@@ -2,7 +2,9 @@
  * Regenerates the TypeScript contract (packages/contract/src/gen) from proto/
  * with buf and ts-proto, as buf.gen.yaml describes, and the SDKs' generated
  * code (sdk/generate-targets.ts: Python with grpcio-tools, Go with buf and
- * protoc-gen-go). An SDK whose toolchain is missing is skipped with a warning.
+ * protoc-gen-go), and the Envoy configuration compose.yaml mounts (envoy/compose:
+ * envoy.yaml and the descriptor set kurt.pb, rendered by gateway/). An SDK
+ * whose toolchain is missing is skipped with a warning.
  *
  *   node --import tsx scripts/generate.ts           regenerate in place
  *   node --import tsx scripts/generate.ts --check   regenerate into a temporary
@@ -12,8 +14,9 @@
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { COMPOSE_ENVOY_DIR, writeComposeEnvoyFiles } from "@kurt/gateway";
 import { type GenerateTarget, SDK_TARGETS } from "../sdk/generate-targets.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -30,7 +33,15 @@ const contractTarget: GenerateTarget = {
   },
 };
 
-const targets: readonly GenerateTarget[] = [contractTarget, ...SDK_TARGETS];
+const composeEnvoyTarget: GenerateTarget = {
+  name: "compose Envoy configuration",
+  dir: COMPOSE_ENVOY_DIR,
+  missingToolchain: () => undefined,
+  // outputBase is "." (the root) or an absolute scratch folder.
+  generate: (_root, outputBase) => writeComposeEnvoyFiles(root, resolve(root, outputBase, COMPOSE_ENVOY_DIR)),
+};
+
+const targets: readonly GenerateTarget[] = [contractTarget, ...SDK_TARGETS, composeEnvoyTarget];
 
 /** The targets this machine can generate; the others are named on stderr. */
 function available(): GenerateTarget[] {
@@ -41,8 +52,9 @@ function available(): GenerateTarget[] {
   });
 }
 
-function listFiles(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
+// Bytes, not text: kurt.pb is binary, and decoding would blur differences.
+function listFiles(dir: string): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
   let entries: string[];
   try {
     entries = readdirSync(dir, { recursive: true, encoding: "utf8" });
@@ -55,7 +67,7 @@ function listFiles(dir: string): Map<string, string> {
     if (entry.split("/").includes("__pycache__")) continue;
     const path = join(dir, entry);
     try {
-      files.set(relative(dir, path), readFileSync(path, "utf8"));
+      files.set(relative(dir, path), readFileSync(path));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EISDIR") throw error;
     }
@@ -64,12 +76,12 @@ function listFiles(dir: string): Map<string, string> {
 }
 
 /** Differences between what is in the tree and what the protos generate, as printable lines. */
-function compare(generatedDir: string, committed: Map<string, string>, fresh: Map<string, string>): string[] {
+function compare(generatedDir: string, committed: Map<string, Buffer>, fresh: Map<string, Buffer>): string[] {
   const problems: string[] = [];
   for (const [path, content] of fresh) {
     const current = committed.get(path);
     if (current === undefined) problems.push(`missing  ${generatedDir}/${path}`);
-    else if (current !== content) problems.push(`differs  ${generatedDir}/${path}`);
+    else if (!current.equals(content)) problems.push(`differs  ${generatedDir}/${path}`);
   }
   for (const path of committed.keys()) {
     if (!fresh.has(path)) problems.push(`extra    ${generatedDir}/${path}`);
@@ -77,13 +89,13 @@ function compare(generatedDir: string, committed: Map<string, string>, fresh: Ma
   return problems.sort((a, b) => a.slice(9).localeCompare(b.slice(9)));
 }
 
-function check(): number {
+async function check(): Promise<number> {
   const scratch = mkdtempSync(join(tmpdir(), "kurt-generate-"));
   let failed = 0;
   try {
     for (const target of available()) {
       const generatedDir = target.dir;
-      target.generate(root, scratch);
+      await target.generate(root, scratch);
       const problems = compare(
         generatedDir,
         listFiles(join(root, generatedDir)),
@@ -105,10 +117,10 @@ function check(): number {
 }
 
 if (process.argv.includes("--check")) {
-  process.exitCode = check();
+  process.exitCode = await check();
 } else {
   for (const target of available()) {
-    target.generate(root, ".");
+    await target.generate(root, ".");
     console.log(`Generated ${target.dir} from proto/.`);
   }
 }

@@ -14,7 +14,7 @@ export interface GenerateTarget {
   readonly dir: string;
   /** Why it cannot be generated on this machine (its toolchain is missing), or undefined. */
   missingToolchain(root: string): string | undefined;
-  generate(root: string, outputBase: string): void;
+  generate(root: string, outputBase: string): void | Promise<void>;
 }
 
 function onPath(command: string): boolean {

@@ -12,11 +12,56 @@ function socketAddress(address: string, port: number): EnvoyObject {
   return { address: { socket_address: { address, port_value: port } } };
 }
 
-function serviceCluster(name: ServiceName, ports: readonly number[], upstreamHost: string): EnvoyObject {
+/**
+ * How Envoy finds a service's replicas. `ports`: one endpoint per replica,
+ * `upstreamHost` and the replica's own port (local processes share one host).
+ * `dns`: compose, where every replica of a service listens on the service's
+ * first port and the service's name resolves to all of their addresses
+ * (`deploy.replicas`); one STRICT_DNS endpoint `<service>:<port>` becomes one
+ * host per address, re-resolved as replicas come and go.
+ */
+export type ServiceDiscovery = "ports" | "dns";
+
+/** Often enough that a scaled-up replica takes traffic within seconds. */
+const DNS_REFRESH_RATE = "5s";
+
+function serviceEndpoints(
+  name: ServiceName,
+  ports: readonly number[],
+  upstreamHost: string,
+  discovery: ServiceDiscovery,
+): EnvoyObject {
+  if (discovery === "dns") {
+    const [port] = ports;
+    if (port === undefined) throw new Error(`the topology gives ${name} no gRPC port`);
+    return {
+      // A name needs resolving; compose's embedded DNS answers with every replica's address.
+      type: "STRICT_DNS",
+      dns_lookup_family: "V4_ONLY",
+      dns_refresh_rate: DNS_REFRESH_RATE,
+      load_assignment: { cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint: socketAddress(name, port) }] }] },
+    };
+  }
+  return {
+    // A name needs resolving; an IP literal does not.
+    type: isIP(upstreamHost) ? "STATIC" : "STRICT_DNS",
+    load_assignment: {
+      cluster_name: name,
+      endpoints: [{ lb_endpoints: ports.map((port) => ({ endpoint: socketAddress(upstreamHost, port) })) }],
+    },
+  };
+}
+
+function serviceCluster(
+  name: ServiceName,
+  ports: readonly number[],
+  upstreamHost: string,
+  discovery: ServiceDiscovery,
+): EnvoyObject {
+  const { load_assignment, ...resolution } = serviceEndpoints(name, ports, upstreamHost, discovery);
   return {
     name,
-    // A name (compose's service DNS) needs resolving; an IP literal does not.
-    type: isIP(upstreamHost) ? "STATIC" : "STRICT_DNS",
+    ...resolution,
     connect_timeout: "1s",
     lb_policy: "LEAST_REQUEST",
     typed_extension_protocol_options: {
@@ -25,10 +70,7 @@ function serviceCluster(name: ServiceName, ports: readonly number[], upstreamHos
         explicit_http_config: { http2_protocol_options: {} },
       },
     },
-    load_assignment: {
-      cluster_name: name,
-      endpoints: [{ lb_endpoints: ports.map((port) => ({ endpoint: socketAddress(upstreamHost, port) })) }],
-    },
+    load_assignment,
     health_checks: [
       {
         timeout: "1s",
@@ -79,9 +121,13 @@ function adminCluster(topology: Topology): EnvoyObject {
   };
 }
 
-export function renderClusters(topology: Topology, upstreamHost: string): EnvoyObject[] {
+export function renderClusters(
+  topology: Topology,
+  upstreamHost: string,
+  discovery: ServiceDiscovery = "ports",
+): EnvoyObject[] {
   return [
-    ...SERVICE_NAMES.map((name) => serviceCluster(name, topology.services[name].grpcPorts, upstreamHost)),
+    ...SERVICE_NAMES.map((name) => serviceCluster(name, topology.services[name].grpcPorts, upstreamHost, discovery)),
     adminCluster(topology),
   ];
 }

@@ -54,6 +54,24 @@ test("an upstream host given by name is resolved by DNS", () => {
   assert.is(cluster("resolver").type, "STATIC");
 });
 
+test("under compose, each service is one DNS name on its first port, re-resolved into one host per replica", () => {
+  const compose: Loose = renderEnvoyConfig(topology, { ...options, listenAddress: "0.0.0.0", serviceDiscovery: "dns" });
+  for (const name of ["shortener", "resolver", "clicklog"] as const) {
+    const c = compose.static_resources.clusters.find((c: Loose) => c.name === name);
+    assert.is(c.type, "STRICT_DNS");
+    assert.is(c.lb_policy, "LEAST_REQUEST");
+    assert.ok(c.dns_refresh_rate, `${name} follows replicas as they come and go`);
+    assert.equal(c.load_assignment.endpoints[0].lb_endpoints, [
+      {
+        endpoint: { address: { socket_address: { address: name, port_value: topology.services[name].grpcPorts[0] } } },
+      },
+    ]);
+    assert.equal(c.health_checks, cluster(name).health_checks, `${name} is health-checked as locally`);
+    assert.equal(c.outlier_detection, cluster(name).outlier_detection);
+  }
+  assert.is(compose.static_resources.listeners[0].address.socket_address.address, "0.0.0.0");
+});
+
 test("Lua runs before the transcoder, and the router comes last", () => {
   const names = manager("public_http").http_filters.map((f: Loose) => f.name);
   assert.ok(names.indexOf("envoy.filters.http.lua") < names.indexOf("envoy.filters.http.grpc_json_transcoder"));

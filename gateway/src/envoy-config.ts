@@ -1,5 +1,5 @@
 import type { Topology } from "@kurt/topology";
-import type { EnvoyObject } from "./envoy-clusters.js";
+import type { EnvoyObject, ServiceDiscovery } from "./envoy-clusters.js";
 import { renderClusters } from "./envoy-clusters.js";
 import { renderGrpcListener } from "./grpc-listener.js";
 import type { WriteRateLimit } from "./public-listener.js";
@@ -14,6 +14,8 @@ export interface EnvoyConfigOptions {
   readonly listenAddress?: string;
   /** Replicas are reached at this host (an IP, or a DNS name under compose). Default: topology.host. */
   readonly upstreamHost?: string;
+  /** Replicas by their own ports (default), or by the service's DNS name as under compose (see ServiceDiscovery). */
+  readonly serviceDiscovery?: ServiceDiscovery;
   /** One JSON line per request on stdout. Default: true. */
   readonly accessLog?: boolean;
   readonly writeRateLimit?: WriteRateLimit;
@@ -50,7 +52,7 @@ export function renderEnvoyConfig(topology: Topology, options: EnvoyConfigOption
         }),
         renderGrpcListener(topology, listenAddress, accessLog),
       ],
-      clusters: renderClusters(topology, options.upstreamHost ?? topology.host),
+      clusters: renderClusters(topology, options.upstreamHost ?? topology.host, options.serviceDiscovery),
     },
     // Envoy warns at start-up, and accepts unbounded connections, without a limit.
     overload_manager: {

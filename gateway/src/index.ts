@@ -1,5 +1,13 @@
+export {
+  COMPOSE_ENVOY_DIR,
+  COMPOSE_ENVOY_FILES,
+  COMPOSE_ENVOY_MOUNTS,
+  composeTopology,
+  renderComposeEnvoyConfig,
+  writeComposeEnvoyFiles,
+} from "./compose-envoy.js";
 export { buildDescriptorSet } from "./descriptor-set.js";
-export type { EnvoyObject } from "./envoy-clusters.js";
+export type { EnvoyObject, ServiceDiscovery } from "./envoy-clusters.js";
 export { ADMIN_CLUSTER } from "./envoy-clusters.js";
 export type { EnvoyConfigOptions } from "./envoy-config.js";
 export { DEFAULT_WRITE_RATE_LIMIT, renderEnvoyConfig } from "./envoy-config.js";

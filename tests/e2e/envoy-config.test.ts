@@ -1,38 +1,68 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { buildDescriptorSet, gatewayLuaFile, renderEnvoyConfig, writeEnvoyConfig } from "@kurt/gateway";
+import {
+  buildDescriptorSet,
+  COMPOSE_ENVOY_DIR,
+  COMPOSE_ENVOY_FILES,
+  COMPOSE_ENVOY_MOUNTS,
+  gatewayLuaFile,
+  renderEnvoyConfig,
+  writeEnvoyConfig,
+} from "@kurt/gateway";
 import { findInstalledEnvoy, resolvePaths, validateEnvoyConfig } from "@kurt/launcher";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-// Not part of @kurt/launcher's index (yet): the installed binary and its validate mode.
 import { topology } from "../support/stack.js";
 
 // The rendered configuration is checked by Envoy itself (`--mode validate`),
-// for this machine's topology and for the compose form (names, not IPs).
+// for this machine's topology and for the committed compose form (names, not IPs).
 
-test("Envoy accepts the rendered gateway configuration, for local processes and for compose", async () => {
-  const paths = resolvePaths();
-  const envoy = await findInstalledEnvoy(paths);
+async function installedEnvoy(): Promise<string> {
+  const envoy = await findInstalledEnvoy(resolvePaths());
   assert.ok(envoy, "Envoy is installed (./kurt up installs it)");
+  return envoy as string;
+}
+
+test("Envoy accepts the rendered gateway configuration for local processes", async () => {
+  const paths = resolvePaths();
+  const envoy = await installedEnvoy();
   const dir = mkdtempSync(path.join(tmpdir(), "kurt-envoy-validate-"));
   try {
     const descriptorFile = await buildDescriptorSet(paths.root, path.join(dir, "kurt.pb"));
-    const luaFile = gatewayLuaFile(paths.root);
-    const variants = {
-      local: renderEnvoyConfig(topology, { descriptorFile, luaFile }),
-      compose: renderEnvoyConfig(topology, {
-        descriptorFile,
-        luaFile,
-        listenAddress: "0.0.0.0",
-        upstreamHost: "kurt-services.internal",
-        accessLog: false,
-      }),
-    };
-    for (const [name, config] of Object.entries(variants)) {
-      const file = writeEnvoyConfig(config, path.join(dir, `${name}.yaml`));
-      await validateEnvoyConfig(envoy as string, file);
-    }
+    const config = renderEnvoyConfig(topology, { descriptorFile, luaFile: gatewayLuaFile(paths.root) });
+    await validateEnvoyConfig(envoy, writeEnvoyConfig(config, path.join(dir, "local.yaml")));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("Envoy accepts the committed compose configuration, mounts aside", async () => {
+  const { root } = resolvePaths();
+  const envoy = await installedEnvoy();
+  const composeDir = path.join(root, COMPOSE_ENVOY_DIR);
+  // Only the two container paths compose mounts differ from this checkout's;
+  // the service names (shortener, resolver, clicklog) stay unresolved, which
+  // validate mode accepts: it builds the configuration without resolving DNS.
+  const committed = readFileSync(path.join(composeDir, COMPOSE_ENVOY_FILES.config), "utf8");
+  const mounted = (dir: string) => new RegExp(`${dir.replaceAll("/", "\\/")}/`, "g");
+  const local = committed
+    .replace(mounted(COMPOSE_ENVOY_MOUNTS.configDir), `${composeDir}/`)
+    .replace(mounted(COMPOSE_ENVOY_MOUNTS.luaDir), `${path.dirname(gatewayLuaFile(root))}/`);
+  assert.is.not(local, committed, "the mount paths were found and replaced");
+  assert.not.match(local, /\/etc\/(envoy|kurt)\//);
+  const dir = mkdtempSync(path.join(tmpdir(), "kurt-envoy-compose-"));
+  try {
+    const file = path.join(dir, "compose.yaml");
+    writeFileSync(file, local);
+    await validateEnvoyConfig(envoy, file);
+    // Validate mode does read the mounted files: without the descriptor set, the same file is refused.
+    const missing = path.join(dir, "missing.yaml");
+    writeFileSync(missing, local.replace(`${composeDir}/${COMPOSE_ENVOY_FILES.descriptorSet}`, `${dir}/absent.pb`));
+    await validateEnvoyConfig(envoy, missing).then(
+      () => assert.unreachable("a configuration without its descriptor set was accepted"),
+      (error: Error) => assert.match(error.message, /absent\.pb|proto descriptor/i),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -68,13 +68,23 @@ function describeFailure(migration: Migration, error: unknown): Error {
   return new Error(`migration ${migration.file}${line} failed and was rolled back: ${message ?? String(error)}`);
 }
 
-export async function runMigrations(
+/** The launcher's migrations: the local primary, this checkout's services/. */
+export function runMigrations(
   ctx: Pick<ComponentContext, "topology" | "paths">,
   say: (line: string) => void,
   servicesDir: string = path.join(ctx.paths.root, "services"),
 ): Promise<void> {
+  return applyMigrations(primaryConnectionString(ctx.topology), say, servicesDir);
+}
+
+/** Applies what is missing on the primary at `connectionString` (also the compose `migrate` job's entry). */
+export async function applyMigrations(
+  connectionString: string,
+  say: (line: string) => void,
+  servicesDir: string,
+): Promise<void> {
   const migrations = findMigrations(servicesDir);
-  await withPgClient(primaryConnectionString(ctx.topology), async (client) => {
+  await withPgClient(connectionString, async (client) => {
     // Two launchers (or test runs) starting at once must not both apply a file.
     await client.query("select pg_advisory_lock($1)", [LOCK_KEY]);
     await client.query(`

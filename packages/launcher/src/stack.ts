@@ -3,7 +3,7 @@ import { loadTopology, type Topology } from "@kurt/topology";
 import { adminKeyFile } from "./admin-key.js";
 import type { Component, ComponentContext } from "./components/component.js";
 import { createEnvoyComponent } from "./components/envoy.js";
-import { createKafkaComponent } from "./components/kafka.js";
+import { createKafkaComponent, kafkaBrokers } from "./components/kafka.js";
 import { createPgBouncerComponent } from "./components/pgbouncer.js";
 import { createPostgresComponent } from "./components/postgres.js";
 import { primaryConnectionString } from "./components/postgres-connection.js";
@@ -98,7 +98,7 @@ export async function startAll(stack: Stack): Promise<void> {
     step(stack.redis, () => stack.redis.start(ctx)),
     (async () => {
       await step(stack.kafka, () => stack.kafka.start(ctx));
-      await step(stack.kafka, () => ensureKafkaTopics(ctx));
+      await step(stack.kafka, () => ensureKafkaTopics(kafkaBrokers(ctx.topology), ctx.say));
     })(),
   ]);
   await step(stack.services, () => stack.services.start(ctx));

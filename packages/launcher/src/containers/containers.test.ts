@@ -7,25 +7,24 @@ import { parse } from "yaml";
 import { renderPgBouncerFiles } from "../components/pgbouncer-config.js";
 import { resolvePaths } from "../paths.js";
 import { CONTAINER_IMAGES } from "./images.js";
-import { kafkaContainerEnvironment, kafkaEnvironmentName, parseProperties } from "./kafka-container-environment.js";
+import {
+  kafkaContainerEnvironment,
+  kafkaEnvironmentName,
+  kafkaPropertyName,
+  parseProperties,
+} from "./kafka-container-environment.js";
 import { listenOnEveryInterface } from "./pgbouncer-container.js";
 import { CONTAINER_PG_HBA, replicaScript } from "./postgres-containers.js";
 
 // No container engine runs here: these check what the containers are started from.
 const topology = loadTopology({ KURT_PORT_BASE: "31000" });
 
-/** The apache/kafka image's ConvertKey (docker/resources/utility/utility.go), to read the variables back. */
-function imageConvertKey(name: string): string {
-  const dotted = name.replace(/[^_]_[^_]/g, (match) => match.replaceAll("_", "."));
-  return dotted.replaceAll("___", "-").replaceAll("__", "_").toLowerCase();
-}
-
 test("Kafka variables name the same settings as the local server.properties, with pod addresses", () => {
   const environment = kafkaContainerEnvironment(topology, "AAAAAAAAAAAAAAAAAAAAAQ");
   const properties = new Map(
     Object.entries(environment)
       .filter(([name]) => name.startsWith("KAFKA_"))
-      .map(([name, value]) => [imageConvertKey(name.slice("KAFKA_".length)), value]),
+      .map(([name, value]) => [kafkaPropertyName(name.slice("KAFKA_".length)), value]),
   );
   assert.is(environment.CLUSTER_ID, "AAAAAAAAAAAAAAAAAAAAAQ");
   assert.is(properties.get("process.roles"), "broker,controller");
@@ -35,7 +34,7 @@ test("Kafka variables name the same settings as the local server.properties, wit
   assert.is(properties.get("controller.quorum.voters"), `1@127.0.0.1:${topology.kafka.controllerPort}`);
   assert.is(properties.has("controller.quorum.bootstrap.servers"), false);
   for (const [name, value] of properties) assert.not.match(value, /=/, `${name} would be dropped by the image`);
-  assert.is(imageConvertKey(kafkaEnvironmentName("a-b.c_d").slice("KAFKA_".length)), "a-b.c_d");
+  assert.is(kafkaPropertyName(kafkaEnvironmentName("a-b.c_d").slice("KAFKA_".length)), "a-b.c_d");
   assert.equal(parseProperties("# comment\nx.y=1=2\n\n"), new Map([["x.y", "1=2"]]));
 });
 

@@ -19,6 +19,12 @@ export function kafkaEnvironmentName(property: string): string {
   return `KAFKA_${property.replaceAll("_", "__").replaceAll("-", "___").replaceAll(".", "_").toUpperCase()}`;
 }
 
+/** The image's own ConvertKey (docker/resources/utility/utility.go): a KAFKA_* variable's name, without the prefix, back to its property. */
+export function kafkaPropertyName(variable: string): string {
+  const dotted = variable.replace(/[^_]_[^_]/g, (match) => match.replaceAll("_", "."));
+  return dotted.replaceAll("___", "-").replaceAll("__", "_").toLowerCase();
+}
+
 export function parseProperties(text: string): Map<string, string> {
   const properties = new Map<string, string>();
   for (const line of text.split("\n")) {

@@ -1,0 +1,80 @@
+# syntax=docker/dockerfile:1
+#
+# Kurt's services, and compose's one-shot jobs, from one image. The build
+# stage bundles Kurt's TypeScript (scripts/bundle-image.ts); the runtime
+# image holds those bundles, the production node_modules of the services and
+# the SQL migrations, and runs as the unprivileged `node` user. One target
+# per role, all sharing the runtime's layers (they differ only in CMD):
+#
+#   shortener, resolver, clicklog   a service; HEALTHCHECK asks its grpc.health.v1
+#   migrate                         services/*/migrations on the primary (KURT_PG_PRIMARY_URL)
+#   kafka-topics                    Kurt's Kafka topics with their partitions (KURT_KAFKA_BROKERS)
+#
+# compose.yaml builds each with `target:`; by hand, for instance:
+#   docker build --target resolver -t kurt-resolver .
+# `runtime` itself has no command: `docker run IMAGE node /app/services/resolver/dist/main.mjs`.
+
+ARG NODE_IMAGE=node:20.20.2-bookworm-slim
+
+# The production dependencies of the three services (the bundles leave npm
+# packages outside). Only package manifests are copied, so this layer is
+# rebuilt when dependencies change, not when code does. Every workspace's
+# manifest is needed: npm ci checks the lockfile against all of them.
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY gateway/package.json gateway/
+COPY packages/api-keys/package.json packages/api-keys/
+COPY packages/contract/package.json packages/contract/
+COPY packages/launcher/package.json packages/launcher/
+COPY packages/platform/package.json packages/platform/
+COPY packages/topology/package.json packages/topology/
+COPY sdk/ts/package.json sdk/ts/
+COPY services/clicklog/package.json services/clicklog/
+COPY services/resolver/package.json services/resolver/
+COPY services/shortener/package.json services/shortener/
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+      --workspace=@kurt/shortener --workspace=@kurt/resolver --workspace=@kurt/clicklog \
+  && npm cache clean --force
+
+# Everything, dev tools included (tsx, esbuild), to bundle the sources.
+FROM ${NODE_IMAGE} AS build
+WORKDIR /src
+COPY --from=deps /app/ ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.base.json tsconfig.json ./
+COPY scripts/bundle-image.ts scripts/
+COPY gateway/ gateway/
+COPY packages/ packages/
+COPY services/ services/
+RUN node --import tsx scripts/bundle-image.ts /out \
+  && for dir in services/*/migrations; do mkdir -p "/out/$dir" && cp -R "$dir/." "/out/$dir/"; done
+
+FROM ${NODE_IMAGE} AS runtime
+# gRPC on every interface: Envoy and Prometheus reach it from other containers.
+ENV NODE_ENV=production KURT_GRPC_HOST=0.0.0.0
+WORKDIR /app
+COPY --from=deps --chown=root:root /app/ ./
+COPY --from=build --chown=root:root /out/ ./
+# The code belongs to root and is only read; the process runs unprivileged.
+USER node
+# The service in this container, by grpc.health.v1 on KURT_GRPC_PORT: exit 0 only when SERVING.
+HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=3 \
+  CMD ["node", "/app/packages/launcher/dist/healthcheck.mjs"]
+
+FROM runtime AS migrate
+HEALTHCHECK NONE
+CMD ["node", "/app/packages/launcher/dist/migrate.mjs"]
+
+FROM runtime AS kafka-topics
+HEALTHCHECK NONE
+CMD ["node", "/app/packages/launcher/dist/kafka-topics.mjs"]
+
+FROM runtime AS shortener
+CMD ["node", "/app/services/shortener/dist/main.mjs"]
+
+FROM runtime AS resolver
+CMD ["node", "/app/services/resolver/dist/main.mjs"]
+
+FROM runtime AS clicklog
+CMD ["node", "/app/services/clicklog/dist/main.mjs"]
