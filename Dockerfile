@@ -9,6 +9,7 @@
 #   shortener, resolver, clicklog   a service; HEALTHCHECK asks its grpc.health.v1
 #   migrate                         services/*/migrations on the primary (KURT_PG_PRIMARY_URL)
 #   kafka-topics                    Kurt's Kafka topics with their partitions (KURT_KAFKA_BROKERS)
+#   admin-key                       the first admin API key, into /var/lib/kurt/admin-api-key (a volume)
 #
 # compose.yaml builds each with `target:`; by hand, for instance:
 #   docker build --target resolver -t kurt-resolver .
@@ -57,6 +58,8 @@ WORKDIR /app
 COPY --from=deps --chown=root:root /app/ ./
 COPY --from=build --chown=root:root /out/ ./
 # The code belongs to root and is only read; the process runs unprivileged.
+# /var/lib/kurt is the admin-key job's volume: a new named volume takes this owner.
+RUN mkdir -p /var/lib/kurt && chown node:node /var/lib/kurt && chmod 0700 /var/lib/kurt
 USER node
 # The service in this container, by grpc.health.v1 on KURT_GRPC_PORT: exit 0 only when SERVING.
 HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=3 \
@@ -65,6 +68,10 @@ HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=3 \
 FROM runtime AS migrate
 HEALTHCHECK NONE
 CMD ["node", "/app/packages/launcher/dist/migrate.mjs"]
+
+FROM runtime AS admin-key
+HEALTHCHECK NONE
+CMD ["node", "/app/packages/launcher/dist/admin-key.mjs"]
 
 FROM runtime AS kafka-topics
 HEALTHCHECK NONE

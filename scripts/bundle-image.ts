@@ -24,6 +24,10 @@ export const IMAGE_ENTRIES = {
     source: "packages/launcher/src/image/kafka-topics-main.ts",
     bundle: "packages/launcher/dist/kafka-topics.mjs",
   },
+  "admin-key": {
+    source: "packages/launcher/src/image/admin-key-main.ts",
+    bundle: "packages/launcher/dist/admin-key.mjs",
+  },
   healthcheck: {
     source: "packages/launcher/src/image/healthcheck-main.ts",
     bundle: "packages/launcher/dist/healthcheck.mjs",

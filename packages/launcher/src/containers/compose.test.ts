@@ -310,7 +310,14 @@ test("the Dockerfile is well-formed, and a broken copy is not", () => {
 test("every image target compose builds exists, runs its bundle as a non-root user, and services check grpc.health.v1", () => {
   const all = stages(dockerfileText);
   const built = Object.entries(compose.services as Record<string, Loose>).filter(([, s]) => s.build);
-  assert.equal(built.map(([name]) => name).sort(), ["clicklog", "kafka-topics", "migrate", "resolver", "shortener"]);
+  assert.equal(built.map(([name]) => name).sort(), [
+    "admin-key",
+    "clicklog",
+    "kafka-topics",
+    "migrate",
+    "resolver",
+    "shortener",
+  ]);
   for (const [name, service] of built) {
     assert.is(service.build.dockerfile, "Dockerfile");
     const stage = all.find((s) => s.name === service.build.target);
