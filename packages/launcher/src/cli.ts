@@ -16,13 +16,14 @@ import {
 } from "./commands.js";
 import { infrastructureMode } from "./containers/index.js";
 import { linkCommand } from "./link-commands.js";
+import { collectMetricsSummary, formatSummary, summarize } from "./metrics-summary.js";
 import { createStack } from "./stack.js";
 import { testCommand } from "./test-command.js";
 
 const USAGE = `usage: ./kurt COMMAND
 
   up              install what is missing, start every component, wait until all are ready
-  status          one line per component: up or down, port, pid, detail
+  status          one line per component: up or down, port, pid, detail; then the key metrics
   down [--purge]  stop what 'up' started (by pid); --purge also deletes data and logs (downloads are kept)
   restart NAME    restart a component's daemons one at a time (e.g. resolver, resolver-2, envoy)
   logs NAME [-f]  show (or follow) the logs of a component, e.g. postgres-replica, kafka, resolver, envoy
@@ -56,8 +57,9 @@ async function main(argv: readonly string[]): Promise<number> {
         await down(stack, rest.includes("--purge"));
         return 0;
       case "status": {
-        const lines = await collectStatus(stack);
+        const [lines, metrics] = await Promise.all([collectStatus(stack), collectMetricsSummary(stack.context)]);
         console.log(formatStatus(lines));
+        console.log(`\n${formatSummary(summarize(metrics), metrics.seconds)}`);
         return lines.every((line) => line.up) ? 0 : 3;
       }
       case "logs": {

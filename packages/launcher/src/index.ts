@@ -2,6 +2,8 @@ export { adminKeyFile, readAdminKey } from "./admin-key.js";
 export { findInstalledEnvoy, validateEnvoyConfig } from "./components/envoy.js";
 export * from "./components/postgres-connection.js";
 export { resolvePaths } from "./paths.js";
+export type { Sample } from "./prometheus-text.js";
+export { parsePrometheusText, select, sumOf } from "./prometheus-text.js";
 export type { ServiceEnvironment } from "./service-environment.js";
 export { serviceEnvironment } from "./service-environment.js";
 export { createStack } from "./stack.js";

@@ -8,7 +8,14 @@
  */
 import { createApiKeyAuthorizer } from "@kurt/api-keys";
 import { AUTHORIZATION_KEY, CLICKS_TOPIC, StatsServiceService } from "@kurt/contract";
-import { createServiceRuntime, KurtError, loadServiceConfigOrExit, serve } from "@kurt/platform";
+import {
+  createPostgresPool,
+  createServiceRuntime,
+  exposePostgresPoolMetrics,
+  KurtError,
+  loadServiceConfigOrExit,
+  serve,
+} from "@kurt/platform";
 import { Kafka, logLevel } from "kafkajs";
 import { createCachedClassifier } from "./adapters/cached-classifier.js";
 import { createClickMetrics } from "./adapters/click-metrics.js";
@@ -20,7 +27,6 @@ import { createPgClickStore } from "./adapters/pg-click-store.js";
 import { createPgStatsStore } from "./adapters/pg-stats-store.js";
 import { orUnavailable } from "./adapters/pg-unavailable.js";
 import { createPgVisitorKeys } from "./adapters/pg-visitor-keys.js";
-import { createPostgresPool } from "./adapters/postgres-pool.js";
 import { createUaParserClassifier } from "./adapters/ua-parser-classifier.js";
 import { createClickEnricher } from "./domain/click-enricher.js";
 import { createClickIngest } from "./domain/click-ingest.js";
@@ -110,6 +116,7 @@ const pool = createPostgresPool({
   timeoutMs: 10_000,
   onIdleError: (error) => logger.warn("idle Postgres connection closed", { error: error.message }),
 });
+exposePostgresPoolMetrics(runtime.metrics.registry, { primary: pool });
 
 const retention = createClickRetention(config.KURT_CLICK_RETENTION_DAYS);
 const partitions = createPgClickPartitions(pool);

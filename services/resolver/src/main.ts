@@ -4,13 +4,19 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { ResolverServiceService } from "@kurt/contract";
-import { createServiceRuntime, loadServiceConfigOrExit, serve } from "@kurt/platform";
+import {
+  createPostgresPool,
+  createServiceRuntime,
+  exposePostgresPoolMetrics,
+  exposeRedisClusterMetrics,
+  loadServiceConfigOrExit,
+  serve,
+} from "@kurt/platform";
 import { createClickTelemetry, exposeClickQueueDepth } from "./adapters/click-telemetry.js";
 import { createKafkaClickSender } from "./adapters/kafka-click-sender.js";
 import { startLinkEventsConsumer } from "./adapters/link-events-consumer.js";
 import { createLookupTelemetry } from "./adapters/lookup-telemetry.js";
 import { createPostgresLinkStore } from "./adapters/postgres-link-store.js";
-import { createPostgresPool } from "./adapters/postgres-pool.js";
 import { createRedisCluster } from "./adapters/redis-cluster.js";
 import { createRedisLinkCache } from "./adapters/redis-link-cache.js";
 import { createClickPublisher } from "./domain/click-publisher.js";
@@ -117,6 +123,7 @@ const pool = (which: "primary" | "replica", connectionString: string) =>
   });
 const primaryPool = pool("primary", config.KURT_PG_PRIMARY_URL);
 const replicaPool = pool("replica", config.KURT_PG_REPLICA_URL);
+exposePostgresPoolMetrics(runtime.metrics.registry, { primary: primaryPool, replica: replicaPool });
 
 const redis = createRedisCluster({
   nodes: config.KURT_REDIS_NODES,
@@ -124,6 +131,7 @@ const redis = createRedisCluster({
 });
 // Connection trouble shows in the lookup metrics and throttled warnings; ioredis's events would repeat it at length.
 redis.on("error", (error: Error) => logger.debug("redis client error", { error }));
+exposeRedisClusterMetrics(runtime.metrics.registry, redis);
 
 const resolver = createLinkResolver({
   memory: createLocalLinkCache({

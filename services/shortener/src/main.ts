@@ -4,8 +4,14 @@
  * Cluster, Kafka), hands them to the domain, and serves gRPC.
  */
 import { ApiKeyServiceService, LinkServiceService } from "@kurt/contract";
-import { createServiceRuntime, loadServiceConfigOrExit, serve } from "@kurt/platform";
-import pg from "pg";
+import {
+  createPostgresPool,
+  createServiceRuntime,
+  exposePostgresPoolMetrics,
+  exposeRedisClusterMetrics,
+  loadServiceConfigOrExit,
+  serve,
+} from "@kurt/platform";
 import { createKafkaLinkEvents } from "./adapters/kafka-link-events.js";
 import { createPgApiKeyStore } from "./adapters/pg-api-key-store.js";
 import { createPgLinkStore } from "./adapters/pg-link-store.js";
@@ -65,19 +71,18 @@ try {
 const runtime = createServiceRuntime("shortener", config);
 const { logger, metrics } = runtime;
 
-const pool = new pg.Pool({
+const pool = createPostgresPool({
   connectionString: config.KURT_PG_PRIMARY_URL,
-  max: config.KURT_PG_POOL_SIZE,
-  connectionTimeoutMillis: 5_000,
-  idleTimeoutMillis: 30_000,
-  // Client-side: PgBouncer refuses a statement_timeout startup parameter.
-  query_timeout: 10_000,
+  maxConnections: config.KURT_PG_POOL_SIZE,
+  connectTimeoutMs: 5_000,
+  timeoutMs: 10_000,
+  onIdleError: (error) => logger.warn("idle Postgres connection closed", { error: error.message }),
 });
-// An idle connection that breaks (PgBouncer or Postgres restarted) is dropped from the pool; the next query opens another.
-pool.on("error", (error) => logger.warn("idle Postgres connection closed", { error: error.message }));
+exposePostgresPoolMetrics(metrics.registry, { primary: pool });
 
 const redis = createRedisCluster(config.KURT_REDIS_NODES);
 redis.on("error", (error: Error) => logger.warn("Redis Cluster error", { error: error.message }));
+exposeRedisClusterMetrics(metrics.registry, redis);
 const cache = createRedisLinkCache({
   redis,
   logger,

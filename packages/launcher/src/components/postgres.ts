@@ -21,7 +21,7 @@ export const POSTGRES_DAEMONS: Readonly<Record<PostgresNode, string>> = {
 
 export { postgresDataDirs } from "./postgres-layout.js";
 
-interface ReplicationState {
+export interface ReplicationState {
   readonly state: string | null;
   readonly bytesBehind: string | null;
   readonly replayLagMs: number | null;
@@ -41,6 +41,14 @@ async function replicationState(ctx: ComponentContext, layout: PostgresLayout): 
     const result = await client.query<ReplicationState>(REPLICATION_STATE, [ctx.topology.postgres.replicationSlot]);
     return result.rows[0];
   });
+}
+
+/** The replica's streaming state as the primary sees it; throws when the primary is not running or not answering. */
+export async function readReplicationState(ctx: ComponentContext): Promise<ReplicationState | undefined> {
+  const layout = readPostgresLayout(ctx.paths);
+  if (layout === undefined || ctx.supervisor.pidOf(POSTGRES_DAEMONS.primary) === undefined)
+    throw new Error("the Postgres primary is not running");
+  return replicationState(ctx, layout);
 }
 
 async function startNode(

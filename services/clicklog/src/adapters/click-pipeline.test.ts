@@ -5,7 +5,7 @@
  * then deliver everything again and see that nothing changes.
  */
 import { serviceEnvironment } from "@kurt/launcher";
-import { createLogger } from "@kurt/platform";
+import { createLogger, createPostgresPool } from "@kurt/platform";
 import { loadTopology } from "@kurt/topology";
 import { Kafka, logLevel } from "kafkajs";
 import { Registry } from "prom-client";
@@ -29,7 +29,6 @@ import { createPgClickPartitions } from "./pg-click-partitions.js";
 import { createPgClickStore } from "./pg-click-store.js";
 import { createPgStatsStore } from "./pg-stats-store.js";
 import { createPgVisitorKeys } from "./pg-visitor-keys.js";
-import { createPostgresPool } from "./postgres-pool.js";
 import { createUaParserClassifier } from "./ua-parser-classifier.js";
 
 const env = serviceEnvironment(loadTopology());

@@ -1,7 +1,7 @@
 import type pg from "pg";
 import type { ClickPartitions } from "../domain/click-ports.js";
 import { addDays } from "../domain/utc-time.js";
-import { inTransaction } from "./postgres-pool.js";
+import { inTransaction } from "./pg-transaction.js";
 
 /** Serialises partition DDL across replicas; any constant works if all replicas share it. */
 const PARTITION_LOCK = 7_402_154_992;

@@ -4,12 +4,12 @@
  * used lie far in the past so that nothing real is touched.
  */
 import { serviceEnvironment } from "@kurt/launcher";
+import { createPostgresPool } from "@kurt/platform";
 import { loadTopology } from "@kurt/topology";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createPgClickPartitions } from "./pg-click-partitions.js";
 import { createPgVisitorKeys } from "./pg-visitor-keys.js";
-import { createPostgresPool } from "./postgres-pool.js";
 
 const env = serviceEnvironment(loadTopology());
 const pool = createPostgresPool({

@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { DIMENSIONS, type Dimension, type StatsStore, type ValueCount } from "../domain/link-stats.js";
+import { inTransaction } from "./pg-transaction.js";
 import { orUnavailable } from "./pg-unavailable.js";
-import { inTransaction } from "./postgres-pool.js";
 
 /**
  * Reads a link's rollups. All queries run in one REPEATABLE READ snapshot so

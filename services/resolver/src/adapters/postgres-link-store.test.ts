@@ -1,6 +1,7 @@
 import { once } from "node:events";
 import { createServer } from "node:net";
 import { primaryConnectionString, replicaConnectionString, serviceEnvironment } from "@kurt/launcher";
+import { createPostgresPool } from "@kurt/platform";
 import { loadTopology } from "@kurt/topology";
 import pg from "pg";
 import { test } from "uvu";
@@ -9,7 +10,6 @@ import { createLinkResolver } from "../domain/link-resolver.js";
 import { createLocalLinkCache } from "../domain/local-link-cache.js";
 import type { LookupObserver } from "../domain/lookup-observer.js";
 import { createPostgresLinkStore } from "./postgres-link-store.js";
-import { createPostgresPool } from "./postgres-pool.js";
 import { createRedisCluster } from "./redis-cluster.js";
 import { createRedisLinkCache } from "./redis-link-cache.js";
 

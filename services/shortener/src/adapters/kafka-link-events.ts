@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { LINKS_TOPIC, LinkEvent, LinkEventKind } from "@kurt/contract";
 import type { Logger } from "@kurt/platform";
 import { Kafka, logLevel, Partitioners, type Producer } from "kafkajs";
-import { Counter, type Registry } from "prom-client";
+import { Counter, Gauge, type Registry } from "prom-client";
 import type { LinkChange, LinkChangeKind, LinkChangePublisher } from "../domain/link-ports.js";
 import { toLinkMessage } from "../messages/link-message.js";
 
@@ -94,13 +94,23 @@ export function createKafkaLinkEvents(options: {
     labelNames: ["reason"],
     registers: [options.registry],
   });
+  for (const reason of ["disconnected", "backlog", "error"]) failed.labels({ reason }).inc(0);
 
   interface Queued {
     readonly change: LinkChange;
     readonly message: { key: string; value: Buffer };
   }
   let queue: Queued[] = [];
+  let sending = 0;
   let draining: Promise<void> | undefined;
+  new Gauge({
+    name: "kurt_shortener_link_events_queue_depth",
+    help: "Link events waiting for Kafka: queued plus the batch being sent",
+    registers: [options.registry],
+    collect() {
+      this.set(queue.length + sending);
+    },
+  });
 
   const dropped = (reason: string, changes: readonly LinkChange[], error?: unknown) => {
     failed.inc({ reason }, changes.length);
@@ -118,6 +128,7 @@ export function createKafkaLinkEvents(options: {
     while (queue.length > 0) {
       const batch = queue;
       queue = [];
+      sending = batch.length;
       try {
         await producer.send({ topic: LINKS_TOPIC, acks: -1, messages: batch.map((item) => item.message) });
         published.inc(batch.length);
@@ -127,6 +138,8 @@ export function createKafkaLinkEvents(options: {
           batch.map((item) => item.change),
           error,
         );
+      } finally {
+        sending = 0;
       }
     }
   };
