@@ -2,7 +2,9 @@
  * Regenerates the TypeScript contract (packages/contract/src/gen) from proto/
  * with buf and ts-proto, as buf.gen.yaml describes, and the SDKs' generated
  * code (sdk/generate-targets.ts: Python with grpcio-tools, Go with buf and
- * protoc-gen-go). An SDK whose toolchain is missing is skipped with a warning.
+ * protoc-gen-go), and docs/configuration.md from the services' config schemas
+ * (configuration-doc.ts). An SDK whose toolchain is missing is skipped with a
+ * warning.
  *
  *   node --import tsx scripts/generate.ts           regenerate in place
  *   node --import tsx scripts/generate.ts --check   regenerate into a temporary
@@ -15,6 +17,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type GenerateTarget, SDK_TARGETS } from "../sdk/generate-targets.js";
+import { configurationDocTarget } from "./configuration-doc.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const buf = join(root, "node_modules", ".bin", "buf");
@@ -30,7 +33,7 @@ const contractTarget: GenerateTarget = {
   },
 };
 
-const targets: readonly GenerateTarget[] = [contractTarget, ...SDK_TARGETS];
+const targets: readonly GenerateTarget[] = [contractTarget, ...SDK_TARGETS, configurationDocTarget];
 
 /** The targets this machine can generate; the others are named on stderr. */
 function available(): GenerateTarget[] {
@@ -41,11 +44,16 @@ function available(): GenerateTarget[] {
   });
 }
 
-function listFiles(dir: string): Map<string, string> {
+/** The generated folder, or the generated files when the folder also holds others. */
+function label(target: GenerateTarget): string {
+  return target.files ? target.files.map((file) => `${target.dir}/${file}`).join(", ") : target.dir;
+}
+
+function listFiles(dir: string, only?: readonly string[]): Map<string, string> {
   const files = new Map<string, string>();
   let entries: string[];
   try {
-    entries = readdirSync(dir, { recursive: true, encoding: "utf8" });
+    entries = only ? [...only] : readdirSync(dir, { recursive: true, encoding: "utf8" });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return files;
     throw error;
@@ -57,7 +65,8 @@ function listFiles(dir: string): Map<string, string> {
     try {
       files.set(relative(dir, path), readFileSync(path, "utf8"));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EISDIR") throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== "EISDIR" && !(only && code === "ENOENT")) throw error;
     }
   }
   return files;
@@ -86,15 +95,15 @@ function check(): number {
       target.generate(root, scratch);
       const problems = compare(
         generatedDir,
-        listFiles(join(root, generatedDir)),
-        listFiles(join(scratch, generatedDir)),
+        listFiles(join(root, generatedDir), target.files),
+        listFiles(join(scratch, generatedDir), target.files),
       );
       if (problems.length === 0) {
-        console.log(`${generatedDir} is up to date with proto/.`);
+        console.log(`${label(target)} is up to date with ${target.source ?? "proto/"}.`);
         continue;
       }
       failed = 1;
-      console.error(`${generatedDir} does not match proto/ (never edit it by hand):`);
+      console.error(`${label(target)} does not match ${target.source ?? "proto/"} (never edit it by hand):`);
       for (const line of problems) console.error(`  ${line}`);
     }
     if (failed) console.error("Run `npm run generate` and commit the result.");
@@ -109,6 +118,6 @@ if (process.argv.includes("--check")) {
 } else {
   for (const target of available()) {
     target.generate(root, ".");
-    console.log(`Generated ${target.dir} from proto/.`);
+    console.log(`Generated ${label(target)} from ${target.source ?? "proto/"}.`);
   }
 }
