@@ -25,8 +25,8 @@ const USAGE = `usage: ./kurt COMMAND
   status          one line per component: up or down, port, pid, detail
   down [--purge]  stop what 'up' started (by pid); --purge also deletes data and logs (downloads are kept)
   restart NAME    restart a component's daemons one at a time (e.g. resolver, resolver-2, envoy)
-  logs [NAME] [-f]  show (or follow) the logs of a component, e.g. postgres-replica, kafka, resolver, envoy;
-                  without NAME, every service replica's JSON lines, interleaved
+  logs NAME [-f]  show (or follow) the logs of a component, e.g. postgres-replica, kafka, resolver, envoy;
+                  without NAME: every service replica's JSON lines, interleaved (./kurt logs -f | jq)
   env             shell assignments: eval "$(./kurt env)" sets KURT_URL, KURT_GRPC and KURT_API_KEY
   test            static checks, then the test suites against the stack (started if it is not running)
   link …          create, get, list, update, delete links and read their stats (./kurt link help)
