@@ -2,9 +2,11 @@
  * Regenerates the TypeScript contract (packages/contract/src/gen) from proto/
  * with buf and ts-proto, as buf.gen.yaml describes, and the SDKs' generated
  * code (sdk/generate-targets.ts: Python with grpcio-tools, Go with buf and
- * protoc-gen-go), and the Envoy configuration compose.yaml mounts (envoy/compose:
- * envoy.yaml and the descriptor set kurt.pb, rendered by gateway/). An SDK
- * whose toolchain is missing is skipped with a warning.
+ * protoc-gen-go), the Envoy configuration compose.yaml mounts (envoy/compose:
+ * envoy.yaml and the descriptor set kurt.pb, rendered by gateway/), and
+ * docs/configuration.md from the services' config schemas
+ * (configuration-doc.ts). An SDK whose toolchain is missing is skipped with a
+ * warning.
  *
  *   node --import tsx scripts/generate.ts           regenerate in place
  *   node --import tsx scripts/generate.ts --check   regenerate into a temporary
@@ -18,6 +20,7 @@ import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { COMPOSE_ENVOY_DIR, writeComposeEnvoyFiles } from "@kurt/gateway";
 import { type GenerateTarget, SDK_TARGETS } from "../sdk/generate-targets.js";
+import { configurationDocTarget } from "./configuration-doc.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const buf = join(root, "node_modules", ".bin", "buf");
@@ -41,7 +44,7 @@ const composeEnvoyTarget: GenerateTarget = {
   generate: (_root, outputBase) => writeComposeEnvoyFiles(root, resolve(root, outputBase, COMPOSE_ENVOY_DIR)),
 };
 
-const targets: readonly GenerateTarget[] = [contractTarget, ...SDK_TARGETS, composeEnvoyTarget];
+const targets: readonly GenerateTarget[] = [contractTarget, ...SDK_TARGETS, composeEnvoyTarget, configurationDocTarget];
 
 /** The targets this machine can generate; the others are named on stderr. */
 function available(): GenerateTarget[] {
@@ -52,12 +55,17 @@ function available(): GenerateTarget[] {
   });
 }
 
+/** The generated folder, or the generated files when the folder also holds others. */
+function label(target: GenerateTarget): string {
+  return target.files ? target.files.map((file) => `${target.dir}/${file}`).join(", ") : target.dir;
+}
+
 // Bytes, not text: kurt.pb is binary, and decoding would blur differences.
-function listFiles(dir: string): Map<string, Buffer> {
+function listFiles(dir: string, only?: readonly string[]): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
   let entries: string[];
   try {
-    entries = readdirSync(dir, { recursive: true, encoding: "utf8" });
+    entries = only ? [...only] : readdirSync(dir, { recursive: true, encoding: "utf8" });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return files;
     throw error;
@@ -69,7 +77,8 @@ function listFiles(dir: string): Map<string, Buffer> {
     try {
       files.set(relative(dir, path), readFileSync(path));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EISDIR") throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== "EISDIR" && !(only && code === "ENOENT")) throw error;
     }
   }
   return files;
@@ -98,15 +107,15 @@ async function check(): Promise<number> {
       await target.generate(root, scratch);
       const problems = compare(
         generatedDir,
-        listFiles(join(root, generatedDir)),
-        listFiles(join(scratch, generatedDir)),
+        listFiles(join(root, generatedDir), target.files),
+        listFiles(join(scratch, generatedDir), target.files),
       );
       if (problems.length === 0) {
-        console.log(`${generatedDir} is up to date with proto/.`);
+        console.log(`${label(target)} is up to date with ${target.source ?? "proto/"}.`);
         continue;
       }
       failed = 1;
-      console.error(`${generatedDir} does not match proto/ (never edit it by hand):`);
+      console.error(`${label(target)} does not match ${target.source ?? "proto/"} (never edit it by hand):`);
       for (const line of problems) console.error(`  ${line}`);
     }
     if (failed) console.error("Run `npm run generate` and commit the result.");
@@ -121,6 +130,6 @@ if (process.argv.includes("--check")) {
 } else {
   for (const target of available()) {
     await target.generate(root, ".");
-    console.log(`Generated ${target.dir} from proto/.`);
+    console.log(`Generated ${label(target)} from ${target.source ?? "proto/"}.`);
   }
 }

@@ -12,6 +12,10 @@ export interface GenerateTarget {
   readonly name: string;
   /** Folder of generated files, relative to the repository's root. */
   readonly dir: string;
+  /** The only files of `dir` that are generated (a folder such as docs/ also holds files written by hand); all when absent. */
+  readonly files?: readonly string[];
+  /** What it is generated from, for messages; proto/ when absent. */
+  readonly source?: string;
   /** Why it cannot be generated on this machine (its toolchain is missing), or undefined. */
   missingToolchain(root: string): string | undefined;
   generate(root: string, outputBase: string): void | Promise<void>;

@@ -26,7 +26,8 @@ const USAGE = `usage: ./kurt COMMAND
   status          one line per component: up or down, port, pid, detail; then the key metrics
   down [--purge]  stop what 'up' started (by pid); --purge also deletes data and logs (downloads are kept)
   restart NAME    restart a component's daemons one at a time (e.g. resolver, resolver-2, envoy)
-  logs NAME [-f]  show (or follow) the logs of a component, e.g. postgres-replica, kafka, resolver, envoy
+  logs NAME [-f]  show (or follow) the logs of a component, e.g. postgres-replica, kafka, resolver, envoy;
+                  without NAME: every service replica's JSON lines, interleaved (./kurt logs -f | jq)
   env             shell assignments: eval "$(./kurt env)" sets KURT_URL, KURT_GRPC and KURT_API_KEY
   test            static checks, then the test suites against the stack (started if it is not running)
   link …          create, get, list, update, delete links and read their stats (./kurt link help)
@@ -63,17 +64,15 @@ async function main(argv: readonly string[]): Promise<number> {
         return lines.every((line) => line.up) ? 0 : 3;
       }
       case "logs": {
+        // Without a name: every replica of Kurt's services, interleaved as they write. Their lines are JSON
+        // that names the service and instance, so no file headers are added and the stream pipes into jq.
         const name = rest.find((arg) => !arg.startsWith("-"));
-        if (name === undefined) {
-          say("usage: ./kurt logs NAME [-f]");
-          return 2;
-        }
-        const files = logFilesFor(stack, name);
+        const files = logFilesFor(stack, name ?? "services");
         if (files.length === 0) {
           say(`no component or daemon named ${JSON.stringify(name)}; see ./kurt status`);
           return 2;
         }
-        return await showLogs(files, rest.includes("-f") || rest.includes("--follow"));
+        return await showLogs(files, rest.includes("-f") || rest.includes("--follow"), { headers: name !== undefined });
       }
       case "restart": {
         const name = rest[0];

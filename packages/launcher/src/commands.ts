@@ -117,13 +117,24 @@ export function logFilesFor(stack: Stack, component: string): string[] {
   return [...new Set(names)].map((name) => supervisor.logFileOf(name));
 }
 
-export function showLogs(files: readonly string[], follow: boolean): Promise<number> {
+/** JSON log lines of several files in the order of their `time` field (ISO 8601, so it sorts as text). */
+export function byTime(lines: readonly string[]): string[] {
+  const timeOf = (line: string) => /^\{"time":"([^"]+)"/.exec(line)?.[1] ?? "";
+  return lines
+    .map((line, index) => ({ line, index, time: timeOf(line) }))
+    .sort((a, b) => a.time.localeCompare(b.time) || a.index - b.index)
+    .map(({ line }) => line);
+}
+
+/** The last lines of each file, or (follow) every line as it is written; `headers: false` leaves out the file names. */
+export function showLogs(files: readonly string[], follow: boolean, options: { headers: boolean }): Promise<number> {
   if (!follow) {
-    for (const file of files) process.stdout.write(`==> ${file} <==\n${tailOf(file, 100)}\n`);
+    if (options.headers) for (const file of files) process.stdout.write(`==> ${file} <==\n${tailOf(file, 100)}\n`);
+    else process.stdout.write(`${byTime(files.flatMap((file) => tailOf(file, 100).split("\n"))).join("\n")}\n`);
     return Promise.resolve(0);
   }
   return new Promise((resolve) => {
-    const child = spawn("tail", ["-n", "50", "-F", ...files], { stdio: "inherit" });
+    const child = spawn("tail", [...(options.headers ? [] : ["-q"]), "-n", "50", "-F", ...files], { stdio: "inherit" });
     child.once("close", (code) => resolve(code ?? 0));
   });
 }

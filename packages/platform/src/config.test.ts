@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { ConfigError, loadConfig } from "./config.js";
+import { ConfigError, HOST_PORT_ITEM, loadConfig } from "./config.js";
 
 const schema = {
   PORT: { kind: "port", description: "listener" },
@@ -41,6 +41,24 @@ test("a secret's value never appears in the error", () => {
     assert.not.match((error as Error).message, /SECRET-123/);
     assert.match((error as Error).message, /TOKEN is malformed/);
   }
+});
+
+test("a list is checked item by item, and one without a default needs an item", () => {
+  const lists = {
+    BROKERS: { kind: "list", item: HOST_PORT_ITEM, description: "brokers" },
+    EXTRA: { kind: "list", default: [], description: "optional" },
+  } as const;
+  assert.equal(loadConfig(lists, { BROKERS: "a:1, [::1]:2,10.0.0.1:9092" }).BROKERS, [
+    "a:1",
+    "[::1]:2",
+    "10.0.0.1:9092",
+  ]);
+  assert.throws(
+    () => loadConfig(lists, { BROKERS: "a:1,kafka" }),
+    /BROKERS must be a comma-separated list of host:port, got "kafka"/,
+  );
+  assert.throws(() => loadConfig(lists, { BROKERS: " , " }), /BROKERS needs at least one item/);
+  assert.equal(loadConfig(lists, { BROKERS: "a:1", EXTRA: "," }).EXTRA, []);
 });
 
 test.run();

@@ -20,7 +20,19 @@ export type ConfigField =
   | (FieldBase<string> & { readonly kind: "string"; readonly pattern?: RegExp })
   | (FieldBase<string> & { readonly kind: "enum"; readonly values: readonly string[] })
   | (FieldBase<boolean> & { readonly kind: "boolean" })
-  | (FieldBase<readonly string[]> & { readonly kind: "list" });
+  | (FieldBase<readonly string[]> & { readonly kind: "list"; readonly item?: ListItemRule });
+
+/** What each item of a comma-separated list must look like, and how the docs and errors name that shape. */
+export interface ListItemRule {
+  readonly pattern: RegExp;
+  readonly format: string;
+}
+
+/** `host:port`, the shape of Redis seed nodes and Kafka brokers (host: a name, IPv4, or bracketed IPv6). */
+export const HOST_PORT_ITEM: ListItemRule = {
+  pattern: /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/,
+  format: "host:port",
+};
 
 export type ConfigSchema = Readonly<Record<string, ConfigField>>;
 
@@ -60,13 +72,20 @@ function parseField(name: string, field: ConfigField, raw: string): unknown {
       if (!field.values.includes(raw))
         throw new Error(`${name} must be one of ${field.values.join(", ")}, got ${shown}`);
       return raw;
-    case "list":
-      return Object.freeze(
-        raw
-          .split(",")
-          .map((item) => item.trim())
-          .filter((item) => item !== ""),
-      );
+    case "list": {
+      const items = raw
+        .split(",")
+        .map((item) => item.trim())
+        .filter((item) => item !== "");
+      if (items.length === 0 && field.default === undefined)
+        throw new Error(`${name} needs at least one item, got ${shown}`);
+      const bad = field.item ? items.find((item) => !field.item?.pattern.test(item)) : undefined;
+      if (bad !== undefined)
+        throw new Error(
+          `${name} must be a comma-separated list of ${field.item?.format}, got ${field.secret ? shown : JSON.stringify(bad)}`,
+        );
+      return Object.freeze(items);
+    }
     case "string":
       if (field.pattern && !field.pattern.test(raw)) throw new Error(`${name} is malformed: got ${shown}`);
       return raw;
@@ -102,7 +121,8 @@ export const commonConfigSchema = {
     kind: "enum",
     values: ["debug", "info", "warn", "error"],
     default: "info",
-    description: "Lowest level of log lines written",
+    description:
+      "Lowest level of log lines written; SIGUSR2 switches a running replica to debug (one line per gRPC call) and back",
   },
   KURT_INSTANCE: { kind: "string", default: "1", description: "Replica name used in logs and metrics" },
   KURT_DRAIN_MS: {

@@ -25,9 +25,17 @@ export interface RunningGrpcServer {
   setServing(serving: boolean): void;
 }
 
+/** Envoy's health checks come every few seconds and carry no request: they would bury the calls in the debug log. */
+const HEALTH_PATH = "/grpc.health.v1.";
+
 const STATUS_NAMES = Object.fromEntries(Object.entries(GrpcStatus).map(([name, code]) => [code, name]));
 
-/** Counts every call by method and status and logs failures with Envoy's request id. */
+/**
+ * Counts every call by method and status and logs failures with Envoy's
+ * request id. At debug level it also writes one line per call (an access
+ * log); at info and above that costs one level check, so the redirect path
+ * pays nothing for it in normal operation.
+ */
 function observabilityInterceptor(metrics: Metrics, logger: Logger): ServerInterceptor {
   return (method, call) => {
     const started = process.hrtime.bigint();
@@ -47,6 +55,8 @@ function observabilityInterceptor(metrics: Metrics, logger: Logger): ServerInter
         metrics.grpcHandlingSeconds.observe({ method: method.path }, seconds);
         if (status.code === GrpcStatus.INTERNAL || status.code === GrpcStatus.UNKNOWN) {
           logger.error("call failed", { method: method.path, code, requestId, detail: status.details });
+        } else if (logger.enabled("debug") && !method.path.startsWith(HEALTH_PATH)) {
+          logger.debug("call", { method: method.path, code, requestId, durationMs: Math.round(seconds * 1e4) / 10 });
         }
         next(status);
       },

@@ -1,5 +1,7 @@
-export type { ConfigField, ConfigOf, ConfigSchema } from "./config.js";
-export { ConfigError, commonConfigSchema, loadConfig } from "./config.js";
+export type { ConfigField, ConfigOf, ConfigSchema, ListItemRule } from "./config.js";
+export { ConfigError, commonConfigSchema, HOST_PORT_ITEM, loadConfig } from "./config.js";
+export type { ConfigDocSection } from "./config-doc.js";
+export { describeDefault, describeType, renderConfigDoc } from "./config-doc.js";
 export type { ErrorCode } from "./errors.js";
 export {
   alreadyExists,
@@ -15,7 +17,7 @@ export { toServiceError } from "./grpc-errors.js";
 export type { RunningGrpcServer, ServiceBinding } from "./grpc-server.js";
 export { startGrpcServer } from "./grpc-server.js";
 export { checkHealth } from "./health-client.js";
-export type { LogFields, Logger, LogLevel } from "./logger.js";
+export type { LogFields, Logger, LogLevel, RootLogger } from "./logger.js";
 export { createLogger } from "./logger.js";
 export type { Metrics } from "./metrics.js";
 export { createMetrics, serveMetrics } from "./metrics.js";

@@ -12,6 +12,14 @@ export interface Logger {
   warn(msg: string, fields?: LogFields): void;
   error(msg: string, fields?: LogFields): void;
   child(fields: LogFields): Logger;
+  /** Whether a line at this level would be written: lets a hot path skip building fields it would not use. */
+  enabled(level: LogLevel): boolean;
+}
+
+/** The root logger of a process, whose level (shared by all its children) can change while it runs. */
+export interface RootLogger extends Logger {
+  setLevel(level: LogLevel): void;
+  readonly level: LogLevel;
 }
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -24,8 +32,9 @@ function serializeError(value: unknown): unknown {
 export function createLogger(
   options: { level: LogLevel; base: LogFields },
   write: (line: string) => void = (line) => process.stdout.write(line),
-): Logger {
-  const threshold = ORDER[options.level];
+): RootLogger {
+  let level = options.level;
+  let threshold = ORDER[level];
   const make = (bound: LogFields): Logger => {
     const emit = (level: LogLevel, msg: string, fields?: LogFields) => {
       if (ORDER[level] < threshold) return;
@@ -39,7 +48,18 @@ export function createLogger(
       warn: (msg, fields) => emit("warn", msg, fields),
       error: (msg, fields) => emit("error", msg, fields),
       child: (fields) => make({ ...bound, ...fields }),
+      enabled: (wanted) => ORDER[wanted] >= threshold,
     };
   };
-  return make(options.base);
+  const root = make(options.base);
+  return {
+    ...root,
+    get level() {
+      return level;
+    },
+    setLevel(next) {
+      level = next;
+      threshold = ORDER[next];
+    },
+  };
 }

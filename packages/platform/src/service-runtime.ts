@@ -1,6 +1,6 @@
 import { ConfigError, type ConfigOf, type ConfigSchema, commonConfigSchema, loadConfig } from "./config.js";
 import { type RunningGrpcServer, type ServiceBinding, startGrpcServer } from "./grpc-server.js";
-import { createLogger, type Logger } from "./logger.js";
+import { createLogger, type Logger, type LogLevel, type RootLogger } from "./logger.js";
 import { createMetrics, type Metrics, serveMetrics } from "./metrics.js";
 import { type Closer, installGracefulShutdown } from "./shutdown.js";
 
@@ -31,12 +31,28 @@ export interface ServiceRuntime {
 }
 
 export function createServiceRuntime(service: string, config: CommonConfig): ServiceRuntime {
-  const logger = createLogger({
-    level: config.KURT_LOG_LEVEL as "debug" | "info" | "warn" | "error",
-    base: { service, instance: config.KURT_INSTANCE },
-  });
+  const configured = config.KURT_LOG_LEVEL as LogLevel;
+  const logger = createLogger({ level: configured, base: { service, instance: config.KURT_INSTANCE } });
+  process.on("SIGUSR2", () => toggleDebug(logger, configured));
   const metrics = createMetrics({ service, instance: config.KURT_INSTANCE });
   return { logger, metrics };
+}
+
+/**
+ * SIGUSR2 switches a running replica to debug (one line per gRPC call, with
+ * its request id) and back to KURT_LOG_LEVEL, so an operator can follow a
+ * request without a restart. The change is logged while debug is on, so it
+ * shows whichever way it goes.
+ */
+export function toggleDebug(logger: RootLogger, configured: LogLevel): void {
+  if (logger.level !== "debug") {
+    logger.setLevel("debug");
+    logger.info("log level changed", { logLevel: "debug", signal: "SIGUSR2" });
+    return;
+  }
+  const next = configured === "debug" ? "info" : configured;
+  logger.info("log level changed", { logLevel: next, signal: "SIGUSR2" });
+  logger.setLevel(next);
 }
 
 /**

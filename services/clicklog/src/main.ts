@@ -28,6 +28,7 @@ import { createPgStatsStore } from "./adapters/pg-stats-store.js";
 import { orUnavailable } from "./adapters/pg-unavailable.js";
 import { createPgVisitorKeys } from "./adapters/pg-visitor-keys.js";
 import { createUaParserClassifier } from "./adapters/ua-parser-classifier.js";
+import { CLICKLOG_CONFIG_SCHEMA } from "./config-schema.js";
 import { createClickEnricher } from "./domain/click-enricher.js";
 import { createClickIngest } from "./domain/click-ingest.js";
 import { createClickMaintenance } from "./domain/click-maintenance.js";
@@ -35,76 +36,7 @@ import { createClickRetention } from "./domain/click-retention.js";
 import { createLinkStats } from "./domain/link-stats.js";
 import { type Authorize, createStatsServiceHandlers } from "./grpc/stats-service-handlers.js";
 
-const config = loadServiceConfigOrExit("clicklog", {
-  KURT_PG_PRIMARY_URL: {
-    kind: "string",
-    secret: true,
-    pattern: /^postgres(ql)?:\/\//,
-    description: "Postgres primary through PgBouncer (transaction pooling): clicks, rollups and stats",
-  },
-  KURT_KAFKA_BROKERS: { kind: "list", description: "Kafka bootstrap brokers, host:port,…" },
-  KURT_CLICK_RETENTION_DAYS: {
-    kind: "integer",
-    min: 1,
-    max: 3650,
-    default: 90,
-    description: "Days of raw clicks kept (older daily partitions are dropped); rollups are kept",
-  },
-  KURT_CLICKLOG_GROUP_ID: {
-    kind: "string",
-    default: "kurt-clicklog",
-    description: "Kafka consumer group shared by every clicklog replica",
-  },
-  KURT_CLICKLOG_CONCURRENCY: {
-    kind: "integer",
-    min: 1,
-    max: 64,
-    default: 3,
-    description: "Partitions a replica stores side by side (each uses a Postgres connection)",
-  },
-  KURT_CLICKLOG_MAX_TRANSACTION_SIZE: {
-    kind: "integer",
-    min: 1,
-    max: 10_000,
-    default: 1_000,
-    description: "Most click events stored in one Postgres transaction",
-  },
-  KURT_CLICKS_TOPIC_PARTITIONS: {
-    kind: "integer",
-    min: 1,
-    max: 1_000,
-    default: 6,
-    description: "Partitions of kurt.clicks.v1 when clicklog creates it: the most replicas that can share the work",
-  },
-  KURT_PG_POOL_SIZE: {
-    kind: "integer",
-    min: 2,
-    max: 100,
-    default: 10,
-    description: "Postgres connections per replica",
-  },
-  KURT_CLICKLOG_MAINTENANCE_INTERVAL_MS: {
-    kind: "integer",
-    min: 1_000,
-    max: 86_400_000,
-    default: 900_000,
-    description: "How often partitions are created ahead, expired ones dropped and old visitor keys deleted",
-  },
-  KURT_CLICKLOG_UA_CACHE_SIZE: {
-    kind: "integer",
-    min: 1,
-    max: 1_000_000,
-    default: 10_000,
-    description: "User agents whose classification is remembered",
-  },
-  KURT_CLICKLOG_LAG_INTERVAL_MS: {
-    kind: "integer",
-    min: 500,
-    max: 600_000,
-    default: 5_000,
-    description: "How often the consumer lag gauge is refreshed",
-  },
-});
+const config = loadServiceConfigOrExit("clicklog", CLICKLOG_CONFIG_SCHEMA);
 
 const runtime = createServiceRuntime("clicklog", config);
 const { logger } = runtime;

@@ -19,98 +19,13 @@ import { createLookupTelemetry } from "./adapters/lookup-telemetry.js";
 import { createPostgresLinkStore } from "./adapters/postgres-link-store.js";
 import { createRedisCluster } from "./adapters/redis-cluster.js";
 import { createRedisLinkCache } from "./adapters/redis-link-cache.js";
+import { RESOLVER_CONFIG_SCHEMA } from "./config-schema.js";
 import { createClickPublisher } from "./domain/click-publisher.js";
 import { createLinkResolver } from "./domain/link-resolver.js";
 import { createLocalLinkCache } from "./domain/local-link-cache.js";
 import { createResolverService } from "./grpc/resolver-service.js";
 
-const config = loadServiceConfigOrExit("resolver", {
-  KURT_PG_PRIMARY_URL: { kind: "string", secret: true, description: "PgBouncer database of the Postgres primary" },
-  KURT_PG_REPLICA_URL: { kind: "string", secret: true, description: "PgBouncer database of the Postgres replica" },
-  KURT_REDIS_NODES: { kind: "list", description: "Redis Cluster seed nodes, host:port,…" },
-  KURT_KAFKA_BROKERS: { kind: "list", description: "Kafka bootstrap brokers, host:port,…" },
-  KURT_RESOLVER_MEMORY_MAX_ENTRIES: {
-    kind: "integer",
-    min: 1,
-    default: 100_000,
-    description: "Most links held in the in-process cache",
-  },
-  KURT_RESOLVER_MEMORY_MAX_BYTES: {
-    kind: "integer",
-    min: 16_384,
-    default: 64 * 1024 * 1024,
-    description: "Approximate bytes the in-process cache may hold (URL and code lengths plus overhead)",
-  },
-  KURT_RESOLVER_MEMORY_TTL_MS: {
-    kind: "integer",
-    min: 1,
-    max: 600_000,
-    default: 5_000,
-    description: "How long a link is held in process; link events drop it sooner",
-  },
-  KURT_RESOLVER_NEGATIVE_TTL_MS: {
-    kind: "integer",
-    min: 1,
-    max: 60_000,
-    default: 1_000,
-    description: "How long an unknown code is remembered as unknown",
-  },
-  KURT_RESOLVER_NEGATIVE_MAX_ENTRIES: {
-    kind: "integer",
-    min: 1,
-    default: 50_000,
-    description: "Most unknown codes remembered",
-  },
-  KURT_RESOLVER_REDIS_TIMEOUT_MS: {
-    kind: "integer",
-    min: 1,
-    max: 10_000,
-    default: 100,
-    description: "A Redis call not answered within this is skipped for Postgres",
-  },
-  KURT_RESOLVER_PG_TIMEOUT_MS: {
-    kind: "integer",
-    min: 1,
-    max: 60_000,
-    default: 1_000,
-    description: "Connect and query timeout of each Postgres pool",
-  },
-  KURT_RESOLVER_PG_POOL_SIZE: {
-    kind: "integer",
-    min: 1,
-    max: 100,
-    default: 10,
-    description: "Connections per Postgres pool (one pool to the replica, one to the primary)",
-  },
-  KURT_CLICK_BATCH_SIZE: {
-    kind: "integer",
-    min: 1,
-    max: 10_000,
-    default: 500,
-    description: "Click events sent to Kafka at once as soon as this many wait",
-  },
-  KURT_CLICK_BATCH_WINDOW_MS: {
-    kind: "integer",
-    min: 0,
-    max: 10_000,
-    default: 50,
-    description: "Longest a click waits for its batch to fill before it is sent anyway",
-  },
-  KURT_CLICK_QUEUE_MAX: {
-    kind: "integer",
-    min: 1,
-    max: 10_000_000,
-    default: 100_000,
-    description: "Click events held in memory while Kafka is slow or down; beyond it the oldest are dropped",
-  },
-  KURT_CLICK_FLUSH_TIMEOUT_MS: {
-    kind: "integer",
-    min: 0,
-    max: 60_000,
-    default: 5_000,
-    description: "How long shutdown waits for queued click events to reach Kafka",
-  },
-});
+const config = loadServiceConfigOrExit("resolver", RESOLVER_CONFIG_SCHEMA);
 const runtime = createServiceRuntime("resolver", config);
 const { logger } = runtime;
 

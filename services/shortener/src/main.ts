@@ -17,6 +17,7 @@ import { createPgApiKeyStore } from "./adapters/pg-api-key-store.js";
 import { createPgLinkStore } from "./adapters/pg-link-store.js";
 import { createRedisCluster } from "./adapters/redis-cluster.js";
 import { createRedisLinkCache } from "./adapters/redis-link-cache.js";
+import { SHORTENER_CONFIG_SCHEMA } from "./config-schema.js";
 import { createApiKeyService } from "./domain/api-key-service.js";
 import { createCodeGenerator } from "./domain/code-generator.js";
 import { createLinkService } from "./domain/link-service.js";
@@ -25,40 +26,7 @@ import { createApiKeyServiceHandlers } from "./grpc/api-key-service-handlers.js"
 import { createAuthorize } from "./grpc/authorize.js";
 import { createLinkServiceHandlers } from "./grpc/link-service-handlers.js";
 
-const config = loadServiceConfigOrExit("shortener", {
-  KURT_PG_PRIMARY_URL: {
-    kind: "string",
-    secret: true,
-    pattern: /^postgres(ql)?:\/\//,
-    description: "Postgres primary through PgBouncer (transaction pooling), where every write goes",
-  },
-  KURT_REDIS_NODES: { kind: "list", description: "Redis Cluster seed nodes, host:port,…" },
-  KURT_KAFKA_BROKERS: { kind: "list", description: "Kafka bootstrap brokers, host:port,…" },
-  KURT_PUBLIC_URL: {
-    kind: "string",
-    pattern: /^https?:\/\/[^/?#]+\/?$/,
-    description: "The gateway's public base URL; short URLs are <this>/<code>",
-  },
-  KURT_SHORT_DOMAINS: {
-    kind: "list",
-    default: [],
-    description: "More hosts (host or host:port) serving Kurt's short links; targets on them are refused as loops",
-  },
-  KURT_PG_POOL_SIZE: {
-    kind: "integer",
-    min: 1,
-    max: 100,
-    default: 10,
-    description: "Postgres connections per replica",
-  },
-  KURT_CACHE_WRITE_TIMEOUT_MS: {
-    kind: "integer",
-    min: 10,
-    max: 10_000,
-    default: 500,
-    description: "How long a write waits for the Redis write-through before answering anyway",
-  },
-});
+const config = loadServiceConfigOrExit("shortener", SHORTENER_CONFIG_SCHEMA);
 
 let targetUrl: TargetUrlPolicy;
 try {
