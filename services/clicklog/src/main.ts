@@ -94,6 +94,8 @@ const consumer = startClickConsumer({
   groupId: config.KURT_CLICKLOG_GROUP_ID,
   concurrency: config.KURT_CLICKLOG_CONCURRENCY,
   maxTransactionSize: config.KURT_CLICKLOG_MAX_TRANSACTION_SIZE,
+  fetchMinBytes: config.KURT_CLICKLOG_FETCH_MIN_BYTES,
+  fetchMaxWaitMs: config.KURT_CLICKLOG_FETCH_MAX_WAIT_MS,
   ingest,
   // A missing partition (dropped by hand, or this process's belief is stale) is created again on the retry.
   onStoreFailure: () => partitions.forget(),
