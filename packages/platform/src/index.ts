@@ -1,5 +1,7 @@
 export type { ConfigField, ConfigOf, ConfigSchema } from "./config.js";
 export { ConfigError, commonConfigSchema, loadConfig } from "./config.js";
+export type { DependencyCheck, DependencyOutcome } from "./dependencies.js";
+export { awaitDependencies } from "./dependencies.js";
 export type { ErrorCode } from "./errors.js";
 export {
   alreadyExists,
