@@ -47,8 +47,16 @@ function serviceCluster(name: ServiceName, ports: readonly number[], upstreamHos
       },
     ],
     outlier_detection: {
-      consecutive_5xx: 5,
-      consecutive_gateway_failure: 3,
+      // Eject a replica Envoy cannot reach (refused or reset connections,
+      // timeouts), not one that answers: an UNAVAILABLE from a live replica
+      // whose Postgres is slow is retried elsewhere. Ejecting on those
+      // answers took out the only replica serving while the other restarted,
+      // and Envoy's panic routing then sent calls to the stopped one.
+      split_external_local_origin_errors: true,
+      consecutive_local_origin_failure: 3,
+      enforcing_consecutive_local_origin_failure: 100,
+      enforcing_consecutive_5xx: 0,
+      enforcing_consecutive_gateway_failure: 0,
       interval: "5s",
       base_ejection_time: "10s",
       // Never eject the last replicas: a brief error burst should slow, not stop, service.

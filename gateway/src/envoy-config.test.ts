@@ -43,7 +43,12 @@ test("each service cluster balances LEAST_REQUEST over HTTP/2 across the topolog
     );
     assert.equal(ports, [...topology.services[name].grpcPorts]);
     assert.ok(c.health_checks[0].grpc_health_check, `${name} is health-checked with grpc.health.v1`);
-    assert.ok(c.outlier_detection.consecutive_gateway_failure > 0, `${name} ejects failing replicas`);
+    const outlier = c.outlier_detection;
+    assert.ok(outlier.split_external_local_origin_errors, `${name}: unreachable and answering replicas told apart`);
+    assert.ok(outlier.consecutive_local_origin_failure > 0, `${name} ejects replicas it cannot reach`);
+    assert.is(outlier.enforcing_consecutive_local_origin_failure, 100, name);
+    assert.is(outlier.enforcing_consecutive_5xx, 0, `${name}: a replica answering UNAVAILABLE is retried, not ejected`);
+    assert.is(outlier.enforcing_consecutive_gateway_failure, 0, name);
   }
   assert.is(cluster("resolver").load_assignment.endpoints[0].lb_endpoints.length, 3);
 });
