@@ -74,10 +74,13 @@ function serviceCluster(
     health_checks: [
       {
         timeout: "1s",
-        interval: "2s",
+        // A replica told to stop answers NOT_SERVING and keeps serving for
+        // KURT_DRAIN_MS (2 s): two checks a second apart take it out of
+        // rotation within that drain, before it stops listening.
+        interval: "1s",
         // Without these, a replica that was down at the first check (started
         // after Envoy) or a cluster without traffic is only re-checked every 60 s.
-        no_traffic_interval: "2s",
+        no_traffic_interval: "1s",
         unhealthy_interval: "1s",
         healthy_threshold: 1,
         unhealthy_threshold: 2,
@@ -86,8 +89,16 @@ function serviceCluster(
       },
     ],
     outlier_detection: {
-      consecutive_5xx: 5,
-      consecutive_gateway_failure: 3,
+      // Eject a replica Envoy cannot reach (refused or reset connections,
+      // timeouts), not one that answers: an UNAVAILABLE from a live replica
+      // whose Postgres is slow is retried elsewhere. Ejecting on those
+      // answers took out the only replica serving while the other restarted,
+      // and Envoy's panic routing then sent calls to the stopped one.
+      split_external_local_origin_errors: true,
+      consecutive_local_origin_failure: 3,
+      enforcing_consecutive_local_origin_failure: 100,
+      enforcing_consecutive_5xx: 0,
+      enforcing_consecutive_gateway_failure: 0,
       interval: "5s",
       base_ejection_time: "10s",
       // Never eject the last replicas: a brief error burst should slow, not stop, service.

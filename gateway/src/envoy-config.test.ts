@@ -43,7 +43,12 @@ test("each service cluster balances LEAST_REQUEST over HTTP/2 across the topolog
     );
     assert.equal(ports, [...topology.services[name].grpcPorts]);
     assert.ok(c.health_checks[0].grpc_health_check, `${name} is health-checked with grpc.health.v1`);
-    assert.ok(c.outlier_detection.consecutive_gateway_failure > 0, `${name} ejects failing replicas`);
+    const outlier = c.outlier_detection;
+    assert.ok(outlier.split_external_local_origin_errors, `${name}: unreachable and answering replicas told apart`);
+    assert.ok(outlier.consecutive_local_origin_failure > 0, `${name} ejects replicas it cannot reach`);
+    assert.is(outlier.enforcing_consecutive_local_origin_failure, 100, name);
+    assert.is(outlier.enforcing_consecutive_5xx, 0, `${name}: a replica answering UNAVAILABLE is retried, not ejected`);
+    assert.is(outlier.enforcing_consecutive_gateway_failure, 0, name);
   }
   assert.is(cluster("resolver").load_assignment.endpoints[0].lb_endpoints.length, 3);
 });
@@ -107,13 +112,14 @@ test("every gRPC service path reaches its cluster on both listeners", () => {
   }
 });
 
-test("only calls that change nothing are retried", () => {
-  const retried = publicRoutes().filter((r: Loose) => r.route?.retry_policy);
-  assert.ok(retried.length > 0);
-  const policy = retried[0].route.retry_policy;
-  assert.ok(policy.retry_host_predicate.length > 0, "a retry avoids the replica that failed");
-  assert.ok(policy.host_selection_retry_max_attempts >= 10, "LEAST_REQUEST favours a dead replica: re-select often");
-  for (const route of retried) {
+test("only calls that change nothing are retried once the upstream may have seen them", () => {
+  const upstream = publicRoutes().filter((r: Loose) => r.route?.cluster && r.route.cluster !== "envoy_admin");
+  const afterReceipt = upstream.filter((r: Loose) => /reset|unavailable/.test(r.route.retry_policy?.retry_on ?? ""));
+  assert.ok(afterReceipt.length > 0);
+  for (const route of afterReceipt) {
+    const policy = route.route.retry_policy;
+    assert.ok(policy.retry_host_predicate.length > 0, "a retry avoids the replica that failed");
+    assert.ok(policy.host_selection_retry_max_attempts >= 10, "LEAST_REQUEST favours a dead replica: re-select often");
     const pattern = new RegExp(`^${route.match.safe_regex.regex}$`);
     assert.ok(
       pattern.test("/kurt.v1.ResolverService/Resolve") ||
@@ -123,9 +129,28 @@ test("only calls that change nothing are retried", () => {
         pattern.test("/kurt.v1.ApiKeyService/ListApiKeys"),
     );
     for (const write of ["CreateLink", "UpdateLink", "DeleteLink", "CreateApiKey", "RevokeApiKey"]) {
-      assert.not.ok(pattern.test(`/kurt.v1.LinkService/${write}`), `${write} is not retried`);
-      assert.not.ok(pattern.test(`/kurt.v1.ApiKeyService/${write}`), `${write} is not retried`);
+      assert.not.ok(pattern.test(`/kurt.v1.LinkService/${write}`), `${write} is not retried after a reset`);
+      assert.not.ok(pattern.test(`/kurt.v1.ApiKeyService/${write}`), `${write} is not retried after a reset`);
     }
+  }
+});
+
+test("a write is retried on another replica only when it cannot have reached the first", () => {
+  for (const { service } of GRPC_SERVICE_CLUSTERS) {
+    const route = publicRoutes().find((r: Loose) => r.match.prefix === `/${service}/`);
+    const policy = route?.route.retry_policy;
+    assert.ok(policy, `${service} writes have a retry policy`);
+    assert.equal(policy.retry_on.split(",").sort(), ["connect-failure", "refused-stream"], service);
+    assert.is(policy.per_try_timeout, undefined, `${service}: a slow write is never sent twice`);
+    assert.ok(policy.retry_host_predicate.length > 0, `${service}: the retry goes to another replica`);
+  }
+});
+
+test("a replica's NOT_SERVING is seen within its drain (two checks a second apart)", () => {
+  for (const { cluster: name } of GRPC_SERVICE_CLUSTERS) {
+    const check = cluster(name).health_checks[0];
+    assert.is(check.interval, "1s", name);
+    assert.ok(check.unhealthy_threshold <= 2, name);
   }
 });
 

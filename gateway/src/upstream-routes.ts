@@ -11,10 +11,7 @@ const UPSTREAM_TIMEOUT = "10s";
  * redirect failed (seen in tests/e2e/resilience.test.ts). Re-selecting is
  * a local computation, so it is cheap to allow many.
  */
-const SAFE_RETRY_POLICY: EnvoyObject = {
-  retry_on: "unavailable,reset,connect-failure,refused-stream",
-  num_retries: 3,
-  per_try_timeout: "3s",
+const ON_ANOTHER_REPLICA = {
   retry_host_predicate: [
     {
       name: "envoy.retry_host_predicates.previous_hosts",
@@ -24,6 +21,27 @@ const SAFE_RETRY_POLICY: EnvoyObject = {
     },
   ],
   host_selection_retry_max_attempts: 12,
+} as const;
+
+const SAFE_RETRY_POLICY: EnvoyObject = {
+  retry_on: "unavailable,reset,connect-failure,refused-stream",
+  num_retries: 3,
+  per_try_timeout: "3s",
+  ...ON_ANOTHER_REPLICA,
+};
+
+/**
+ * Writes are retried only when the upstream cannot have seen them: the
+ * connection was never made (a replica that has stopped listening while
+ * Envoy's health checks have not yet noticed), or the stream was refused
+ * (HTTP/2 REFUSED_STREAM, or above the last stream id of a GOAWAY from a
+ * replica shutting down). Never on a reset or a timeout: the create may
+ * have committed. No per-try timeout, for the same reason.
+ */
+const UNSENT_RETRY_POLICY: EnvoyObject = {
+  retry_on: "connect-failure,refused-stream",
+  num_retries: 3,
+  ...ON_ANOTHER_REPLICA,
 };
 
 function escapeRegex(text: string): string {
@@ -33,7 +51,9 @@ function escapeRegex(text: string): string {
 /**
  * Routes for gRPC paths (`/<package>.<Service>/<Method>`): what the internal
  * listener receives directly and what the transcoder rewrites REST calls to.
- * Safe methods get a route of their own, first, so that only they are retried.
+ * Safe methods get a route of their own, first, so that only they are
+ * retried after the upstream may have received them; every other call is
+ * retried only when it cannot have been received.
  */
 export function renderUpstreamRoutes(extra: EnvoyObject = {}): EnvoyObject[] {
   return GRPC_SERVICE_CLUSTERS.flatMap(({ service, cluster }) => [
@@ -45,7 +65,7 @@ export function renderUpstreamRoutes(extra: EnvoyObject = {}): EnvoyObject[] {
     {
       name: service,
       match: { prefix: `/${service}/` },
-      route: { cluster, timeout: UPSTREAM_TIMEOUT, ...extra },
+      route: { cluster, timeout: UPSTREAM_TIMEOUT, retry_policy: UNSENT_RETRY_POLICY, ...extra },
     },
   ]);
 }

@@ -1,11 +1,14 @@
 import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
+import { SERVICE_NAMES, type ServiceName } from "@kurt/topology";
 import { adminKeyFile, readAdminKey } from "./admin-key.js";
 import type { StatusLine } from "./components/component.js";
+import { upstreamHostHealth } from "./components/envoy.js";
 import { postgresDataDirs } from "./components/postgres.js";
 import { tailOf } from "./log-tail.js";
 import { assertOutsideEphemeralRange } from "./port-range.js";
 import { installAll, type Stack, startAll, stopAll } from "./stack.js";
+import { waitFor } from "./wait.js";
 
 export function gatewayUrl(stack: Stack): string {
   const { host, envoy } = stack.context.topology;
@@ -77,10 +80,47 @@ export async function down(stack: Stack, purge: boolean): Promise<void> {
   }
 }
 
+/** The Envoy cluster and port of a service replica's daemon (`resolver-2`), or undefined for any other daemon. */
+function replicaEndpoint(stack: Stack, daemon: string): { cluster: ServiceName; port: number } | undefined {
+  const match = /^([a-z]+)-(\d+)$/.exec(daemon);
+  const service = SERVICE_NAMES.find((name) => name === match?.[1]);
+  if (service === undefined) return undefined;
+  const port = stack.context.topology.services[service].grpcPorts[Number(match?.[2]) - 1];
+  return port === undefined ? undefined : { cluster: service, port };
+}
+
+/** Long enough for an outlier ejection (base_ejection_time 10 s) to end after the replica came back. */
+const BACK_IN_ROTATION_WITHIN_MS = 60_000;
+
+/**
+ * A restarted replica counts as back only when Envoy routes to it again: its
+ * own SERVING is not enough, since Envoy learns of it at its next health
+ * check (or at the end of an outlier ejection). Stopping the next replica
+ * before that would leave the service, for a while, with none in rotation.
+ */
+async function waitUntilEnvoyRoutesTo(stack: Stack, daemon: string): Promise<void> {
+  const endpoint = replicaEndpoint(stack, daemon);
+  const { topology, supervisor } = stack.context;
+  if (endpoint === undefined || supervisor.pidOf("envoy") === undefined) return;
+  let flags: string | undefined;
+  await waitFor(
+    `Envoy to route to ${daemon} again`,
+    async () => {
+      flags = await upstreamHostHealth(topology, endpoint.cluster, endpoint.port);
+      return flags === "healthy" ? true : undefined;
+    },
+    { timeoutMs: BACK_IN_ROTATION_WITHIN_MS, intervalMs: 100 },
+  ).catch((error: Error) => {
+    throw new Error(`${error.message} (Envoy's health flags for it: ${flags ?? "none"})`);
+  });
+}
+
 /**
  * Restarts the daemons of a component (or one daemon) one at a time: each is
- * stopped, then the component's idempotent start brings it back and waits
- * for it to be ready before the next one goes.
+ * stopped (a service replica drains first, see @kurt/platform's shutdown),
+ * then the component's idempotent start brings it back and waits for it to
+ * be ready, and for a service replica, for Envoy to route to it again,
+ * before the next one goes.
  */
 export async function restart(stack: Stack, name: string): Promise<boolean> {
   const ctx = stack.context;
@@ -91,6 +131,7 @@ export async function restart(stack: Stack, name: string): Promise<boolean> {
     for (const daemon of daemons) {
       await ctx.supervisor.stop(daemon);
       await component.start(ctx);
+      await waitUntilEnvoyRoutesTo(stack, daemon);
       ctx.say(`restarted ${daemon} (pid ${ctx.supervisor.pidOf(daemon) ?? "?"})`);
       restarted = true;
     }

@@ -2,6 +2,8 @@ export type { ConfigField, ConfigOf, ConfigSchema, ListItemRule } from "./config
 export { ConfigError, commonConfigSchema, HOST_PORT_ITEM, loadConfig } from "./config.js";
 export type { ConfigDocSection } from "./config-doc.js";
 export { describeDefault, describeType, renderConfigDoc } from "./config-doc.js";
+export type { DependencyCheck, DependencyOutcome } from "./dependencies.js";
+export { awaitDependencies } from "./dependencies.js";
 export type { ErrorCode } from "./errors.js";
 export {
   alreadyExists,

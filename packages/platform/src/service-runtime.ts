@@ -1,4 +1,5 @@
 import { ConfigError, type ConfigOf, type ConfigSchema, commonConfigSchema, loadConfig } from "./config.js";
+import { awaitDependencies, type DependencyCheck } from "./dependencies.js";
 import { type RunningGrpcServer, type ServiceBinding, startGrpcServer } from "./grpc-server.js";
 import { createLogger, type Logger, type LogLevel, type RootLogger } from "./logger.js";
 import { createMetrics, type Metrics, serveMetrics } from "./metrics.js";
@@ -38,6 +39,9 @@ export function createServiceRuntime(service: string, config: CommonConfig): Ser
   return { logger, metrics };
 }
 
+/** How long a starting replica waits for its dependencies before it reports SERVING anyway. */
+export const DEPENDENCIES_TIMEOUT_MS = 15_000;
+
 /**
  * SIGUSR2 switches a running replica to debug (one line per gRPC call, with
  * its request id) and back to KURT_LOG_LEVEL, so an operator can follow a
@@ -56,15 +60,18 @@ export function toggleDebug(logger: RootLogger, configured: LogLevel): void {
 }
 
 /**
- * Starts the metrics endpoint and the gRPC server, reports SERVING, and
- * arranges the graceful shutdown. Called last by each composition root, once
- * its adapters are built and connected.
+ * Starts the metrics endpoint and the gRPC server (NOT_SERVING), arranges
+ * the graceful shutdown, waits (bounded) until each dependency has answered
+ * once, then reports SERVING. Called last by each composition root, once its
+ * adapters are built.
  */
 export async function serve(options: {
   readonly config: CommonConfig;
   readonly runtime: ServiceRuntime;
   readonly services: readonly ServiceBinding[];
   readonly closers?: readonly Closer[];
+  /** Checked before SERVING, so that Envoy sends no call to a replica whose clients have not connected yet. */
+  readonly dependencies?: readonly DependencyCheck[];
 }): Promise<RunningGrpcServer> {
   const { config, runtime } = options;
   const metricsServer = await serveMetrics(runtime.metrics.registry, config.KURT_GRPC_HOST, config.KURT_METRICS_PORT);
@@ -81,6 +88,7 @@ export async function serve(options: {
     drainMs: config.KURT_DRAIN_MS,
     closers: [...(options.closers ?? []), () => new Promise<void>((resolve) => metricsServer.close(() => resolve()))],
   });
+  await awaitDependencies(options.dependencies ?? [], { timeoutMs: DEPENDENCIES_TIMEOUT_MS, logger: runtime.logger });
   grpc.setServing(true);
   runtime.logger.info("serving", {
     grpcPort: grpc.port,

@@ -137,6 +137,7 @@ await serve({
       }),
     },
   ],
+  dependencies: [{ name: "postgres", check: () => pool.query("select 1") }],
   closers: [
     // Leaves the group once the transaction in progress is done; what was not committed is redelivered.
     () => consumer.stop(),

@@ -39,6 +39,8 @@ const pool = (which: "primary" | "replica", connectionString: string) =>
 const primaryPool = pool("primary", config.KURT_PG_PRIMARY_URL);
 const replicaPool = pool("replica", config.KURT_PG_REPLICA_URL);
 exposePostgresPoolMetrics(runtime.metrics.registry, { primary: primaryPool, replica: replicaPool });
+const warmPool = (target: typeof replicaPool) =>
+  Promise.all(Array.from({ length: Math.min(3, config.KURT_RESOLVER_PG_POOL_SIZE) }, () => target.query("select 1")));
 
 const redis = createRedisCluster({
   nodes: config.KURT_REDIS_NODES,
@@ -94,6 +96,13 @@ await serve({
       definition: ResolverServiceService,
       implementation: createResolverService({ resolver, clicks, logger }),
     },
+  ],
+  // A restarted replica must not answer its first redirects with UNAVAILABLE while its clients connect.
+  dependencies: [
+    { name: "redis", check: () => redis.ping() },
+    // A few connections each, so that the first burst of calls does not wait on connects.
+    { name: "postgres-replica", check: () => warmPool(replicaPool) },
+    { name: "postgres-primary", check: () => warmPool(primaryPool) },
   ],
   // The gRPC server has drained when these run: no click can be recorded after the flush starts.
   closers: [

@@ -92,6 +92,10 @@ await serve({
       implementation: createApiKeyServiceHandlers({ apiKeys, authorize, logger }),
     },
   ],
+  dependencies: [
+    { name: "postgres", check: () => pool.query("select 1") },
+    { name: "redis", check: () => redis.ping() },
+  ],
   closers: [
     () => events.close(),
     async () => {

@@ -148,6 +148,30 @@ export async function upstreamHealth(topology: Topology): Promise<Record<string,
   return health;
 }
 
+/**
+ * The health flags Envoy reports for one upstream host ("healthy",
+ * "/failed_active_hc", "/failed_outlier_check", …), or undefined when Envoy
+ * does not answer or has no such host.
+ */
+export async function upstreamHostHealth(
+  topology: Topology,
+  cluster: string,
+  port: number,
+): Promise<string | undefined> {
+  try {
+    const { body } = await adminGet(topology, "/clusters");
+    const prefix = `${cluster}::`;
+    const suffix = `:${port}::health_flags::`;
+    for (const line of body.split("\n")) {
+      const at = line.indexOf(suffix);
+      if (line.startsWith(prefix) && at > 0) return line.slice(at + suffix.length);
+    }
+    return undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** LIVE comes after the first health-check round of every cluster, whether the replicas passed or not. */
 async function waitUntilReady(ctx: ComponentContext, pid: number): Promise<void> {
   const logFile = ctx.supervisor.logFileOf(DAEMON);
