@@ -1,5 +1,5 @@
 import { ensureAdminKey } from "@kurt/shortener/bootstrap-admin-key";
-import { loadTopology, type Topology } from "@kurt/topology";
+import { loadTopology, SERVICE_NAMES, type Topology } from "@kurt/topology";
 import { adminKeyFile } from "./admin-key.js";
 import type { Component, ComponentContext } from "./components/component.js";
 import { createEnvoyComponent } from "./components/envoy.js";
@@ -103,6 +103,24 @@ export async function startAll(stack: Stack): Promise<void> {
   ]);
   await step(stack.services, () => stack.services.start(ctx));
   await step(stack.envoy, () => stack.envoy.start(ctx));
+  await stopRetiredReplicas(stack);
+}
+
+const REPLICA_NAME = new RegExp(`^(${SERVICE_NAMES.join("|")})-\\d+$`);
+
+/**
+ * Replicas beyond the counts asked for now (KURT_RESOLVER_REPLICAS=3 last
+ * time, 2 now): stopped gracefully once Envoy, started above with the new
+ * topology, no longer sends them calls.
+ */
+async function stopRetiredReplicas(stack: Stack): Promise<void> {
+  const ctx = stack.context;
+  const wanted = new Set(stack.services.daemons(ctx));
+  for (const name of ctx.supervisor.known()) {
+    if (!REPLICA_NAME.test(name) || wanted.has(name)) continue;
+    await ctx.supervisor.stop(name);
+    ctx.say(`stopped ${name}: beyond the replica count asked for now`);
+  }
 }
 
 /**
