@@ -19,6 +19,7 @@ export { toServiceError } from "./grpc-errors.js";
 export type { RunningGrpcServer, ServiceBinding } from "./grpc-server.js";
 export { startGrpcServer } from "./grpc-server.js";
 export { checkHealth } from "./health-client.js";
+export { repairKafkaJsIdleLoop } from "./kafkajs-idle-loop.js";
 export type { LogFields, Logger, LogLevel, RootLogger } from "./logger.js";
 export { createLogger } from "./logger.js";
 export type { Metrics } from "./metrics.js";

@@ -1,6 +1,7 @@
 import { ConfigError, type ConfigOf, type ConfigSchema, commonConfigSchema, loadConfig } from "./config.js";
 import { awaitDependencies, type DependencyCheck } from "./dependencies.js";
 import { type RunningGrpcServer, type ServiceBinding, startGrpcServer } from "./grpc-server.js";
+import { repairKafkaJsIdleLoop } from "./kafkajs-idle-loop.js";
 import { createLogger, type Logger, type LogLevel, type RootLogger } from "./logger.js";
 import { createMetrics, type Metrics, serveMetrics } from "./metrics.js";
 import { type Closer, installGracefulShutdown } from "./shutdown.js";
@@ -36,6 +37,8 @@ export function createServiceRuntime(service: string, config: CommonConfig): Ser
   const logger = createLogger({ level: configured, base: { service, instance: config.KURT_INSTANCE } });
   process.on("SIGUSR2", () => toggleDebug(logger, configured));
   const metrics = createMetrics({ service, instance: config.KURT_INSTANCE });
+  // Every service talks to Kafka; its clients are built after this.
+  repairKafkaJsIdleLoop();
   return { logger, metrics };
 }
 
