@@ -1,6 +1,5 @@
-import { spawn } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
-import { resolvePaths } from "@kurt/launcher";
+import { type RunResult, resolvePaths, runCommand } from "@kurt/launcher";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createApiKey } from "../support/api-keys.js";
@@ -41,20 +40,8 @@ function pacedRedirects(code: string, location: string, everyMs = 50) {
   };
 }
 
-function kurtStatus(): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("./kurt", ["status"], { cwd: resolvePaths().root, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-    });
-    child.once("error", reject);
-    child.once("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
+function kurtStatus(): Promise<RunResult> {
+  return runCommand("./kurt", ["status"], { cwd: resolvePaths().root });
 }
 
 test("./kurt status ends with the key metrics, in numbers, while redirects flow", async () => {

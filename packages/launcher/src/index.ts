@@ -4,6 +4,8 @@ export * from "./components/postgres-connection.js";
 export { resolvePaths } from "./paths.js";
 export type { Sample } from "./prometheus-text.js";
 export { parsePrometheusText, select, sumOf } from "./prometheus-text.js";
+export type { RunResult } from "./run-command.js";
+export { runCommand } from "./run-command.js";
 export type { ServiceEnvironment } from "./service-environment.js";
 export { serviceEnvironment } from "./service-environment.js";
 export { createStack } from "./stack.js";
