@@ -1,6 +1,6 @@
-import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { runCommand } from "@kurt/launcher";
 import { type CpuPinning, onGeneratorCore } from "./cpu-pinning.js";
 
 /** wrk from Debian's packages (installed by ./kurt up). */
@@ -43,7 +43,7 @@ export interface WrkResult {
 
 const MARKER = "KURT_BENCH_WRK ";
 
-export function runWrk(load: WrkLoad, pinning: CpuPinning): Promise<WrkResult> {
+export async function runWrk(load: WrkLoad, pinning: CpuPinning): Promise<WrkResult> {
   const args = [
     ...["-t", String(Math.min(load.threads, load.connections))],
     ...["-c", String(load.connections)],
@@ -55,25 +55,11 @@ export function runWrk(load: WrkLoad, pinning: CpuPinning): Promise<WrkResult> {
     ...load.scriptArgs,
   ];
   const [command, commandArgs] = onGeneratorCore(pinning, WRK, args);
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, commandArgs, { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.once("error", reject);
-    child.once("exit", (code) => {
-      const line = stdout.split("\n").find((text) => text.startsWith(MARKER));
-      if (code !== 0 || line === undefined) {
-        reject(new Error(`wrk ${args.join(" ")} failed (exit ${code}):\n${stderr}${stdout}`.trim()));
-        return;
-      }
-      const parsed = JSON.parse(line.slice(MARKER.length)) as Omit<WrkResult, "requestsPerSecond">;
-      resolve({ ...parsed, requestsPerSecond: parsed.requests / (parsed.durationUs / 1e6) });
-    });
-  });
+  const { code, stdout, stderr } = await runCommand(command, commandArgs);
+  const line = stdout.split("\n").find((text) => text.startsWith(MARKER));
+  if (code !== 0 || line === undefined) {
+    throw new Error(`wrk ${args.join(" ")} failed (exit ${code}):\n${stderr}${stdout}`.trim());
+  }
+  const parsed = JSON.parse(line.slice(MARKER.length)) as Omit<WrkResult, "requestsPerSecond">;
+  return { ...parsed, requestsPerSecond: parsed.requests / (parsed.durationUs / 1e6) };
 }

@@ -1,6 +1,7 @@
 import {
   Server as GrpcServer,
   status as GrpcStatus,
+  type Metadata,
   type Server,
   ServerCredentials,
   ServerInterceptingCall,
@@ -39,12 +40,14 @@ const STATUS_NAMES = Object.fromEntries(Object.entries(GrpcStatus).map(([name, c
 function observabilityInterceptor(metrics: Metrics, logger: Logger): ServerInterceptor {
   return (method, call) => {
     const started = process.hrtime.bigint();
-    let requestId: string | undefined;
+    // Kept, not read: the request id is looked up only for a line that is written.
+    let received: Metadata | undefined;
+    const requestId = () => received?.get("x-request-id")[0]?.toString();
     return new ServerInterceptingCall(call, {
       start: (next) =>
         next({
           onReceiveMetadata: (metadata, nextMetadata) => {
-            requestId = metadata.get("x-request-id")[0]?.toString();
+            received = metadata;
             nextMetadata(metadata);
           },
         }),
@@ -54,9 +57,14 @@ function observabilityInterceptor(metrics: Metrics, logger: Logger): ServerInter
         metrics.grpcHandled.inc({ method: method.path, code });
         metrics.grpcHandlingSeconds.observe({ method: method.path }, seconds);
         if (status.code === GrpcStatus.INTERNAL || status.code === GrpcStatus.UNKNOWN) {
-          logger.error("call failed", { method: method.path, code, requestId, detail: status.details });
+          logger.error("call failed", { method: method.path, code, requestId: requestId(), detail: status.details });
         } else if (logger.enabled("debug") && !method.path.startsWith(HEALTH_PATH)) {
-          logger.debug("call", { method: method.path, code, requestId, durationMs: Math.round(seconds * 1e4) / 10 });
+          logger.debug("call", {
+            method: method.path,
+            code,
+            requestId: requestId(),
+            durationMs: Math.round(seconds * 1e4) / 10,
+          });
         }
         next(status);
       },

@@ -29,10 +29,15 @@ export function unary<Req, Res>(
     const requestId = header("x-request-id");
     const responseHeaders = new Metadata();
     let hasHeaders = false;
+    // Built on first use: most calls (every redirect) never log.
+    let callLogger: Logger | undefined;
     const context: CallContext = {
       requestId,
       header,
-      logger: requestId === undefined ? logger : logger.child({ requestId }),
+      get logger() {
+        callLogger ??= requestId === undefined ? logger : logger.child({ requestId });
+        return callLogger;
+      },
       setResponseHeader(name, value) {
         responseHeaders.set(name, value);
         hasHeaders = true;
