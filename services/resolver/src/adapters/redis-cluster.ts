@@ -3,7 +3,14 @@ import { Cluster } from "ioredis";
 export interface RedisClusterOptions {
   /** "host:port" of the seed nodes; the client learns the rest of the cluster from them. */
   readonly nodes: readonly string[];
-  /** A command not answered within this is abandoned (the caller moves on to Postgres). */
+  /**
+   * The read path's deadline for one call. ioredis's own per-command timeout
+   * is only a backstop, ten times longer (at least a second), that frees
+   * commands a caller gave up on: it fires before pending replies are read,
+   * so at the deadline itself a busy event loop would fail replies that had
+   * arrived in time. The deadline that callers wait for is theirs
+   * (redis-link-cache.ts).
+   */
   readonly commandTimeoutMs: number;
 }
 
@@ -31,8 +38,10 @@ export function createRedisCluster(options: RedisClusterOptions): Cluster {
     // A dead master is noticed by the periodic refresh even when no command hits its slots.
     slotsRefreshInterval: 2_000,
     slotsRefreshTimeout: 1_000,
+    // GETs issued in the same tick go out in one write per node instead of one write each.
+    enableAutoPipelining: true,
     redisOptions: {
-      commandTimeout: options.commandTimeoutMs,
+      commandTimeout: Math.max(1_000, 10 * options.commandTimeoutMs),
       connectTimeout: 1_000,
     },
   });

@@ -24,11 +24,17 @@ class RedisTimeoutError extends Error {
  * ioredis's own command timeout covers one attempt; during a failover the
  * cluster client retries for seconds. The read path cannot wait that long,
  * so each call races a deadline of its own.
+ *
+ * When the deadline passes, the call fails only after the sockets have been
+ * read once more: Node runs expired timers before it reads sockets, so on a
+ * busy event loop (a burst of redirects, a GC pause) a reply that Redis sent
+ * in time would otherwise lose to its own timer, and each such false timeout
+ * costs the redirect a Postgres query on top (ADR 13).
  */
 function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RedisTimeoutError(ms)), ms);
+    timer = setTimeout(() => setImmediate(() => reject(new RedisTimeoutError(ms))), ms);
   });
   // The abandoned attempt may still fail later; nobody is waiting for it.
   promise.catch(() => {});
