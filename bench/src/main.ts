@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { readAdminKey, resolvePaths } from "@kurt/launcher";
 import { createCpuPinning } from "./cpu-pinning.js";
+import { type FloorStubs, startFloorStubs } from "./floor/floor-stubs.js";
 import { describeMachine } from "./machine.js";
 import { measureAtRest } from "./measure.js";
 import { type BenchOptions, parseOptions, USAGE, UsageError } from "./options.js";
@@ -71,18 +72,27 @@ async function main(argv: readonly string[]): Promise<number> {
   const pinning = createCpuPinning(opts.pin);
   const stack = await openStack(say);
   const redis = benchRedis(stack.topology);
+  let stubs: FloorStubs | undefined;
   let cleaned = false;
   const cleanUp = async () => {
     if (cleaned) return;
     cleaned = true;
     pinning.restore();
     redis.disconnect();
-    if (stack.startedByBench && !opts.keepStack) {
-      say("stopping the stack the bench started (./kurt down)");
-      await stack.down();
-    } else {
-      say("putting Envoy's ordinary configuration back");
-      await pinning.onAllCores(() => stack.restoreGateway());
+    try {
+      if (stack.startedByBench && !opts.keepStack) {
+        say("stopping the stack the bench started (./kurt down)");
+        await stack.down();
+      } else {
+        say("putting Envoy's ordinary configuration back");
+        await pinning.onAllCores(() => stack.restoreGateway());
+      }
+    } finally {
+      if (stubs !== undefined) {
+        say(`stopping the floor stubs (pids ${[...stubs.processes.values()].join(", ")})`);
+        await stubs.stop();
+        for (const name of stubs.processes.keys()) stack.detach(name);
+      }
     }
   };
   process.once("SIGINT", () => {
@@ -93,8 +103,23 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     const adminKey = readAdminKey(resolvePaths());
     if (adminKey === undefined) throw new Error("no admin API key in the state dir: the create scenario needs one");
-    say(`gateway profile: access log ${opts.accessLog ? "on" : "off"}, write rate limit lifted`);
-    await pinning.onAllCores(() => stack.applyBenchGateway(opts.accessLog));
+    const wants = (name: BenchOptions["scenarios"][number]) => opts.scenarios.includes(name);
+    if (wants("floor")) {
+      stubs = await startFloorStubs(stack.topology);
+      for (const [name, pid] of stubs.processes) stack.attach(name, pid);
+      say(
+        `floor stubs: grpc-js Resolve on ${stubs.ports.grpcPort}, node:http 302 on ${stubs.ports.httpPort} ` +
+          `(pids ${[...stubs.processes.values()].join(", ")})`,
+      );
+    }
+    say(
+      `gateway profile: access log ${opts.accessLog ? "on" : "off"}, write rate limit lifted` +
+        `${stubs === undefined ? "" : ", routes to the floor stubs"}`,
+    );
+    const benchFloor = stubs?.ports;
+    await pinning.onAllCores(() =>
+      stack.applyBenchGateway({ accessLog: opts.accessLog, ...(benchFloor === undefined ? {} : { benchFloor }) }),
+    );
     const repin = () => pinning.pinStack([...stack.daemons().values()]);
     repin();
     const seeder = createLinkSeeder(stack.topology, redis, say);
@@ -121,13 +146,13 @@ async function main(argv: readonly string[]): Promise<number> {
     const listLength = opts.quick ? 200_000 : 500_000;
     const zipf: RequestList = zipfList(ctx.listsDir, opts.links, listLength, 0.05);
     const uniform: RequestList = uniformList(ctx.listsDir, opts.links, listLength);
-    const wants = (name: BenchOptions["scenarios"][number]) => opts.scenarios.includes(name);
 
     let rows: ScenarioRow[] = [];
-    if (wants("ceiling") || wants("hot") || wants("uniform")) {
+    if (wants("ceiling") || wants("floor") || wants("hot") || wants("uniform")) {
       rows.push(
         ...(await runRedirectThroughput(ctx, {
           ceiling: wants("ceiling"),
+          floor: wants("floor"),
           hot: wants("hot"),
           uniform: wants("uniform"),
           zipf,

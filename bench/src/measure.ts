@@ -37,9 +37,11 @@ export interface RunMeasurement extends LoadOutcome {
   readonly cpuPressureAfter: number | undefined;
 }
 
-/** The group a daemon's CPU is reported under: resolver-2 → resolver, redis-21704 → redis. */
+/** The group a daemon's CPU is reported under: resolver-2 → resolver, redis-21704 → redis, stub-grpc → stub. */
 export function daemonGroup(daemon: string): string {
   if (daemon.startsWith("postgres-")) return "postgres";
+  // The floor scenario's trivial upstreams (bench/src/floor/).
+  if (daemon.startsWith("stub-")) return "stub";
   return daemon.replace(/-\d+$/, "");
 }
 

@@ -3,7 +3,17 @@
  * shortens all of them so that the whole run fits in about five minutes.
  */
 
-export const SCENARIOS = ["ceiling", "hot", "cold", "uniform", "latency", "create", "clicks", "scale"] as const;
+export const SCENARIOS = [
+  "ceiling",
+  "floor",
+  "hot",
+  "cold",
+  "uniform",
+  "latency",
+  "create",
+  "clicks",
+  "scale",
+] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -85,7 +95,7 @@ function scenarioList(text: string): ScenarioName[] {
 function withDependencies(chosen: readonly ScenarioName[]): ScenarioName[] {
   const wanted = new Set(chosen);
   if (wanted.has("latency")) wanted.add("hot");
-  const redirects: ScenarioName[] = ["hot", "cold", "uniform", "latency", "clicks", "scale"];
+  const redirects: ScenarioName[] = ["floor", "hot", "cold", "uniform", "latency", "clicks", "scale"];
   if (redirects.some((name) => wanted.has(name))) wanted.add("ceiling");
   return SCENARIOS.filter((name) => wanted.has(name));
 }

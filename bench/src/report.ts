@@ -9,6 +9,7 @@ import type { TargetCheck } from "./targets.js";
 /** The results as Markdown tables: printed at the end of a run, and pasted into BENCHMARKS.md. */
 
 const CPU_GROUPS = ["envoy", "resolver", "redis", "postgres", "pgbouncer", "kafka", "clicklog", "shortener"] as const;
+const STUB_GROUP = "stub";
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
@@ -26,16 +27,38 @@ function formatRange(summary: Summary, digits: number): string {
 
 const med = (values: readonly number[]) => summarize(values).median;
 
-function errorShare(runs: readonly RunMeasurement[]): string {
-  const share = (klass: string) =>
-    med(
-      runs.map((m) => {
-        const total = Object.values(m.statusClasses).reduce((a, b) => a + b, 0);
-        return total === 0 ? 0 : (m.statusClasses[klass] ?? 0) / total;
-      }),
-    );
+function classShare(m: RunMeasurement, klass: string): number {
+  const total = Object.values(m.statusClasses).reduce((a, b) => a + b, 0);
+  return total === 0 ? 0 : (m.statusClasses[klass] ?? 0) / total;
+}
+
+/**
+ * For a row whose answers should all be of one class (the ceiling, the
+ * floors): the other classes any run got, with their largest share in a run,
+ * e.g. " !! 2xx 100.0 %"; empty when every run got only the expected class.
+ */
+function unexpectedClasses(row: ScenarioRow): string {
+  const expected = row.expectedStatusClass;
+  if (expected === undefined) return "";
+  const seen = [...new Set(row.runs.flatMap((m) => Object.keys(m.statusClasses)))].sort();
+  const others = seen
+    .filter((klass) => klass !== expected)
+    .map((klass) => [klass, Math.max(...row.runs.map((m) => classShare(m, klass)))] as const)
+    .filter(([, share]) => share > 0);
+  const noAnswers = row.runs.some((m) => m.requests > 0 && Object.values(m.statusClasses).every((n) => n === 0));
+  const parts = others.map(([klass, share]) => `${klass} ${(share * 100).toFixed(1)} %`);
+  if (noAnswers) parts.push("a run without status counters");
+  return parts.length === 0 ? "" : ` !! not ${expected}: ${parts.join(", ")}`;
+}
+
+function errorShare(row: ScenarioRow): string {
+  const { runs } = row;
+  const share = (klass: string) => med(runs.map((m) => classShare(m, klass)));
   const transport = med(runs.map((m) => m.transportErrors));
-  return `${(share("4xx") * 100).toFixed(1)} / ${(share("5xx") * 100).toFixed(1)}${transport > 0 ? ` +${transport} io` : ""}`;
+  return (
+    `${(share("4xx") * 100).toFixed(1)} / ${(share("5xx") * 100).toFixed(1)}` +
+    `${transport > 0 ? ` +${transport} io` : ""}${unexpectedClasses(row)}`
+  );
 }
 
 export function resultsTable(rows: readonly ScenarioRow[]): string {
@@ -48,16 +71,23 @@ export function resultsTable(rows: readonly ScenarioRow[]): string {
       med(row.runs.map((m) => m.latency.p50)).toFixed(2),
       med(row.runs.map((m) => m.latency.p99)).toFixed(2),
       med(row.runs.map((m) => m.latency.p999)).toFixed(2),
-      errorShare(row.runs),
+      errorShare(row),
     ]),
   );
 }
 
+/** The floor's stubs (bench/src/floor/) get a column, after Envoy's, only in a bench that ran them. */
+function cpuGroups(rows: readonly ScenarioRow[]): readonly string[] {
+  const stub = rows.some((row) => row.runs.some((m) => STUB_GROUP in m.cpuPer1k));
+  return stub ? [CPU_GROUPS[0], STUB_GROUP, ...CPU_GROUPS.slice(1)] : CPU_GROUPS;
+}
+
 export function cpuTable(rows: readonly ScenarioRow[]): string {
+  const groups = cpuGroups(rows);
   return table(
-    ["scenario", ...CPU_GROUPS, "all Kurt", "busy cores", "other CPU s"],
+    ["scenario", ...groups, "all Kurt", "busy cores", "other CPU s"],
     rows.map((row) => {
-      const perGroup = CPU_GROUPS.map((group) => med(row.runs.map((m) => m.cpuPer1k[group] ?? 0)));
+      const perGroup = groups.map((group) => med(row.runs.map((m) => m.cpuPer1k[group] ?? 0)));
       const all = med(row.runs.map((m) => Object.values(m.cpuPer1k).reduce((a, b) => a + b, 0)));
       return [
         row.label,
@@ -162,6 +192,9 @@ export function fullReport(
     "",
     "CPU seconds per 1,000 requests (median of the runs), by process group of Kurt; busy cores: the whole machine;",
     "other CPU s: machine CPU not used by Kurt during a run (the load generator and anything else running).",
+    ...(cpuGroups(rows).includes(STUB_GROUP)
+      ? ["stub: the floors' trivial upstreams (rows 4b, 4c), counted in all Kurt."]
+      : []),
     "",
     cpuTable(rows),
   ];

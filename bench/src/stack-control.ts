@@ -1,5 +1,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
+import type { BenchFloor } from "@kurt/gateway";
+import { BENCH_FLOOR_CLUSTERS } from "@kurt/gateway";
 import { createStack } from "@kurt/launcher";
 import type { Topology } from "@kurt/topology";
 // Not exported by @kurt/launcher: the bench swaps Envoy's configuration for its own profile (see BENCHMARKS.md).
@@ -19,15 +21,33 @@ export interface StackControl {
   readonly stateDir: string;
   /** Whether no daemon of this stack ran before the bench brought it up. */
   readonly startedByBench: boolean;
-  /** Every running daemon of the stack by the launcher's name (resolver-1, redis-21701…). */
+  /**
+   * Every running daemon of the stack by the launcher's name (resolver-1,
+   * redis-21701…), and the processes the bench attached beside them.
+   */
   daemons(): Map<string, number>;
+  /**
+   * A process the bench started beside the stack (the floor's stubs): from
+   * now on daemons() lists it, so it is measured and pinned like Kurt's.
+   */
+  attach(name: string, pid: number): void;
+  detach(name: string): void;
   /** Restarts every resolver replica, one at a time, and waits until Envoy sees them healthy again. */
   restartResolvers(): Promise<void>;
-  /** Restarts Envoy with the bench's profile: the write rate limit lifted, the access log as asked. */
-  applyBenchGateway(accessLog: boolean): Promise<void>;
+  /**
+   * Restarts Envoy with the bench's profile: the write rate limit lifted, the
+   * access log as asked, and the floor's clusters and routes when given.
+   */
+  applyBenchGateway(profile: BenchGatewayProfile): Promise<void>;
   /** Puts Envoy's ordinary configuration back (when the stack stays up). */
   restoreGateway(): Promise<void>;
   down(): Promise<void>;
+}
+
+export interface BenchGatewayProfile {
+  readonly accessLog: boolean;
+  /** The floor stubs' ports: Envoy then routes to them (see EnvoyConfigOptions.benchFloor). */
+  readonly benchFloor?: BenchFloor;
 }
 
 /** Far above anything one machine creates: the limit is a policy, the bench measures capacity. */
@@ -82,17 +102,19 @@ export async function openStack(say: (line: string) => void): Promise<StackContr
   // The launcher's view of the daemons is read again after every restart.
   stack = createStack(say);
 
+  const attached = new Map<string, number>();
   const daemons = () => {
     const pids = new Map<string, number>();
     for (const name of daemonNames()) {
       const pid = stack.context.supervisor.pidOf(name);
       if (pid !== undefined) pids.set(name, pid);
     }
+    for (const [name, pid] of attached) pids.set(name, pid);
     return pids;
   };
 
-  const waitForGateway = async () => {
-    for (const cluster of ["resolver", "shortener", "clicklog"]) {
+  const waitForGateway = async (extraClusters: readonly string[] = []) => {
+    for (const cluster of ["resolver", "shortener", "clicklog", ...extraClusters]) {
       await waitUntil(`Envoy to see every ${cluster} replica healthy`, () => clusterHealthy(topology, cluster));
     }
   };
@@ -103,13 +125,24 @@ export async function openStack(say: (line: string) => void): Promise<StackContr
     stateDir: paths.stateDir,
     startedByBench,
     daemons,
+    attach(name, pid) {
+      attached.set(name, pid);
+    },
+    detach(name) {
+      attached.delete(name);
+    },
     async restartResolvers() {
       await kurt(paths.root, ["restart", "resolver"]);
       await waitForGateway();
     },
-    async applyBenchGateway(accessLog) {
-      await createEnvoyComponent({ accessLog, writeRateLimit: UNLIMITED_WRITES }).start(stack.context);
-      await waitForGateway();
+    async applyBenchGateway({ accessLog, benchFloor }) {
+      await createEnvoyComponent({
+        accessLog,
+        writeRateLimit: UNLIMITED_WRITES,
+        ...(benchFloor === undefined ? {} : { benchFloor }),
+      }).start(stack.context);
+      // floor_http has no health check: Envoy takes its one host as healthy.
+      await waitForGateway(benchFloor === undefined ? [] : [BENCH_FLOOR_CLUSTERS.grpc]);
     },
     async restoreGateway() {
       // The component restarts Envoy when the rendered configuration differs from the running one.

@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import type { ServiceName, Topology } from "@kurt/topology";
+import type { Topology } from "@kurt/topology";
 import { SERVICE_NAMES } from "@kurt/topology";
 
 /** A fragment of Envoy's v3 configuration, as it appears in YAML. */
@@ -26,7 +26,7 @@ export type ServiceDiscovery = "ports" | "dns";
 const DNS_REFRESH_RATE = "5s";
 
 function serviceEndpoints(
-  name: ServiceName,
+  name: string,
   ports: readonly number[],
   upstreamHost: string,
   discovery: ServiceDiscovery,
@@ -53,7 +53,7 @@ function serviceEndpoints(
 }
 
 function serviceCluster(
-  name: ServiceName,
+  name: string,
   ports: readonly number[],
   upstreamHost: string,
   discovery: ServiceDiscovery,
@@ -130,6 +130,39 @@ function adminCluster(topology: Topology): EnvoyObject {
       endpoints: [{ lb_endpoints: [{ endpoint: socketAddress("127.0.0.1", topology.envoy.adminPort) }] }],
     },
   };
+}
+
+/** Ports of the benchmark's two trivial upstreams (bench/src/floor/): the best any resolver could do. */
+export interface BenchFloor {
+  /** A grpc-js server answering every Resolve with one fixed redirect. */
+  readonly grpcPort: number;
+  /** A node:http server answering every request with a fixed 302. */
+  readonly httpPort: number;
+}
+
+export const BENCH_FLOOR_CLUSTERS = { grpc: "floor_grpc", http: "floor_http" } as const;
+
+/**
+ * The benchmark's floor upstreams, on the topology's host. The gRPC one is a
+ * service cluster in every respect (HTTP/2, LEAST_REQUEST, health checks,
+ * outlier detection, circuit breakers), so that Envoy does for it exactly
+ * what it does for the resolvers; the HTTP one is a plain HTTP/1.1 upstream.
+ */
+export function renderBenchFloorClusters(floor: BenchFloor, upstreamHost: string): EnvoyObject[] {
+  const grpc = serviceCluster(BENCH_FLOOR_CLUSTERS.grpc, [floor.grpcPort], upstreamHost, "ports");
+  return [
+    grpc,
+    {
+      name: BENCH_FLOOR_CLUSTERS.http,
+      type: isIP(upstreamHost) ? "STATIC" : "STRICT_DNS",
+      connect_timeout: "1s",
+      load_assignment: {
+        cluster_name: BENCH_FLOOR_CLUSTERS.http,
+        endpoints: [{ lb_endpoints: [{ endpoint: socketAddress(upstreamHost, floor.httpPort) }] }],
+      },
+      circuit_breakers: grpc.circuit_breakers,
+    },
+  ];
 }
 
 export function renderClusters(

@@ -11,6 +11,8 @@ import { buildDescriptorSet } from "./descriptor-set.js";
 import { renderEnvoyConfig } from "./envoy-config.js";
 import { GRPC_SERVICE_CLUSTERS } from "./gateway-routes.js";
 import { JSON_BODY_RULES, jsonName, PATH_FIELDS, templateRegex } from "./http-bindings.js";
+import { gatewayLuaFile } from "./runtime-files.js";
+import { writeEnvoyConfig } from "./write-envoy-config.js";
 
 // The rendered configuration is plain data; these tests read it the way Envoy would.
 // biome-ignore lint/suspicious/noExplicitAny: walking Envoy's untyped YAML shape
@@ -267,6 +269,101 @@ test("the JSON body rules match the contract's google.api.http options", async (
       bodyRules,
     );
     assert.equal([...PATH_FIELDS].sort(), [...pathFields].sort());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+const benchFloor = { grpcPort: topology.portBase + 960, httpPort: topology.portBase + 961 };
+const FLOOR_ROUTES = ["bench-floor-http", "bench-floor-grpc"];
+const FLOOR_CLUSTERS = ["floor_grpc", "floor_http"];
+
+const routesOf = (c: Loose): Loose[] =>
+  c.static_resources.listeners.find((l: Loose) => l.name === "public_http").filter_chains[0].filters[0].typed_config
+    .route_config.virtual_hosts[0].routes;
+
+test("without the bench floor option there is no floor cluster or route", () => {
+  assert.equal(renderEnvoyConfig(topology, { ...options, benchFloor: undefined }), config);
+  const names = JSON.stringify(config);
+  for (const name of [...FLOOR_ROUTES, ...FLOOR_CLUSTERS, "x-kurt-bench-floor", "__floor-http"]) {
+    assert.not.ok(names.includes(name), name);
+  }
+});
+
+test("the bench floor option adds exactly two clusters and two routes, and changes nothing else", () => {
+  const floored: Loose = renderEnvoyConfig(topology, { ...options, benchFloor });
+  const clusters = floored.static_resources.clusters.map((c: Loose) => c.name);
+  assert.equal(clusters, [...config.static_resources.clusters.map((c: Loose) => c.name), ...FLOOR_CLUSTERS]);
+  const names = routesOf(floored).map((r: Loose) => r.name);
+  assert.equal(
+    names.filter((name: string) => FLOOR_ROUTES.includes(name)),
+    FLOOR_ROUTES,
+  );
+  // Taken out again, what is left is the configuration without the option.
+  const stripped: Loose = structuredClone(floored);
+  stripped.static_resources.clusters = stripped.static_resources.clusters.filter(
+    (c: Loose) => !FLOOR_CLUSTERS.includes(c.name),
+  );
+  const hosts = stripped.static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config;
+  hosts.virtual_hosts[0].routes = routesOf(stripped).filter((r: Loose) => !FLOOR_ROUTES.includes(r.name));
+  assert.equal(stripped, config);
+});
+
+test("the gRPC floor is a redirect's path to a resolver in every step but the cluster", () => {
+  const floored: Loose = renderEnvoyConfig(topology, { ...options, benchFloor });
+  const routes = routesOf(floored);
+  const names = routes.map((r: Loose) => r.name);
+  const floor = routes.find((r: Loose) => r.name === "bench-floor-grpc");
+  const resolver = routes.find((r: Loose) => r.name === "kurt.v1.ResolverService.safe");
+  // Matched after the transcoder rewrote the path, so before the resolver's own routes.
+  assert.ok(names.indexOf("bench-floor-grpc") < names.indexOf("kurt.v1.ResolverService.safe"));
+  assert.ok(names.indexOf("bench-floor-grpc") < names.indexOf("kurt.v1.ResolverService"));
+  assert.equal(floor.match.safe_regex, resolver.match.safe_regex);
+  assert.ok(new RegExp(`^${floor.match.safe_regex.regex}$`).test("/kurt.v1.ResolverService/Resolve"));
+  assert.equal(floor.match.headers, [{ name: "x-kurt-bench-floor", string_match: { exact: "grpc" } }]);
+  assert.equal(floor.route, { ...resolver.route, cluster: "floor_grpc" });
+  assert.is(floor.typed_per_filter_config, undefined, "the transcoder and every filter run as for a redirect");
+  // The client's `GET /{code}` still first matches the redirect route, as any redirect does.
+  assert.ok(names.indexOf("redirect") > names.indexOf("bench-floor-grpc"));
+
+  const grpc = floored.static_resources.clusters.find((c: Loose) => c.name === "floor_grpc");
+  const { name: _grpcName, load_assignment: grpcEndpoints, ...grpcRest } = grpc;
+  const { name: _resolverName, load_assignment: _resolverEndpoints, ...resolverRest } = cluster("resolver");
+  assert.equal(grpcRest, resolverRest, "HTTP/2, health checks, outlier detection and limits as for the resolvers");
+  assert.equal(grpcEndpoints.endpoints[0].lb_endpoints, [
+    { endpoint: { address: { socket_address: { address: topology.host, port_value: benchFloor.grpcPort } } } },
+  ]);
+});
+
+test("the HTTP floor is proxied over HTTP/1.1 with the transcoder off, like the ceiling", () => {
+  const floored: Loose = renderEnvoyConfig(topology, { ...options, benchFloor });
+  const routes = routesOf(floored);
+  const floor = routes.find((r: Loose) => r.name === "bench-floor-http");
+  const ceiling = routes.find((r: Loose) => r.name === "ceiling");
+  assert.equal(floor.match, { prefix: "/__floor-http/" });
+  assert.is(floor.route.cluster, "floor_http");
+  assert.equal(floor.typed_per_filter_config, ceiling.typed_per_filter_config);
+  const names = routes.map((r: Loose) => r.name);
+  assert.ok(names.indexOf("bench-floor-http") < names.indexOf("redirect"), "not taken for a code");
+  const http = floored.static_resources.clusters.find((c: Loose) => c.name === "floor_http");
+  assert.is(http.typed_extension_protocol_options, undefined, "HTTP/1.1, Envoy's default");
+  assert.is(http.health_checks, undefined);
+  assert.equal(http.load_assignment.endpoints[0].lb_endpoints, [
+    { endpoint: { address: { socket_address: { address: topology.host, port_value: benchFloor.httpPort } } } },
+  ]);
+});
+
+test("Envoy accepts the configuration with the bench floor", async () => {
+  // The launcher depends on this package; only this test needs it (to find and run Envoy).
+  const { findInstalledEnvoy, resolvePaths, validateEnvoyConfig } = await import("@kurt/launcher");
+  const paths = resolvePaths();
+  const envoy = await findInstalledEnvoy(paths);
+  assert.ok(envoy, "Envoy is installed (./kurt up installs it)");
+  const dir = mkdtempSync(path.join(tmpdir(), "kurt-envoy-floor-"));
+  try {
+    const descriptorFile = await buildDescriptorSet(paths.root, path.join(dir, "kurt.pb"));
+    const floored = renderEnvoyConfig(topology, { descriptorFile, luaFile: gatewayLuaFile(paths.root), benchFloor });
+    await validateEnvoyConfig(envoy as string, writeEnvoyConfig(floored, path.join(dir, "floor.yaml")));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

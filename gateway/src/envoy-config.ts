@@ -1,6 +1,6 @@
 import type { Topology } from "@kurt/topology";
-import type { EnvoyObject, ServiceDiscovery } from "./envoy-clusters.js";
-import { renderClusters } from "./envoy-clusters.js";
+import type { BenchFloor, EnvoyObject, ServiceDiscovery } from "./envoy-clusters.js";
+import { renderBenchFloorClusters, renderClusters } from "./envoy-clusters.js";
 import { renderGrpcListener } from "./grpc-listener.js";
 import type { WriteRateLimit } from "./public-listener.js";
 import { renderPublicListener } from "./public-listener.js";
@@ -21,6 +21,12 @@ export interface EnvoyConfigOptions {
   readonly writeRateLimit?: WriteRateLimit;
   /** Where the benchmark's fixed redirect (`/__ceiling/…`) points. */
   readonly ceilingLocation?: string;
+  /**
+   * The benchmark's floor upstreams (bench/src/floor/): adds the clusters
+   * floor_grpc and floor_http and the routes that reach them. Off by default;
+   * only `npm run bench` sets it.
+   */
+  readonly benchFloor?: BenchFloor;
 }
 
 /**
@@ -35,6 +41,7 @@ export const DEFAULT_WRITE_RATE_LIMIT: WriteRateLimit = { burst: 400, perSecond:
 export function renderEnvoyConfig(topology: Topology, options: EnvoyConfigOptions): EnvoyObject {
   const listenAddress = options.listenAddress ?? topology.host;
   const accessLog = options.accessLog ?? true;
+  const upstreamHost = options.upstreamHost ?? topology.host;
   return {
     node: { id: `kurt-gateway-${topology.portBase}`, cluster: "kurt-gateway" },
     admin: {
@@ -49,10 +56,14 @@ export function renderEnvoyConfig(topology: Topology, options: EnvoyConfigOption
           accessLog,
           writeRateLimit: options.writeRateLimit ?? DEFAULT_WRITE_RATE_LIMIT,
           ceilingLocation: options.ceilingLocation ?? "https://example.com/",
+          benchFloor: options.benchFloor !== undefined,
         }),
         renderGrpcListener(topology, listenAddress, accessLog),
       ],
-      clusters: renderClusters(topology, options.upstreamHost ?? topology.host, options.serviceDiscovery),
+      clusters: [
+        ...renderClusters(topology, upstreamHost, options.serviceDiscovery),
+        ...(options.benchFloor === undefined ? [] : renderBenchFloorClusters(options.benchFloor, upstreamHost)),
+      ],
     },
     // Envoy warns at start-up, and accepts unbounded connections, without a limit.
     overload_manager: {

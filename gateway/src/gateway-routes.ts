@@ -23,10 +23,12 @@ export const GATEWAY_PATHS = {
   metrics: "/metrics",
   /** Fixed redirect answered by Envoy alone: the benchmark's ceiling. */
   ceilingPrefix: "/__ceiling/",
+  /** Proxied to the benchmark's trivial HTTP upstream; routed only with the benchFloor option (see public-listener.ts). */
+  floorHttpPrefix: "/__floor-http/",
 } as const;
 
 /** First path segments the gateway routes itself; link codes must avoid them. */
-export const RESERVED_CODES: readonly string[] = ["v1", "healthz", "metrics", "__ceiling"];
+export const RESERVED_CODES: readonly string[] = ["v1", "healthz", "metrics", "__ceiling", "__floor-http"];
 
 /** Headers shared with the resolver (see proto/kurt/v1/resolver_service.proto and envoy/lua/kurt-gateway.lua). */
 export const GATEWAY_HEADERS = {
@@ -35,3 +37,10 @@ export const GATEWAY_HEADERS = {
   /** Response metadata from Resolve: the redirect status for the gateway to answer with. */
   redirectStatus: "x-kurt-redirect-status",
 } as const;
+
+/**
+ * Only with the benchFloor option: a `GET /{code}` carrying this header goes
+ * through the same filters and transcoder as any redirect, but its Resolve
+ * reaches the benchmark's trivial gRPC upstream instead of the resolvers.
+ */
+export const BENCH_FLOOR_GRPC_HEADER = { name: "x-kurt-bench-floor", value: "grpc" } as const;

@@ -7,11 +7,12 @@ export {
   writeComposeEnvoyFiles,
 } from "./compose-envoy.js";
 export { buildDescriptorSet } from "./descriptor-set.js";
-export type { EnvoyObject, ServiceDiscovery } from "./envoy-clusters.js";
-export { ADMIN_CLUSTER } from "./envoy-clusters.js";
+export type { BenchFloor, EnvoyObject, ServiceDiscovery } from "./envoy-clusters.js";
+export { ADMIN_CLUSTER, BENCH_FLOOR_CLUSTERS } from "./envoy-clusters.js";
 export type { EnvoyConfigOptions } from "./envoy-config.js";
 export { DEFAULT_WRITE_RATE_LIMIT, renderEnvoyConfig } from "./envoy-config.js";
 export {
+  BENCH_FLOOR_GRPC_HEADER,
   GATEWAY_HEADERS,
   GATEWAY_PATHS,
   GRPC_SERVICE_CLUSTERS,

@@ -1,11 +1,11 @@
 import type { Topology } from "@kurt/topology";
 import { renderAccessLog } from "./access-log.js";
 import type { EnvoyObject } from "./envoy-clusters.js";
-import { ADMIN_CLUSTER } from "./envoy-clusters.js";
+import { ADMIN_CLUSTER, BENCH_FLOOR_CLUSTERS } from "./envoy-clusters.js";
 import { GATEWAY_PATHS, GRPC_SERVICE_CLUSTERS } from "./gateway-routes.js";
 import { JSON_BODY_RULES, luaRouteMetadata, templateRegex } from "./http-bindings.js";
 import { renderJsonLocalReplies } from "./local-replies.js";
-import { renderUpstreamRoutes } from "./upstream-routes.js";
+import { renderBenchFloorGrpcRoute, renderUpstreamRoutes } from "./upstream-routes.js";
 
 export interface WriteRateLimit {
   /** Writes allowed at once after a quiet period. */
@@ -22,6 +22,8 @@ export interface PublicListenerOptions {
   readonly writeRateLimit: WriteRateLimit;
   /** Where `/__ceiling/…` redirects to. */
   readonly ceilingLocation: string;
+  /** The benchmark's floor routes (see benchFloorRoutes); never in a production configuration. */
+  readonly benchFloor: boolean;
 }
 
 const FILTER = {
@@ -107,6 +109,27 @@ function httpFilters(options: PublicListenerOptions): EnvoyObject[] {
 }
 
 /**
+ * The benchmark's floors: what Envoy costs in front of an upstream that does
+ * no work. `/__floor-http/…` is proxied to a trivial HTTP server, with the
+ * transcoder off as for the ceiling; a `GET /{code}` with the floor header
+ * takes every step of a real redirect (Lua, transcoder, the resolver's route
+ * action) but reaches a trivial gRPC Resolve server instead of the resolvers.
+ */
+function benchFloorRoutes(): { http: EnvoyObject[]; grpc: EnvoyObject[] } {
+  return {
+    http: [
+      {
+        name: "bench-floor-http",
+        match: { prefix: GATEWAY_PATHS.floorHttpPrefix },
+        route: { cluster: BENCH_FLOOR_CLUSTERS.http, timeout: "10s" },
+        typed_per_filter_config: WITHOUT_TRANSCODER,
+      },
+    ],
+    grpc: [renderBenchFloorGrpcRoute()],
+  };
+}
+
+/**
  * Routes are matched twice: once on the request as the client sent it, and
  * again after the transcoder rewrote the path to `/<package>.<Service>/<Method>`
  * (it clears the route cache). The first match decides the write rate limit,
@@ -115,6 +138,7 @@ function httpFilters(options: PublicListenerOptions): EnvoyObject[] {
  */
 function routes(options: PublicListenerOptions): EnvoyObject[] {
   const writeRateLimit = { [FILTER.rateLimit]: rateLimitConfig(options.writeRateLimit) };
+  const floor = options.benchFloor ? benchFloorRoutes() : { http: [], grpc: [] };
   return [
     {
       name: "healthz",
@@ -139,6 +163,7 @@ function routes(options: PublicListenerOptions): EnvoyObject[] {
       ],
       typed_per_filter_config: WITHOUT_TRANSCODER,
     },
+    ...floor.http,
     // Calls with a JSON body: the Lua filter checks the body's members against these lists.
     ...JSON_BODY_RULES.map((rule) => ({
       name: rule.name,
@@ -161,6 +186,7 @@ function routes(options: PublicListenerOptions): EnvoyObject[] {
       typed_per_filter_config: writeRateLimit,
     },
     { name: "v1", match: { prefix: "/v1/" }, route: API_PLACEHOLDER, metadata: luaRouteMetadata({}) },
+    ...floor.grpc,
     ...renderUpstreamRoutes(),
     {
       // `GET|HEAD /{code}`: any query string is the visitor's (utm_source…) and

@@ -1,5 +1,6 @@
 import type { EnvoyObject } from "./envoy-clusters.js";
-import { GRPC_SERVICE_CLUSTERS, SAFE_METHOD_PATTERN } from "./gateway-routes.js";
+import { BENCH_FLOOR_CLUSTERS } from "./envoy-clusters.js";
+import { BENCH_FLOOR_GRPC_HEADER, GRPC_SERVICE_CLUSTERS, SAFE_METHOD_PATTERN } from "./gateway-routes.js";
 
 const UPSTREAM_TIMEOUT = "10s";
 
@@ -48,6 +49,14 @@ function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
+function safeRoute(service: string, cluster: string, extra: EnvoyObject): EnvoyObject & { match: EnvoyObject } {
+  return {
+    name: `${service}.safe`,
+    match: { safe_regex: { regex: `/${escapeRegex(service)}/${SAFE_METHOD_PATTERN}` } },
+    route: { cluster, timeout: UPSTREAM_TIMEOUT, retry_policy: SAFE_RETRY_POLICY, ...extra },
+  };
+}
+
 /**
  * Routes for gRPC paths (`/<package>.<Service>/<Method>`): what the internal
  * listener receives directly and what the transcoder rewrites REST calls to.
@@ -57,15 +66,31 @@ function escapeRegex(text: string): string {
  */
 export function renderUpstreamRoutes(extra: EnvoyObject = {}): EnvoyObject[] {
   return GRPC_SERVICE_CLUSTERS.flatMap(({ service, cluster }) => [
-    {
-      name: `${service}.safe`,
-      match: { safe_regex: { regex: `/${escapeRegex(service)}/${SAFE_METHOD_PATTERN}` } },
-      route: { cluster, timeout: UPSTREAM_TIMEOUT, retry_policy: SAFE_RETRY_POLICY, ...extra },
-    },
+    safeRoute(service, cluster, extra),
     {
       name: service,
       match: { prefix: `/${service}/` },
       route: { cluster, timeout: UPSTREAM_TIMEOUT, retry_policy: UNSENT_RETRY_POLICY, ...extra },
     },
   ]);
+}
+
+/**
+ * The benchmark's gRPC floor: the resolver's own route (same timeout and
+ * retries) for a transcoded Resolve that carries the floor header, sent to
+ * the trivial upstream. Placed before the resolver's routes, it is matched
+ * after the transcoder rewrote `GET /{code}` to the Resolve path.
+ */
+export function renderBenchFloorGrpcRoute(): EnvoyObject {
+  const resolver = GRPC_SERVICE_CLUSTERS.find(({ cluster }) => cluster === "resolver");
+  if (resolver === undefined) throw new Error("no gRPC service is served by the resolver");
+  const route = safeRoute(resolver.service, BENCH_FLOOR_CLUSTERS.grpc, {});
+  return {
+    ...route,
+    name: "bench-floor-grpc",
+    match: {
+      ...route.match,
+      headers: [{ name: BENCH_FLOOR_GRPC_HEADER.name, string_match: { exact: BENCH_FLOOR_GRPC_HEADER.value } }],
+    },
+  };
 }

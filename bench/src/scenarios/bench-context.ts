@@ -33,6 +33,8 @@ export interface ScenarioRow {
   readonly runs: readonly RunMeasurement[];
   /** Each run's rate over the ceiling's, when it is a redirect figure. */
   readonly ratiosToCeiling?: readonly number[];
+  /** Set when every answer should be of this class: the table then shows any run that got another. */
+  readonly expectedStatusClass?: "3xx";
   /** Facts only this scenario has (clicks: lag, delay; scale: memory). */
   readonly extra?: Readonly<Record<string, unknown>>;
   readonly notes?: readonly string[];

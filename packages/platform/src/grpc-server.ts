@@ -73,6 +73,21 @@ function observabilityInterceptor(metrics: Metrics, logger: Logger): ServerInter
 }
 
 /**
+ * Adds grpc.health.v1 to a server for the whole server ("") and the named
+ * services, all NOT_SERVING; the returned function turns them all SERVING or
+ * back. Envoy's health checks ask for "".
+ */
+export function addHealthService(server: Server, serviceNames: readonly string[]): (serving: boolean) => void {
+  const names = ["", ...serviceNames];
+  const health = new HealthImplementation(Object.fromEntries(names.map((name) => [name, "NOT_SERVING"])));
+  health.addToServer(server);
+  return (serving) => {
+    const value: ServingStatus = serving ? "SERVING" : "NOT_SERVING";
+    for (const name of names) health.setStatus(name, value);
+  };
+}
+
+/**
  * Starts a gRPC server with grpc.health.v1 beside the given services. Health
  * starts NOT_SERVING and turns SERVING only when the caller says so, after
  * its adapters are connected.
@@ -84,25 +99,19 @@ export async function startGrpcServer(options: {
   readonly logger: Logger;
   readonly metrics: Metrics;
 }): Promise<RunningGrpcServer> {
-  const names = ["", ...options.services.map((service) => service.name)];
-  const health = new HealthImplementation(Object.fromEntries(names.map((name) => [name, "NOT_SERVING"])));
   const server = new GrpcServer({
     interceptors: [observabilityInterceptor(options.metrics, options.logger)],
     "grpc.keepalive_permit_without_calls": 1,
   });
-  health.addToServer(server);
+  const setServing = addHealthService(
+    server,
+    options.services.map((service) => service.name),
+  );
   for (const service of options.services) server.addService(service.definition, service.implementation);
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${options.host}:${options.port}`, ServerCredentials.createInsecure(), (error, bound) =>
       error ? reject(error) : resolve(bound),
     ),
   );
-  return {
-    server,
-    port,
-    setServing(serving) {
-      const value: ServingStatus = serving ? "SERVING" : "NOT_SERVING";
-      for (const name of names) health.setStatus(name, value);
-    },
-  };
+  return { server, port, setServing };
 }

@@ -17,7 +17,7 @@ export {
 } from "./errors.js";
 export { toServiceError } from "./grpc-errors.js";
 export type { RunningGrpcServer, ServiceBinding } from "./grpc-server.js";
-export { startGrpcServer } from "./grpc-server.js";
+export { addHealthService, startGrpcServer } from "./grpc-server.js";
 export { checkHealth } from "./health-client.js";
 export { repairKafkaJsIdleLoop } from "./kafkajs-idle-loop.js";
 export type { LogFields, Logger, LogLevel, RootLogger } from "./logger.js";

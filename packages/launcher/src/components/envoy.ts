@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { WriteRateLimit } from "@kurt/gateway";
+import type { BenchFloor, WriteRateLimit } from "@kurt/gateway";
 import { buildDescriptorSet, gatewayLuaFile, renderEnvoyConfig, writeEnvoyConfig } from "@kurt/gateway";
 import type { Topology } from "@kurt/topology";
 import { SERVICE_NAMES } from "@kurt/topology";
@@ -28,6 +28,8 @@ export interface EnvoyComponentOptions {
   readonly writeRateLimit?: WriteRateLimit;
   /** Worker threads; Envoy's default is one per core. */
   readonly concurrency?: number;
+  /** The benchmark's floor upstreams and routes (see EnvoyConfigOptions); only `npm run bench` sets it. */
+  readonly benchFloor?: BenchFloor;
 }
 
 interface InstalledEnvoy {
@@ -233,6 +235,7 @@ async function renderConfig(
     luaFile,
     ...(options.accessLog === undefined ? {} : { accessLog: options.accessLog }),
     ...(options.writeRateLimit === undefined ? {} : { writeRateLimit: options.writeRateLimit }),
+    ...(options.benchFloor === undefined ? {} : { benchFloor: options.benchFloor }),
   });
   const file = writeEnvoyConfig(config, envoyConfigFile(ctx.paths));
   return { file, print: fingerprint(readFileSync(file, "utf8"), descriptorFile, luaFile) };

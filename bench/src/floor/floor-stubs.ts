@@ -1,0 +1,115 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { BenchFloor } from "@kurt/gateway";
+import type { Topology } from "@kurt/topology";
+import { readyPort } from "./stub-process.js";
+
+/**
+ * The floor scenario's two trivial upstreams, each a Node process of its own
+ * (so that /proc gives its CPU and it can be pinned with Kurt's processes),
+ * started and stopped by the bench by pid.
+ */
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+/**
+ * Offsets of KURT_PORT_BASE that the topology leaves free (packages/topology
+ * ends at +716; the startup tests take +997 to +999).
+ */
+const GRPC_OFFSET = 960;
+const HTTP_OFFSET = 961;
+
+/** Like a seeded link's URL (seed-links.ts), so headers are as long, but no link's: a misrouted answer shows. */
+export const FLOOR_LOCATION = "https://example.com/articles/floor/a-fairly-typical-page-slug?utm_source=kurt-bench";
+
+/** How long a stub may take to load its modules on a busy machine. */
+const READY_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 5_000;
+
+export function floorPorts(topology: Topology): BenchFloor {
+  return { grpcPort: topology.portBase + GRPC_OFFSET, httpPort: topology.portBase + HTTP_OFFSET };
+}
+
+export interface FloorStubs {
+  /** Where they listen (the bound ports when 0 was asked for). */
+  readonly ports: BenchFloor;
+  /** By the name the tables use for CPU (`stub-grpc`, `stub-http`: the `stub` group) → pid. */
+  readonly processes: ReadonlyMap<string, number>;
+  /** Stops both by pid and waits until they have exited. */
+  stop(): Promise<void>;
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once("exit", () => resolve()));
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
+  await exited(child);
+  clearTimeout(timer);
+}
+
+interface StartedStub {
+  readonly child: ChildProcess;
+  readonly port: number;
+}
+
+/** Starts one stub (`node --import tsx`, as ./kurt runs the services) and waits for its ready line. */
+function startStub(script: string, host: string, port: number): Promise<StartedStub> {
+  const child = spawn(
+    process.execPath,
+    ["--enable-source-maps", "--import", "tsx", path.join(HERE, script), host, String(port), FLOOR_LOCATION],
+    { stdio: ["pipe", "pipe", "inherit"] },
+  );
+  return new Promise((resolve, reject) => {
+    let output = "";
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      void stopChild(child);
+      reject(new Error(`floor stub ${script} on port ${port}: ${why}`));
+    };
+    const timer = setTimeout(() => fail(`not ready within ${READY_TIMEOUT_MS / 1000} s`), READY_TIMEOUT_MS);
+    child.once("error", (error) => fail(error.message));
+    child.once("exit", (code, signal) => fail(`exited at start-up (${signal ?? `exit ${code}`})`));
+    child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+      output += chunk;
+      // Whole lines only: a chunk may end inside the port number.
+      const bound = output
+        .split("\n")
+        .slice(0, -1)
+        .map(readyPort)
+        .find((p) => p !== undefined);
+      if (bound === undefined) return;
+      clearTimeout(timer);
+      child.removeAllListeners("exit");
+      child.stdout?.removeAllListeners("data");
+      resolve({ child, port: bound });
+    });
+  });
+}
+
+/** Starts both stubs on the topology's host, on `ports` (default: the bench's offsets of the port base). */
+export async function startFloorStubs(
+  topology: Topology,
+  ports: BenchFloor = floorPorts(topology),
+): Promise<FloorStubs> {
+  const grpc = await startStub("grpc-resolve-stub.ts", topology.host, ports.grpcPort);
+  const http = await startStub("http-redirect-stub.ts", topology.host, ports.httpPort).catch(async (error) => {
+    await stopChild(grpc.child);
+    throw error;
+  });
+  return {
+    ports: { grpcPort: grpc.port, httpPort: http.port },
+    processes: new Map([
+      ["stub-grpc", grpc.child.pid as number],
+      ["stub-http", http.child.pid as number],
+    ]),
+    async stop() {
+      await Promise.all([stopChild(grpc.child), stopChild(http.child)]);
+    },
+  };
+}

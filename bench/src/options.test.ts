@@ -1,0 +1,12 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { parseOptions } from "./options.js";
+
+test("the floor runs by default, with --quick, and alone with the ceiling", () => {
+  assert.ok(parseOptions([])?.scenarios.includes("floor"));
+  assert.ok(parseOptions(["--quick"])?.scenarios.includes("floor"));
+  assert.equal(parseOptions(["--scenario", "floor"])?.scenarios, ["ceiling", "floor"]);
+  assert.equal(parseOptions(["--scenario=hot,floor"])?.scenarios, ["ceiling", "floor", "hot"]);
+});
+
+test.run();
