@@ -155,8 +155,13 @@ export function scaleTable(rows: readonly ScenarioRow[]): string | undefined {
 
 export function targetsTable(checks: readonly TargetCheck[]): string {
   return table(
-    ["target", "measured (median)", "met"],
-    checks.map((check) => [check.target, check.measured, check.met === undefined ? "–" : check.met ? "yes" : "**no**"]),
+    ["target", "measured (median)", "met", "design bound (4b)"],
+    checks.map((check) => [
+      check.target,
+      check.measured,
+      check.met === undefined ? "–" : check.met ? "yes" : "**no**",
+      check.designBound ?? "–",
+    ]),
   );
 }
 
