@@ -51,4 +51,18 @@ test("without the floor no bound is claimed", () => {
   assert.ok(checks.every((check) => check.designBound === undefined));
 });
 
+test("resolver memory is judged by its peak, not by what is left at the end of a run", () => {
+  const scale = (links: number, rss: number, peak: number): ScenarioRow => ({
+    scenario: `scale-${links}`,
+    label: `scale ${links}`,
+    runs: [run(400)],
+    extra: { links, resolverMemory: [[{ daemon: "resolver-1", rssBytes: rss, peakRssBytes: peak }]] },
+  });
+  const memory = (rows: ScenarioRow[]) => byTarget(rows).get("1,000,000 links: resolver memory < 250 MB per process");
+  const over = memory([scale(100_000, 200e6, 210e6), scale(1_000_000, 240e6, 254e6)]);
+  assert.is(over?.met, false);
+  assert.match(over?.measured ?? "", "peak 254 MB");
+  assert.is(memory([scale(1_000_000, 240e6, 249e6)])?.met, true);
+});
+
 test.run();

@@ -116,11 +116,13 @@ export function checkTargets(rows: readonly ScenarioRow[]): TargetCheck[] {
     });
   } else {
     const memory = ((large.extra?.resolverMemory ?? []) as ResolverMemory[][]).flat();
-    const largest = Math.max(...memory.map((m) => m.rssBytes));
+    // "Stays under": the peak (VmHWM) over the runs, not the RSS left at the end of one.
+    const peak = Math.max(...memory.map((m) => m.peakRssBytes));
+    const last = Math.max(...memory.map((m) => m.rssBytes));
     checks.push({
       target: "1,000,000 links: resolver memory < 250 MB per process",
-      measured: `${(largest / 1e6).toFixed(0)} MB (${(largest / MiB).toFixed(0)} MiB) largest RSS`,
-      met: largest < 250e6,
+      measured: `peak ${(peak / 1e6).toFixed(0)} MB (${(peak / MiB).toFixed(0)} MiB), at the end ${(last / 1e6).toFixed(0)} MB`,
+      met: peak < 250e6,
     });
     const largeRate = median(large.runs.map((m) => m.requestsPerSecond));
     const smallRate = small === undefined ? undefined : median(small.runs.map((m) => m.requestsPerSecond));

@@ -50,14 +50,18 @@ const redis = createRedisCluster({
 redis.on("error", (error: Error) => logger.debug("redis client error", { error }));
 exposeRedisClusterMetrics(runtime.metrics.registry, redis);
 
+const memory = createLocalLinkCache({
+  maxEntries: config.KURT_RESOLVER_MEMORY_MAX_ENTRIES,
+  maxBytes: config.KURT_RESOLVER_MEMORY_MAX_BYTES,
+  ttlMs: config.KURT_RESOLVER_MEMORY_TTL_MS,
+  negativeTtlMs: config.KURT_RESOLVER_NEGATIVE_TTL_MS,
+  negativeMaxEntries: config.KURT_RESOLVER_NEGATIVE_MAX_ENTRIES,
+});
+// Once per TTL, so the cache holds about one TTL's worth of links, not its bounds' worth of dead ones.
+setInterval(() => memory.purgeExpired(), config.KURT_RESOLVER_MEMORY_TTL_MS).unref();
+
 const resolver = createLinkResolver({
-  memory: createLocalLinkCache({
-    maxEntries: config.KURT_RESOLVER_MEMORY_MAX_ENTRIES,
-    maxBytes: config.KURT_RESOLVER_MEMORY_MAX_BYTES,
-    ttlMs: config.KURT_RESOLVER_MEMORY_TTL_MS,
-    negativeTtlMs: config.KURT_RESOLVER_NEGATIVE_TTL_MS,
-    negativeMaxEntries: config.KURT_RESOLVER_NEGATIVE_MAX_ENTRIES,
-  }),
+  memory,
   shared: createRedisLinkCache(redis, { timeoutMs: config.KURT_RESOLVER_REDIS_TIMEOUT_MS }),
   replica: createPostgresLinkStore(replicaPool),
   primary: createPostgresLinkStore(primaryPool),

@@ -70,4 +70,17 @@ test("a link replaces an unknown mark and the other way round", () => {
   assert.is(cache.get("a")?.kind, "unknown");
 });
 
+test("a purge frees expired links and unknown codes, and keeps the live ones", async () => {
+  const cache = createLocalLinkCache({ ...options, ttlMs: 40, negativeTtlMs: 40 });
+  for (let i = 0; i < 500; i++) cache.setLink(`old${i}`, entry(`https://old.example/${i}`));
+  for (let i = 0; i < 100; i++) cache.setUnknown(`gone${i}`);
+  assert.is(cache.purgeExpired(), 0, "nothing has expired yet");
+  await sleep(80);
+  cache.setLink("fresh", entry("https://fresh.example/"));
+  assert.is(cache.size, 601, "expired entries stay until something pushes them out");
+  assert.is(cache.purgeExpired(), 600);
+  assert.is(cache.size, 1);
+  assert.equal(cache.get("fresh"), { kind: "link", entry: entry("https://fresh.example/") });
+});
+
 test.run();
