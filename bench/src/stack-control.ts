@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import type { BenchFloor } from "@kurt/gateway";
 import { BENCH_FLOOR_CLUSTERS } from "@kurt/gateway";
-import { createStack } from "@kurt/launcher";
+import { createStack, upstreamHosts } from "@kurt/launcher";
 import type { Topology } from "@kurt/topology";
 // Not exported by @kurt/launcher: the bench swaps Envoy's configuration for its own profile (see BENCHMARKS.md).
 import { createEnvoyComponent } from "../../packages/launcher/src/components/envoy.js";
@@ -77,11 +77,8 @@ async function adminText(topology: Topology, urlPath: string): Promise<string> {
 
 /** True when every host of the Envoy cluster passes its health check. */
 async function clusterHealthy(topology: Topology, cluster: string): Promise<boolean> {
-  const flags = (await adminText(topology, "/clusters"))
-    .split("\n")
-    .filter((line) => line.startsWith(`${cluster}::`) && line.includes("::health_flags::"))
-    .map((line) => line.slice(line.lastIndexOf("::") + 2));
-  return flags.length > 0 && flags.every((flag) => flag === "healthy");
+  const hosts = (await upstreamHosts(topology)).filter((host) => host.cluster === cluster);
+  return hosts.length > 0 && hosts.every((host) => host.healthFlags === "healthy");
 }
 
 async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {

@@ -1,31 +1,9 @@
-import { adminUrl } from "./stack.js";
+import { upstreamHosts as launcherUpstreamHosts, type UpstreamHost } from "@kurt/launcher";
+import { adminUrl, topology } from "./stack.js";
 
-/** One upstream host of an Envoy cluster as its admin `/clusters` page reports it. */
-export interface UpstreamHost {
-  readonly port: number;
-  readonly rqTotal: number;
-  readonly rqError: number;
-  /** e.g. "healthy", "/failed_active_hc", "/failed_outlier_check". */
-  readonly healthFlags: string;
-}
-
+/** The hosts of one Envoy cluster as its admin `/clusters` page reports them. */
 export async function upstreamHosts(cluster: string): Promise<UpstreamHost[]> {
-  const text = await (await fetch(`${adminUrl}/clusters`, { signal: AbortSignal.timeout(2_000) })).text();
-  const hosts = new Map<number, Record<string, string>>();
-  for (const line of text.split("\n")) {
-    const match = /^([^:]+)::[^:]+:(\d+)::([a-z_]+)::(.*)$/.exec(line);
-    if (!match || match[1] !== cluster) continue;
-    const port = Number(match[2]);
-    const fields = hosts.get(port) ?? {};
-    fields[match[3] as string] = match[4] as string;
-    hosts.set(port, fields);
-  }
-  return [...hosts].map(([port, fields]) => ({
-    port,
-    rqTotal: Number(fields.rq_total ?? 0),
-    rqError: Number(fields.rq_error ?? 0),
-    healthFlags: fields.health_flags ?? "",
-  }));
+  return (await launcherUpstreamHosts(topology)).filter((host) => host.cluster === cluster);
 }
 
 export async function isHealthyInEnvoy(cluster: string, port: number): Promise<boolean> {

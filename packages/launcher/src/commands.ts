@@ -1,10 +1,10 @@
 import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
-import { SERVICE_NAMES, type ServiceName } from "@kurt/topology";
 import { adminKeyFile, readAdminKey } from "./admin-key.js";
 import type { StatusLine } from "./components/component.js";
-import { upstreamHostHealth } from "./components/envoy.js";
+import { upstreamHosts } from "./components/envoy.js";
 import { postgresDataDirs } from "./components/postgres.js";
+import { serviceReplicas } from "./components/services.js";
 import { tailOf } from "./log-tail.js";
 import { assertOutsideEphemeralRange } from "./port-range.js";
 import { installAll, type Stack, startAll, stopAll } from "./stack.js";
@@ -80,15 +80,6 @@ export async function down(stack: Stack, purge: boolean): Promise<void> {
   }
 }
 
-/** The Envoy cluster and port of a service replica's daemon (`resolver-2`), or undefined for any other daemon. */
-function replicaEndpoint(stack: Stack, daemon: string): { cluster: ServiceName; port: number } | undefined {
-  const match = /^([a-z]+)-(\d+)$/.exec(daemon);
-  const service = SERVICE_NAMES.find((name) => name === match?.[1]);
-  if (service === undefined) return undefined;
-  const port = stack.context.topology.services[service].grpcPorts[Number(match?.[2]) - 1];
-  return port === undefined ? undefined : { cluster: service, port };
-}
-
 /** Long enough for an outlier ejection (base_ejection_time 10 s) to end after the replica came back. */
 const BACK_IN_ROTATION_WITHIN_MS = 60_000;
 
@@ -99,14 +90,15 @@ const BACK_IN_ROTATION_WITHIN_MS = 60_000;
  * before that would leave the service, for a while, with none in rotation.
  */
 async function waitUntilEnvoyRoutesTo(stack: Stack, daemon: string): Promise<void> {
-  const endpoint = replicaEndpoint(stack, daemon);
   const { topology, supervisor } = stack.context;
-  if (endpoint === undefined || supervisor.pidOf("envoy") === undefined) return;
+  const replica = serviceReplicas(topology).find((r) => r.daemon === daemon);
+  if (replica === undefined || supervisor.pidOf("envoy") === undefined) return;
   let flags: string | undefined;
   await waitFor(
     `Envoy to route to ${daemon} again`,
     async () => {
-      flags = await upstreamHostHealth(topology, endpoint.cluster, endpoint.port);
+      const hosts = await upstreamHosts(topology).catch(() => []);
+      flags = hosts.find((h) => h.cluster === replica.service && h.port === replica.grpcPort)?.healthFlags;
       return flags === "healthy" ? true : undefined;
     },
     { timeoutMs: BACK_IN_ROTATION_WITHIN_MS, intervalMs: 100 },

@@ -1,5 +1,6 @@
 export { adminKeyFile, readAdminKey } from "./admin-key.js";
-export { findInstalledEnvoy, validateEnvoyConfig } from "./components/envoy.js";
+export type { UpstreamHost } from "./components/envoy.js";
+export { findInstalledEnvoy, upstreamHosts, validateEnvoyConfig } from "./components/envoy.js";
 export * from "./components/postgres-connection.js";
 export { resolvePaths } from "./paths.js";
 export type { Sample } from "./prometheus-text.js";

@@ -135,43 +135,49 @@ async function isReady(topology: Topology): Promise<boolean> {
   }
 }
 
-/** Healthy/total hosts of each service cluster, from the admin interface. */
-export async function upstreamHealth(topology: Topology): Promise<Record<string, { healthy: number; total: number }>> {
-  const { body } = await adminGet(topology, "/clusters");
-  const health: Record<string, { healthy: number; total: number }> = {};
-  for (const name of SERVICE_NAMES) health[name] = { healthy: 0, total: 0 };
-  for (const line of body.split("\n")) {
-    const match = /^([a-z]+)::[^:]+:\d+::health_flags::(.*)$/.exec(line);
-    const counts = match?.[1] === undefined ? undefined : health[match[1]];
-    if (!counts || match === null) continue;
-    counts.total += 1;
-    if (match[2] === "healthy") counts.healthy += 1;
-  }
-  return health;
+/** One upstream host of an Envoy cluster, as the admin `/clusters` page reports it. */
+export interface UpstreamHost {
+  readonly cluster: string;
+  readonly port: number;
+  readonly rqTotal: number;
+  readonly rqError: number;
+  /** "healthy", "/failed_active_hc", "/failed_outlier_check", … */
+  readonly healthFlags: string;
 }
 
-/**
- * The health flags Envoy reports for one upstream host ("healthy",
- * "/failed_active_hc", "/failed_outlier_check", …), or undefined when Envoy
- * does not answer or has no such host.
- */
-export async function upstreamHostHealth(
-  topology: Topology,
-  cluster: string,
-  port: number,
-): Promise<string | undefined> {
-  try {
-    const { body } = await adminGet(topology, "/clusters");
-    const prefix = `${cluster}::`;
-    const suffix = `:${port}::health_flags::`;
-    for (const line of body.split("\n")) {
-      const at = line.indexOf(suffix);
-      if (line.startsWith(prefix) && at > 0) return line.slice(at + suffix.length);
-    }
-    return undefined;
-  } catch {
-    return undefined;
+/** Every upstream host of every cluster, from the admin interface (`cluster::host:port::field::value` lines). */
+export async function upstreamHosts(topology: Topology): Promise<UpstreamHost[]> {
+  const { body } = await adminGet(topology, "/clusters");
+  const hosts = new Map<string, { cluster: string; port: number; fields: Record<string, string> }>();
+  for (const line of body.split("\n")) {
+    const match = /^([^:]+)::[^:]+:(\d+)::([a-z_]+)::(.*)$/.exec(line);
+    if (match === null) continue;
+    const [, cluster, port, field, value] = match as unknown as [string, string, string, string, string];
+    const key = `${cluster}:${port}`;
+    const host = hosts.get(key) ?? { cluster, port: Number(port), fields: {} };
+    host.fields[field] = value;
+    hosts.set(key, host);
   }
+  return [...hosts.values()].map(({ cluster, port, fields }) => ({
+    cluster,
+    port,
+    rqTotal: Number(fields.rq_total ?? 0),
+    rqError: Number(fields.rq_error ?? 0),
+    healthFlags: fields.health_flags ?? "",
+  }));
+}
+
+/** Healthy/total hosts of each service cluster, from the admin interface. */
+export async function upstreamHealth(topology: Topology): Promise<Record<string, { healthy: number; total: number }>> {
+  const health: Record<string, { healthy: number; total: number }> = {};
+  for (const name of SERVICE_NAMES) health[name] = { healthy: 0, total: 0 };
+  for (const host of await upstreamHosts(topology)) {
+    const counts = health[host.cluster];
+    if (counts === undefined) continue;
+    counts.total += 1;
+    if (host.healthFlags === "healthy") counts.healthy += 1;
+  }
+  return health;
 }
 
 /** LIVE comes after the first health-check round of every cluster, whether the replicas passed or not. */

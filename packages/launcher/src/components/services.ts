@@ -1,11 +1,11 @@
 import path from "node:path";
 import { checkHealth } from "@kurt/platform";
-import { SERVICE_NAMES, type ServiceName } from "@kurt/topology";
+import { SERVICE_NAMES, type ServiceName, type Topology } from "@kurt/topology";
 import { serviceEnvironment } from "../service-environment.js";
 import { waitFor } from "../wait.js";
 import { type Component, type ComponentContext, ComponentError, type StatusLine } from "./component.js";
 
-interface Replica {
+export interface Replica {
   readonly service: ServiceName;
   readonly daemon: string;
   readonly grpcPort: number;
@@ -13,17 +13,20 @@ interface Replica {
   readonly instance: string;
 }
 
-function replicas(ctx: ComponentContext): Replica[] {
+/** Every replica of the topology, with its daemon name (`resolver-2`) and ports. */
+export function serviceReplicas(topology: Topology): Replica[] {
   return SERVICE_NAMES.flatMap((service) =>
-    ctx.topology.services[service].grpcPorts.map((grpcPort, i) => ({
+    topology.services[service].grpcPorts.map((grpcPort, i) => ({
       service,
       daemon: `${service}-${i + 1}`,
       grpcPort,
-      metricsPort: ctx.topology.services[service].metricsPorts[i] as number,
+      metricsPort: topology.services[service].metricsPorts[i] as number,
       instance: String(i + 1),
     })),
   );
 }
+
+const replicas = (ctx: ComponentContext): Replica[] => serviceReplicas(ctx.topology);
 
 /** Kurt's own services, each replica a Node process on its own gRPC and metrics ports. */
 export function createServicesComponent(): Component {
