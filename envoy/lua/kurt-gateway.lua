@@ -1,11 +1,13 @@
--- Kurt's public HTTP listener: the steps the gRPC-JSON transcoder cannot do.
+-- Kurt's public HTTP listener: the steps the gRPC-JSON transcoder cannot do,
+-- for the REST API (`/v1/`). The redirects (`GET|HEAD /{code}`) never reach
+-- this filter: their route disables it and goes straight to the resolvers'
+-- HTTP listeners (gateway/src/public-listener.ts).
 -- This filter sits before the transcoder, so it sees requests before they are
 -- transcoded and responses after they were (encoders run in reverse order).
 --
 -- Requests:
 --   * HEAD becomes GET (the transcoder maps neither HEAD nor OPTIONS,
---     envoyproxy/envoy#6608), marked with x-kurt-no-click so that the resolver
---     counts no click; the body is dropped on the way out.
+--     envoyproxy/envoy#6608); the body is dropped on the way out.
 --   * A bare OPTIONS (not a CORS preflight, which the CORS filter answered)
 --     gets 204 with the methods the API allows.
 --   * Raw gRPC is refused: it belongs on the internal gRPC listener, and
@@ -13,8 +15,6 @@
 --     the write rate limit.
 --   * What the transcoder is too lenient about, driven by route metadata
 --     that gateway/src/http-bindings.ts renders from the contract's HTTP rules:
---       strip_query  `GET|HEAD /{code}` loses its query string (the
---                    transcoder would bind `?code=zzz` over the path's code);
 --       path_fields  a query parameter naming a path-bound field is refused
 --                    (`DELETE /v1/links/abc?code=zzz` would delete zzz);
 --       body_fields  the members a JSON body may have: any other member is
@@ -24,17 +24,12 @@
 --       array_fields members that must be JSON arrays (the transcoder would
 --                    take `"tags": "a"` for `["a"]`).
 -- Responses:
---   * A Resolve answer carries `location` and `x-kurt-redirect-status` as
---     gRPC initial metadata; the status hint becomes the HTTP status.
 --   * Envoy maps FAILED_PRECONDITION to 400; Kurt means "gone" by it: 410.
 --     The transcoder drops grpc-status from the answer, so the code is read
 --     from the google.rpc.Status JSON body, which it writes with `code` first.
 --   * gRPC's own headers (grpc-status, grpc-encoding…) mean nothing to an
 --     HTTP client and are removed.
 
-local HEAD_MARKER = "x-kurt-no-click"
-local REDIRECT_HINT = "x-kurt-redirect-status"
-local REDIRECT_STATUSES = { ["301"] = true, ["302"] = true, ["307"] = true, ["308"] = true }
 local ALLOWED_METHODS = "GET, HEAD, POST, PATCH, DELETE, OPTIONS"
 local GRPC_HEADERS = { "grpc-status", "grpc-message", "grpc-encoding", "grpc-accept-encoding" }
 
@@ -50,10 +45,6 @@ local function check_query(headers, rules)
   local path = headers:get(":path")
   local mark = string.find(path, "?", 1, true)
   if mark == nil then
-    return nil
-  end
-  if rules:get("strip_query") then
-    headers:replace(":path", string.sub(path, 1, mark - 1))
     return nil
   end
   local path_fields = rules:get("path_fields") or {}
@@ -229,8 +220,6 @@ end
 
 function envoy_on_request(request_handle)
   local headers = request_handle:headers()
-  -- Only this filter may claim a request was a HEAD.
-  headers:remove(HEAD_MARKER)
 
   local method = headers:get(":method")
   -- The transcoder turns every call into a POST; the access log wants the client's method.
@@ -238,7 +227,6 @@ function envoy_on_request(request_handle)
   metadata:set("kurt", "method", method)
   if method == "HEAD" then
     headers:replace(":method", "GET")
-    headers:add(HEAD_MARKER, "1")
     metadata:set("kurt", "head", true)
   elseif method == "OPTIONS" then
     request_handle:respond({ [":status"] = "204", ["allow"] = ALLOWED_METHODS }, "")
@@ -271,14 +259,6 @@ function envoy_on_response(response_handle)
 
   for _, name in ipairs(GRPC_HEADERS) do
     headers:remove(name)
-  end
-
-  local hint = headers:get(REDIRECT_HINT)
-  if hint ~= nil then
-    headers:remove(REDIRECT_HINT)
-    if status == "200" and REDIRECT_STATUSES[hint] and headers:get("location") ~= nil then
-      headers:replace(":status", hint)
-    end
   end
 
   if not head and status ~= "400" then

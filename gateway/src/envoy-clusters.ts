@@ -1,6 +1,6 @@
 import { isIP } from "node:net";
 import type { Topology } from "@kurt/topology";
-import { SERVICE_NAMES } from "@kurt/topology";
+import { HTTP_HEALTH_PATH, SERVICE_NAMES } from "@kurt/topology";
 
 /** A fragment of Envoy's v3 configuration, as it appears in YAML. */
 export type EnvoyObject = { readonly [key: string]: unknown };
@@ -30,16 +30,20 @@ function serviceEndpoints(
   ports: readonly number[],
   upstreamHost: string,
   discovery: ServiceDiscovery,
+  dnsName: string,
 ): EnvoyObject {
   if (discovery === "dns") {
     const [port] = ports;
-    if (port === undefined) throw new Error(`the topology gives ${name} no gRPC port`);
+    if (port === undefined) throw new Error(`the topology gives ${name} no port`);
     return {
       // A name needs resolving; compose's embedded DNS answers with every replica's address.
       type: "STRICT_DNS",
       dns_lookup_family: "V4_ONLY",
       dns_refresh_rate: DNS_REFRESH_RATE,
-      load_assignment: { cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint: socketAddress(name, port) }] }] },
+      load_assignment: {
+        cluster_name: name,
+        endpoints: [{ lb_endpoints: [{ endpoint: socketAddress(dnsName, port) }] }],
+      },
     };
   }
   return {
@@ -52,13 +56,44 @@ function serviceEndpoints(
   };
 }
 
+/**
+ * How Envoy speaks to a service's listener: gRPC over HTTP/2, health-checked
+ * by grpc.health.v1; or plain HTTP/1.1 with keep-alive (the resolver's
+ * redirects), health-checked on the path that follows the same serving state.
+ */
+type UpstreamProtocol = "grpc" | "http1";
+
+/**
+ * Envoy closes an idle upstream connection before the service would (Node's
+ * keep-alive timeout, HTTP_KEEP_ALIVE_TIMEOUT_MS in @kurt/platform, is longer):
+ * the side that closes first would race the other's next request.
+ */
+const HTTP1_IDLE_TIMEOUT = "60s";
+
+const PROTOCOL_OPTIONS: Record<UpstreamProtocol, EnvoyObject> = {
+  grpc: { explicit_http_config: { http2_protocol_options: {} } },
+  http1: {
+    explicit_http_config: { http_protocol_options: {} },
+    common_http_protocol_options: { idle_timeout: HTTP1_IDLE_TIMEOUT },
+  },
+};
+
+const HEALTH_CHECK: Record<UpstreamProtocol, EnvoyObject> = {
+  // "" asks for the whole server: a replica that is draining answers NOT_SERVING.
+  grpc: { grpc_health_check: { service_name: "" } },
+  // 503 while draining (startHttpServer in @kurt/platform).
+  http1: { http_health_check: { path: HTTP_HEALTH_PATH } },
+};
+
 function serviceCluster(
   name: string,
   ports: readonly number[],
   upstreamHost: string,
   discovery: ServiceDiscovery,
+  protocol: UpstreamProtocol = "grpc",
+  dnsName: string = name,
 ): EnvoyObject {
-  const { load_assignment, ...resolution } = serviceEndpoints(name, ports, upstreamHost, discovery);
+  const { load_assignment, ...resolution } = serviceEndpoints(name, ports, upstreamHost, discovery, dnsName);
   return {
     name,
     ...resolution,
@@ -67,7 +102,7 @@ function serviceCluster(
     typed_extension_protocol_options: {
       "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": {
         "@type": "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
-        explicit_http_config: { http2_protocol_options: {} },
+        ...PROTOCOL_OPTIONS[protocol],
       },
     },
     load_assignment,
@@ -84,8 +119,7 @@ function serviceCluster(
         unhealthy_interval: "1s",
         healthy_threshold: 1,
         unhealthy_threshold: 2,
-        // "" asks for the whole server: a replica that is draining answers NOT_SERVING.
-        grpc_health_check: { service_name: "" },
+        ...HEALTH_CHECK[protocol],
       },
     ],
     outlier_detection: {
@@ -165,6 +199,9 @@ export function renderBenchFloorClusters(floor: BenchFloor, upstreamHost: string
   ];
 }
 
+/** The resolvers' plain HTTP listeners, where the public listener sends `GET|HEAD /{code}`. */
+export const REDIRECT_CLUSTER = "resolver_http";
+
 export function renderClusters(
   topology: Topology,
   upstreamHost: string,
@@ -172,6 +209,14 @@ export function renderClusters(
 ): EnvoyObject[] {
   return [
     ...SERVICE_NAMES.map((name) => serviceCluster(name, topology.services[name].grpcPorts, upstreamHost, discovery)),
+    serviceCluster(
+      REDIRECT_CLUSTER,
+      topology.services.resolver.httpPorts,
+      upstreamHost,
+      discovery,
+      "http1",
+      "resolver",
+    ),
     adminCluster(topology),
   ];
 }

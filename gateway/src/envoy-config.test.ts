@@ -85,16 +85,11 @@ test("Lua runs before the transcoder, and the router comes last", () => {
   assert.is(names.at(-1), "envoy.filters.http.router");
 });
 
-test("the transcoder serves the contract's four services with the options it needs", () => {
+test("the transcoder serves the REST API's three services with the options it needs", () => {
   const transcoder = manager("public_http").http_filters.find(
     (f: Loose) => f.name === "envoy.filters.http.grpc_json_transcoder",
   ).typed_config;
-  assert.equal(transcoder.services, [
-    "kurt.v1.LinkService",
-    "kurt.v1.ApiKeyService",
-    "kurt.v1.ResolverService",
-    "kurt.v1.StatsService",
-  ]);
+  assert.equal(transcoder.services, ["kurt.v1.LinkService", "kurt.v1.ApiKeyService", "kurt.v1.StatsService"]);
   assert.is(transcoder.proto_descriptor, options.descriptorFile);
   assert.is(transcoder.ignore_unknown_query_parameters, true);
   assert.is(transcoder.request_validation_options.reject_unknown_method, true);
@@ -115,7 +110,10 @@ test("every gRPC service path reaches its cluster on both listeners", () => {
 });
 
 test("only calls that change nothing are retried once the upstream may have seen them", () => {
-  const upstream = publicRoutes().filter((r: Loose) => r.route?.cluster && r.route.cluster !== "envoy_admin");
+  // The redirect route is plain HTTP to the resolvers, checked on its own below.
+  const upstream = publicRoutes().filter(
+    (r: Loose) => r.route?.cluster && !["envoy_admin", "resolver_http"].includes(r.route.cluster),
+  );
   const afterReceipt = upstream.filter((r: Loose) => /reset|unavailable/.test(r.route.retry_policy?.retry_on ?? ""));
   assert.ok(afterReceipt.length > 0);
   for (const route of afterReceipt) {
@@ -167,7 +165,7 @@ test("routes Envoy answers itself are hidden from the transcoder, which would ta
 
 test("only /v1/ writes carry the rate limit", () => {
   const limited = publicRoutes().filter(
-    (r: Loose) => r.typed_per_filter_config?.["envoy.filters.http.local_ratelimit"],
+    (r: Loose) => r.typed_per_filter_config?.["envoy.filters.http.local_ratelimit"]?.token_bucket,
   );
   assert.equal(
     limited.map((r: Loose) => r.name),
@@ -185,9 +183,17 @@ test("only /v1/ writes carry the rate limit", () => {
 
 const luaRules = (route: Loose): Loose => route.metadata?.filter_metadata?.["envoy.filters.http.lua"];
 
-test("a redirect drops its query string, which the transcoder would bind over the path's code", () => {
+test("a redirect goes as plain HTTP to the resolvers' HTTP listeners, past none of the REST API's filters", () => {
   const redirect = publicRoutes().find((r: Loose) => r.name === "redirect");
-  assert.is(luaRules(redirect).strip_query, true);
+  assert.is(redirect.route.cluster, "resolver_http");
+  assert.equal(Object.keys(redirect.typed_per_filter_config).sort(), [
+    "envoy.filters.http.grpc_json_transcoder",
+    "envoy.filters.http.local_ratelimit",
+    "envoy.filters.http.lua",
+  ]);
+  for (const filter of Object.values(redirect.typed_per_filter_config) as Loose[]) assert.is(filter.disabled, true);
+  assert.equal(redirect.route.retry_policy.retriable_status_codes, [503]);
+  assert.match(redirect.route.retry_policy.retry_on, /connect-failure/);
   const pattern = new RegExp(`^${redirect.match.safe_regex.regex}$`);
   assert.ok(pattern.test("/AbC1234"));
   assert.not.ok(pattern.test("/v1/links"));
@@ -197,6 +203,24 @@ test("a redirect drops its query string, which the transcoder would bind over th
   const names = publicRoutes().map((r: Loose) => r.name);
   assert.ok(names.indexOf("redirect") < names.indexOf("not-found"));
   for (const reserved of ["healthz", "metrics"]) assert.ok(names.indexOf(reserved) < names.indexOf("redirect"));
+});
+
+test("the redirect cluster is every resolver's HTTP port over HTTP/1.1 keep-alive, health-checked like the gRPC ones", () => {
+  const clusters: Loose[] = config.static_resources.clusters;
+  const http = clusters.find((c) => c.name === "resolver_http");
+  const grpc = clusters.find((c) => c.name === "resolver");
+  const ports = http.load_assignment.endpoints[0].lb_endpoints.map(
+    (e: Loose) => e.endpoint.address.socket_address.port_value,
+  );
+  assert.equal(ports, topology.services.resolver.httpPorts);
+  assert.is(http.lb_policy, "LEAST_REQUEST");
+  const protocol = http.typed_extension_protocol_options["envoy.extensions.upstreams.http.v3.HttpProtocolOptions"];
+  assert.ok(protocol.explicit_http_config.http_protocol_options, "HTTP/1.1");
+  assert.ok(protocol.common_http_protocol_options.idle_timeout, "Envoy closes idle connections before Node does");
+  assert.is(http.health_checks[0].http_health_check.path, "/healthz");
+  assert.is(http.health_checks[0].interval, grpc.health_checks[0].interval);
+  assert.equal(http.outlier_detection, grpc.outlier_detection);
+  assert.equal(http.circuit_breakers, grpc.circuit_breakers);
 });
 
 test("every /v1/ route refuses path-bound fields as query parameters", () => {

@@ -1,11 +1,20 @@
 import type { ServiceName } from "@kurt/topology";
 
-/** Which upstream cluster serves each gRPC service of the public contract. */
-export const GRPC_SERVICE_CLUSTERS: ReadonlyArray<{ readonly service: string; readonly cluster: ServiceName }> = [
-  { service: "kurt.v1.LinkService", cluster: "shortener" },
-  { service: "kurt.v1.ApiKeyService", cluster: "shortener" },
-  { service: "kurt.v1.ResolverService", cluster: "resolver" },
-  { service: "kurt.v1.StatsService", cluster: "clicklog" },
+/**
+ * Which upstream cluster serves each gRPC service of the public contract,
+ * and whether the public listener transcodes it from the REST API. The
+ * resolver's is reached over gRPC only: the public redirect is plain HTTP
+ * to its own listener (docs/adr/0014).
+ */
+export const GRPC_SERVICE_CLUSTERS: ReadonlyArray<{
+  readonly service: string;
+  readonly cluster: ServiceName;
+  readonly transcoded: boolean;
+}> = [
+  { service: "kurt.v1.LinkService", cluster: "shortener", transcoded: true },
+  { service: "kurt.v1.ApiKeyService", cluster: "shortener", transcoded: true },
+  { service: "kurt.v1.ResolverService", cluster: "resolver", transcoded: false },
+  { service: "kurt.v1.StatsService", cluster: "clicklog", transcoded: true },
 ];
 
 /**
@@ -29,14 +38,6 @@ export const GATEWAY_PATHS = {
 
 /** First path segments the gateway routes itself; link codes must avoid them. */
 export const RESERVED_CODES: readonly string[] = ["v1", "healthz", "metrics", "__ceiling", "__floor-http"];
-
-/** Headers shared with the resolver (see proto/kurt/v1/resolver_service.proto and envoy/lua/kurt-gateway.lua). */
-export const GATEWAY_HEADERS = {
-  /** Set by the gateway on a HEAD turned into GET: count no click. Stripped from client requests. */
-  noClick: "x-kurt-no-click",
-  /** Response metadata from Resolve: the redirect status for the gateway to answer with. */
-  redirectStatus: "x-kurt-redirect-status",
-} as const;
 
 /**
  * Only with the benchFloor option: a `GET /{code}` carrying this header goes

@@ -87,20 +87,17 @@ const LUA_FILTER = "envoy.filters.http.lua";
 /**
  * Route metadata the Lua filter reads (`request_handle:metadata()`), under
  * its filter name as Envoy requires:
- *   strip_query      drop the query string before transcoding (redirects)
  *   path_fields      query parameters refused because the path binds them
  *   body_fields      the only members the JSON body may have, and the
  *   body_message     request message named in the error
  *   array_fields     members whose value must be a JSON array
  */
 export interface LuaRouteMetadata {
-  readonly stripQuery?: boolean;
   readonly bodyRule?: JsonBodyRule;
 }
 
 export function luaRouteMetadata(options: LuaRouteMetadata): EnvoyObject {
   const entries: Record<string, unknown> = { path_fields: nameSet(PATH_FIELDS) };
-  if (options.stripQuery) entries.strip_query = true;
   if (options.bodyRule) {
     entries.body_fields = nameSet(options.bodyRule.fields);
     entries.body_message = options.bodyRule.message.split(".").at(-1);

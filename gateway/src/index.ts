@@ -8,12 +8,11 @@ export {
 } from "./compose-envoy.js";
 export { buildDescriptorSet } from "./descriptor-set.js";
 export type { BenchFloor, EnvoyObject, ServiceDiscovery } from "./envoy-clusters.js";
-export { ADMIN_CLUSTER, BENCH_FLOOR_CLUSTERS } from "./envoy-clusters.js";
+export { ADMIN_CLUSTER, BENCH_FLOOR_CLUSTERS, REDIRECT_CLUSTER } from "./envoy-clusters.js";
 export type { EnvoyConfigOptions } from "./envoy-config.js";
 export { DEFAULT_WRITE_RATE_LIMIT, renderEnvoyConfig } from "./envoy-config.js";
 export {
   BENCH_FLOOR_GRPC_HEADER,
-  GATEWAY_HEADERS,
   GATEWAY_PATHS,
   GRPC_SERVICE_CLUSTERS,
   RESERVED_CODES,

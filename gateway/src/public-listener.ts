@@ -5,7 +5,7 @@ import { ADMIN_CLUSTER, BENCH_FLOOR_CLUSTERS } from "./envoy-clusters.js";
 import { GATEWAY_PATHS, GRPC_SERVICE_CLUSTERS } from "./gateway-routes.js";
 import { JSON_BODY_RULES, luaRouteMetadata, templateRegex } from "./http-bindings.js";
 import { renderJsonLocalReplies } from "./local-replies.js";
-import { renderBenchFloorGrpcRoute, renderUpstreamRoutes } from "./upstream-routes.js";
+import { renderBenchFloorGrpcRoute, renderRedirectRouteAction, renderUpstreamRoutes } from "./upstream-routes.js";
 
 export interface WriteRateLimit {
   /** Writes allowed at once after a quiet period. */
@@ -51,6 +51,16 @@ const API_PLACEHOLDER: EnvoyObject = { cluster: "shortener" };
 /** Routes Envoy answers itself must not be seen by the transcoder, which would take `/healthz` for a code. */
 const WITHOUT_TRANSCODER: EnvoyObject = { [FILTER.transcoder]: DISABLED };
 
+/**
+ * The redirect path is Envoy's router and the resolver's HTTP listener,
+ * nothing else (docs/adr/0014): none of the REST API's steps runs for it.
+ */
+const PLAIN_PROXY: EnvoyObject = {
+  [FILTER.lua]: DISABLED,
+  [FILTER.rateLimit]: DISABLED,
+  [FILTER.transcoder]: DISABLED,
+};
+
 function rateLimitConfig(limit: WriteRateLimit | undefined): EnvoyObject {
   const base = {
     "@type": "type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit",
@@ -84,10 +94,10 @@ function httpFilters(options: PublicListenerOptions): EnvoyObject[] {
       typed_config: {
         "@type": "type.googleapis.com/envoy.extensions.filters.http.grpc_json_transcoder.v3.GrpcJsonTranscoder",
         proto_descriptor: options.descriptorFile,
-        services: GRPC_SERVICE_CLUSTERS.map(({ service }) => service),
+        services: GRPC_SERVICE_CLUSTERS.filter(({ transcoded }) => transcoded).map(({ service }) => service),
         print_options: { always_print_primitive_fields: true },
         convert_grpc_status: true,
-        // Without it `/{code}?utm_source=x` matches no method.
+        // A query parameter that no field binds is ignored rather than making the call an unknown method.
         ignore_unknown_query_parameters: true,
         query_param_unescape_plus: true,
         // `?interval=hour` names the enum value HOUR (see proto/kurt/v1/stats_service.proto).
@@ -103,7 +113,11 @@ function httpFilters(options: PublicListenerOptions): EnvoyObject[] {
     },
     {
       name: FILTER.router,
-      typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router" },
+      typed_config: {
+        "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router",
+        // No x-envoy-upstream-service-time and the like: nothing in an answer says how it was served.
+        suppress_envoy_headers: true,
+      },
     },
   ];
 }
@@ -189,16 +203,15 @@ function routes(options: PublicListenerOptions): EnvoyObject[] {
     ...floor.grpc,
     ...renderUpstreamRoutes(),
     {
-      // `GET|HEAD /{code}`: any query string is the visitor's (utm_source…) and
-      // must not reach the transcoder, which would bind `?code=` over the path.
+      // `GET|HEAD /{code}`, any query string: proxied as is to a resolver's
+      // HTTP listener, which answers the redirect, 404 or 410 itself.
       name: "redirect",
       match: {
         safe_regex: { regex: "/[^/]+" },
         headers: [{ name: ":method", string_match: { safe_regex: { regex: "GET|HEAD" } } }],
       },
-      // Only answers when no method matched: otherwise the transcoder re-routes the call to the resolver.
-      direct_response: { status: 404, body: { inline_string: "no such route" } },
-      metadata: luaRouteMetadata({ stripQuery: true }),
+      route: renderRedirectRouteAction(),
+      typed_per_filter_config: PLAIN_PROXY,
     },
     {
       name: "not-found",

@@ -1,5 +1,5 @@
 import type { EnvoyObject } from "./envoy-clusters.js";
-import { BENCH_FLOOR_CLUSTERS } from "./envoy-clusters.js";
+import { BENCH_FLOOR_CLUSTERS, REDIRECT_CLUSTER } from "./envoy-clusters.js";
 import { BENCH_FLOOR_GRPC_HEADER, GRPC_SERVICE_CLUSTERS, SAFE_METHOD_PATTERN } from "./gateway-routes.js";
 
 const UPSTREAM_TIMEOUT = "10s";
@@ -44,6 +44,25 @@ const UNSENT_RETRY_POLICY: EnvoyObject = {
   num_retries: 3,
   ...ON_ANOTHER_REPLICA,
 };
+
+/**
+ * A redirect changes nothing but the click count, and a click is recorded
+ * only with an answer that was sent: retried on another replica whenever
+ * the answer cannot have reached the client (no connection, a reset, or a
+ * 503 from a replica whose databases could not tell).
+ */
+const REDIRECT_RETRY_POLICY: EnvoyObject = {
+  retry_on: "connect-failure,reset,refused-stream,retriable-status-codes",
+  retriable_status_codes: [503],
+  num_retries: 3,
+  per_try_timeout: "3s",
+  ...ON_ANOTHER_REPLICA,
+};
+
+/** The route action of the public `GET|HEAD /{code}`: plain HTTP/1.1 to a resolver (DESIGN.md §1). */
+export function renderRedirectRouteAction(): EnvoyObject {
+  return { cluster: REDIRECT_CLUSTER, timeout: UPSTREAM_TIMEOUT, retry_policy: REDIRECT_RETRY_POLICY };
+}
 
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

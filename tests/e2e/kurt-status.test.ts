@@ -68,12 +68,12 @@ test("./kurt status ends with the key metrics, in numbers, while redirects flow"
     return found;
   };
   const redirects =
-    /redirects\/s\s+([\d.]+) \(Envoy: 3xx answers of the public listener\); resolvers: ([\d.]+) Resolve OK\/s/.exec(
+    /redirects\/s\s+([\d.]+) \(Envoy: 3xx answers of the public listener\); resolvers: ([\d.]+) redirects\/s over HTTP, [\d.]+ Resolve OK\/s over gRPC/.exec(
       line("redirects/s"),
     );
   assert.ok(redirects, line("redirects/s"));
   assert.ok(Number(redirects?.[1]) > 0, `redirects per second through Envoy: ${redirects?.[1]}`);
-  assert.ok(Number(redirects?.[2]) > 0, `Resolve OK per second: ${redirects?.[2]}`);
+  assert.ok(Number(redirects?.[2]) > 0, `redirects per second answered by the resolvers: ${redirects?.[2]}`);
   assert.match(
     line("cache hits"),
     /memory \d+\.\d%, redis (\d+\.\d%|-) hits over the last [\d.]+ s \([\d,]+ lookups\); since start memory \d+\.\d%/,

@@ -67,8 +67,8 @@ test("a redirect's request id appears in the resolver's line for it (debug level
     const id = envoyRequestId(answer);
     const line = await waitForLine(mark, (l) => l.requestId === id, `with request id ${id} in a resolver`);
     assert.equal(
-      { msg: line.msg, method: line.method, code: line.code, service: line.service },
-      { msg: "call", method: "/kurt.v1.ResolverService/Resolve", code: "OK", service: "resolver" },
+      { msg: line.msg, method: line.method, status: line.status, service: line.service },
+      { msg: "redirect", method: "GET", status: 302, service: "resolver" },
     );
   } finally {
     await setDebugLogging(resolvers, false);

@@ -14,7 +14,6 @@ import { topology } from "../support/stack.js";
 // replica's metrics port and from Envoy's admin, and seen to move when
 // traffic flows through the gateway.
 
-const RESOLVE = "/kurt.v1.ResolverService/Resolve";
 const CREATE = "/kurt.v1.LinkService/CreateLink";
 const POOLS: Record<ServiceName, readonly string[]> = {
   shortener: ["primary"],
@@ -136,16 +135,9 @@ test("redirects through Envoy move Envoy's stats, the resolvers' gRPC and lookup
   const grew = (before: readonly MetricsPage[], after: readonly MetricsPage[], name: string, where = {}) =>
     total(after, name, where) - total(before, name, where);
 
-  // The resolvers: every redirect is one Resolve answered OK, timed, and looked up in memory first.
-  assert.ok(
-    grew(resolversBefore, resolversAfter, "grpc_server_handled_total", { method: RESOLVE, code: "OK" }) >= redirects,
-  );
-  assert.ok(
-    grew(resolversBefore, resolversAfter, "grpc_server_handled_total", { method: RESOLVE, code: "NOT_FOUND" }) >= 1,
-  );
-  assert.ok(
-    grew(resolversBefore, resolversAfter, "grpc_server_handling_seconds_count", { method: RESOLVE }) >= redirects + 1,
-  );
+  // The resolvers: every redirect is one answer of their HTTP listener, looked up in memory first.
+  assert.ok(grew(resolversBefore, resolversAfter, "resolver_http_answers_total", { status: "302" }) >= redirects);
+  assert.ok(grew(resolversBefore, resolversAfter, "resolver_http_answers_total", { status: "404" }) >= 1);
   assert.ok(grew(resolversBefore, resolversAfter, "resolver_lookups_total", { layer: "memory" }) >= redirects + 1);
   assert.ok(grew(resolversBefore, resolversAfter, "resolver_lookups_total", { layer: "memory", result: "miss" }) >= 1);
   assert.ok(grew(resolversBefore, resolversAfter, "resolver_lookups_total", { layer: "memory", result: "hit" }) >= 1);
@@ -157,7 +149,7 @@ test("redirects through Envoy move Envoy's stats, the resolvers' gRPC and lookup
   assert.ok(belowMemory >= 1, `hits below memory: ${belowMemory}`);
   assert.ok(grew(resolversBefore, resolversAfter, "resolver_click_events_enqueued_total") >= redirects);
 
-  // Envoy: the public listener answered the redirects as 3xx, from the resolver cluster.
+  // Envoy: the public listener answered the redirects as 3xx, from the resolvers' HTTP listeners.
   const envoy = (page: MetricsPage, name: string, where: Record<string, string>) => total([page], name, where);
   const redirected = { envoy_http_conn_manager_prefix: "public_http", envoy_response_code_class: "3" };
   assert.ok(
@@ -165,7 +157,7 @@ test("redirects through Envoy move Envoy's stats, the resolvers' gRPC and lookup
       envoy(envoyBefore, "envoy_http_downstream_rq_xx", redirected) >=
       redirects,
   );
-  const fromResolvers = { envoy_cluster_name: "resolver" };
+  const fromResolvers = { envoy_cluster_name: "resolver_http" };
   assert.ok(
     envoy(envoyAfter, "envoy_cluster_upstream_rq_total", fromResolvers) -
       envoy(envoyBefore, "envoy_cluster_upstream_rq_total", fromResolvers) >=
@@ -217,6 +209,11 @@ test("Envoy's admin serves its own stats in the Prometheus format", async () => 
       topology.services[cluster].grpcPorts.length,
       `${cluster} replicas healthy in Envoy`,
     );
+  assert.is(
+    total([page], "envoy_cluster_membership_healthy", { envoy_cluster_name: "resolver_http" }),
+    topology.services.resolver.httpPorts.length,
+    "every resolver's redirect listener healthy in Envoy",
+  );
 });
 
 test("docs/metrics.md names every metric family a service exposes (beyond prom-client's defaults)", async () => {

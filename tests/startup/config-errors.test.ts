@@ -1,5 +1,5 @@
 /**
- * Each service, started for real (`node --import tsx services/<svc>/src/main.ts`)
+ * Each service, started for real from the bundle that ships (`node services/<svc>/dist/main.mjs`)
  * with one missing or malformed variable, must stop at once with exactly one
  * line that names the variable, without echoing a secret, and before it opens
  * a connection to anything. Needs no running stack: every address the
@@ -10,6 +10,7 @@ import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureBundles, IMAGE_ENTRIES } from "@kurt/launcher";
 import { loadTopology } from "@kurt/topology";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -37,6 +38,7 @@ const VALID: Record<Service, Record<string, string>> = {
     KURT_PUBLIC_URL: `http://${tripwire}`,
   },
   resolver: {
+    KURT_HTTP_PORT: String(topology.portBase + 996),
     KURT_PG_PRIMARY_URL: pgUrl,
     KURT_PG_REPLICA_URL: pgUrl,
     KURT_REDIS_NODES: tripwire,
@@ -69,6 +71,7 @@ const CASES: readonly Case[] = [
     hidden: SECRET,
   },
   { service: "resolver", what: "missing", variable: "KURT_PG_REPLICA_URL", value: undefined },
+  { service: "resolver", what: "missing", variable: "KURT_HTTP_PORT", value: undefined },
   { service: "resolver", what: "port out of range", variable: "KURT_METRICS_PORT", value: "70000" },
   { service: "resolver", what: "below its minimum", variable: "KURT_CLICK_BATCH_SIZE", value: "0" },
   { service: "resolver", what: "not host:port", variable: "KURT_KAFKA_BROKERS", value: "kafka-without-port" },
@@ -109,7 +112,7 @@ function start(testCase: Case): Promise<Outcome> {
   if (testCase.value === undefined) delete env[testCase.variable];
   else env[testCase.variable] = testCase.value;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join("services", testCase.service, "src", "main.ts")], {
+    const child = spawn(process.execPath, [join(root, IMAGE_ENTRIES[testCase.service].bundle)], {
       cwd: root,
       env,
       stdio: ["ignore", "pipe", "pipe"],
@@ -157,6 +160,7 @@ let connections = 0;
 const outcomes = new Map<Case, Promise<Outcome>>();
 
 test.before(async () => {
+  await ensureBundles(root, ["shortener", "resolver", "clicklog"]);
   listener = createServer((socket) => {
     connections += 1;
     socket.destroy();

@@ -11,8 +11,6 @@ export interface RedirectLoad {
   stop(): Promise<void>;
   readonly ok: () => number;
   readonly failures: readonly RedirectFailure[];
-  /** Successful redirects by the lookup layer the resolver reported (`servedBy` in the body). */
-  readonly servedBy: ReadonlyMap<string, number>;
 }
 
 /**
@@ -27,7 +25,6 @@ export function startRedirectLoad(
   let running = true;
   let ok = 0;
   const failures: RedirectFailure[] = [];
-  const servedBy = new Map<string, number>();
   const deadline = Date.now() + maxMs;
   const loops = Array.from({ length: clients }, async (_, client) => {
     for (let i = client; running && Date.now() < deadline; i += clients) {
@@ -35,11 +32,8 @@ export function startRedirectLoad(
       if (target === undefined) return;
       try {
         const answer = await request("GET", `/${target.code}`, { timeoutMs: 5_000 });
-        if (answer.status === (target.status ?? 302) && answer.headers.get("location") === target.location) {
-          ok += 1;
-          const layer = String(answer.json?.servedBy ?? "unknown");
-          servedBy.set(layer, (servedBy.get(layer) ?? 0) + 1);
-        } else
+        if (answer.status === (target.status ?? 302) && answer.headers.get("location") === target.location) ok += 1;
+        else
           failures.push({ at: Date.now(), code: target.code, detail: `${answer.status} ${answer.text.slice(0, 200)}` });
       } catch (error) {
         failures.push({ at: Date.now(), code: target.code, detail: (error as Error).message });
@@ -49,7 +43,6 @@ export function startRedirectLoad(
   return {
     ok: () => ok,
     failures,
-    servedBy,
     async stop() {
       running = false;
       await Promise.all(loops);

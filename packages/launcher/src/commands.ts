@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
+import { REDIRECT_CLUSTER } from "@kurt/gateway";
 import { adminKeyFile, readAdminKey } from "./admin-key.js";
 import type { StatusLine } from "./components/component.js";
 import { upstreamHosts } from "./components/envoy.js";
@@ -98,7 +99,11 @@ async function waitUntilEnvoyRoutesTo(stack: Stack, daemon: string): Promise<voi
     `Envoy to route to ${daemon} again`,
     async () => {
       const hosts = await upstreamHosts(topology).catch(() => []);
-      flags = hosts.find((h) => h.cluster === replica.service && h.port === replica.grpcPort)?.healthFlags;
+      const flagsOf = (cluster: string, port: number) =>
+        hosts.find((h) => h.cluster === cluster && h.port === port)?.healthFlags;
+      flags = flagsOf(replica.service, replica.grpcPort);
+      // The resolver is also in the redirect cluster, by its HTTP port.
+      if (flags === "healthy" && replica.httpPort !== undefined) flags = flagsOf(REDIRECT_CLUSTER, replica.httpPort);
       return flags === "healthy" ? true : undefined;
     },
     { timeoutMs: BACK_IN_ROTATION_WITHIN_MS, intervalMs: 100 },

@@ -1,4 +1,6 @@
 export { adminKeyFile, readAdminKey } from "./admin-key.js";
+export type { ImageEntry } from "./bundles.js";
+export { ensureBundles, IMAGE_ENTRIES } from "./bundles.js";
 export type { UpstreamHost } from "./components/envoy.js";
 export { findInstalledEnvoy, upstreamHosts, validateEnvoyConfig } from "./components/envoy.js";
 export * from "./components/postgres-connection.js";

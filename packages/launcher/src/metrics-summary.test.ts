@@ -15,6 +15,9 @@ const down = (target: string): Scrape => ({ target, error: `${target} not answer
 
 function resolverPage(target: string, resolved: number, lookups: Record<string, number>, queue = 0, dropped = 0) {
   const lines = [
+    `resolver_http_answers_total{status="302"} ${resolved * 2}`,
+    `resolver_http_answers_total{status="301"} ${resolved}`,
+    `resolver_http_answers_total{status="404"} 9`,
     `grpc_server_handled_total{method="/kurt.v1.ResolverService/Resolve",code="OK"} ${resolved}`,
     `grpc_server_handled_total{method="/kurt.v1.ResolverService/Resolve",code="NOT_FOUND"} 7`,
     ...Object.entries(lookups).map(([key, n]) => {
@@ -67,7 +70,10 @@ test("rates come from the growth between the two rounds; ratios per layer, over 
     replication: { state: { state: "streaming", bytesBehind: "1234", replayLagMs: 0.5 } },
   };
   const lines = Object.fromEntries(summarize(input).map((line) => [line.key, line.value]));
-  assert.is(lines["redirects/s"], "50.0 (Envoy: 3xx answers of the public listener); resolvers: 50.0 Resolve OK/s");
+  assert.is(
+    lines["redirects/s"],
+    "50.0 (Envoy: 3xx answers of the public listener); resolvers: 150.0 redirects/s over HTTP, 50.0 Resolve OK/s over gRPC",
+  );
   // Sample: memory 36+4 and 50+10+0 lookups, 36 + 60 of them hits; redis 4 hits of 4.
   assert.is(
     lines["cache hits"],
@@ -98,7 +104,7 @@ test("a replica that is down or restarted is named or left out, not counted as z
   const lines = Object.fromEntries(summarize(input).map((line) => [line.key, line.value]));
   assert.is(
     lines["redirects/s"],
-    "n/a (Envoy restarted during the sample); resolvers: 20.0 Resolve OK/s; only 1 of 2 resolvers answering",
+    "n/a (Envoy restarted during the sample); resolvers: 60.0 redirects/s over HTTP, 20.0 Resolve OK/s over gRPC; only 1 of 2 resolvers answering",
   );
   assert.match(lines["cache hits"] as string, /; only 1 of 2 resolvers answering$/);
   assert.match(lines["consumer lag"] as string, /^n\/a \(not measured yet/);

@@ -35,6 +35,8 @@ export interface SummaryLine {
 }
 
 const RESOLVE = "/kurt.v1.ResolverService/Resolve";
+/** The resolvers' public redirect listener counts its answers by status; these are the redirects. */
+const REDIRECT_STATUSES = ["301", "302", "307", "308"] as const;
 /** Envoy's stats of the public listener's 3xx answers: the redirects (HEAD included). */
 const ENVOY_FILTER = String.raw`^http\.public_http\.downstream_rq_3xx$`;
 const ENVOY_REDIRECTS = ["envoy_http_downstream_rq_xx", { envoy_response_code_class: "3" }] as const;
@@ -133,10 +135,14 @@ function redirectsLine(input: SummaryInput): string {
   }
   const pairs = bothRounds(input.resolvers);
   if (pairs.length === 0) return `${envoyPart}; resolvers: ${na("no resolver answered twice")}`;
+  let redirected = 0;
   let resolved = 0;
-  for (const [b, a] of pairs)
+  for (const [b, a] of pairs) {
+    for (const status of REDIRECT_STATUSES) redirected += growth(b, a, "resolver_http_answers_total", { status }) ?? 0;
     resolved += growth(b, a, "grpc_server_handled_total", { method: RESOLVE, code: "OK" }) ?? 0;
-  return `${envoyPart}; resolvers: ${(resolved / input.seconds).toFixed(1)} Resolve OK/s${partial(pairs.length, input.resolvers.length, "resolvers")}`;
+  }
+  const rate = (n: number) => (n / input.seconds).toFixed(1);
+  return `${envoyPart}; resolvers: ${rate(redirected)} redirects/s over HTTP, ${rate(resolved)} Resolve OK/s over gRPC${partial(pairs.length, input.resolvers.length, "resolvers")}`;
 }
 
 interface LayerCounts {

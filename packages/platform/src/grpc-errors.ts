@@ -1,7 +1,8 @@
 import { Metadata, type ServiceError, status } from "@grpc/grpc-js";
 import { type ErrorCode, KurtError } from "./errors.js";
 
-const STATUS_OF: Record<ErrorCode, status> = {
+/** The gRPC status of each domain error code (DESIGN.md §2). */
+export const GRPC_STATUS_OF: Record<ErrorCode, status> = {
   invalid_argument: status.INVALID_ARGUMENT,
   unauthenticated: status.UNAUTHENTICATED,
   permission_denied: status.PERMISSION_DENIED,
@@ -22,7 +23,7 @@ export function toServiceError(error: unknown): { serviceError: Partial<ServiceE
     const metadata = new Metadata();
     metadata.set("x-kurt-error-code", error.code);
     if (error.field !== undefined) metadata.set("x-kurt-error-field", error.field);
-    return { serviceError: { code: STATUS_OF[error.code], details: error.message, metadata }, internal: false };
+    return { serviceError: { code: GRPC_STATUS_OF[error.code], details: error.message, metadata }, internal: false };
   }
   return { serviceError: { code: status.INTERNAL, details: "internal error" }, internal: true };
 }

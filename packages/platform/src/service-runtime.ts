@@ -1,6 +1,7 @@
 import { ConfigError, type ConfigOf, type ConfigSchema, commonConfigSchema, loadConfig } from "./config.js";
 import { awaitDependencies, type DependencyCheck } from "./dependencies.js";
 import { type RunningGrpcServer, type ServiceBinding, startGrpcServer } from "./grpc-server.js";
+import { type HttpHandler, startHttpServer } from "./http-server.js";
 import { repairKafkaJsIdleLoop } from "./kafkajs-idle-loop.js";
 import { createLogger, type Logger, type LogLevel, type RootLogger } from "./logger.js";
 import { createMetrics, type Metrics, serveMetrics } from "./metrics.js";
@@ -75,6 +76,8 @@ export async function serve(options: {
   readonly closers?: readonly Closer[];
   /** Checked before SERVING, so that Envoy sends no call to a replica whose clients have not connected yet. */
   readonly dependencies?: readonly DependencyCheck[];
+  /** A plain HTTP listener beside gRPC, SERVING and drained together with it. */
+  readonly http?: { readonly port: number; readonly handler: HttpHandler };
 }): Promise<RunningGrpcServer> {
   const { config, runtime } = options;
   const metricsServer = await serveMetrics(runtime.metrics.registry, config.KURT_GRPC_HOST, config.KURT_METRICS_PORT);
@@ -85,16 +88,23 @@ export async function serve(options: {
     logger: runtime.logger,
     metrics: runtime.metrics,
   });
+  const http =
+    options.http === undefined
+      ? undefined
+      : await startHttpServer({ host: config.KURT_GRPC_HOST, port: options.http.port, handler: options.http.handler });
   installGracefulShutdown({
     grpc,
+    ...(http === undefined ? {} : { http }),
     logger: runtime.logger,
     drainMs: config.KURT_DRAIN_MS,
     closers: [...(options.closers ?? []), () => new Promise<void>((resolve) => metricsServer.close(() => resolve()))],
   });
   await awaitDependencies(options.dependencies ?? [], { timeoutMs: DEPENDENCIES_TIMEOUT_MS, logger: runtime.logger });
   grpc.setServing(true);
+  http?.setServing(true);
   runtime.logger.info("serving", {
     grpcPort: grpc.port,
+    ...(http === undefined ? {} : { httpPort: http.port }),
     metricsPort: config.KURT_METRICS_PORT,
     services: options.services.map((s) => s.name),
   });

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { RunningGrpcServer } from "./grpc-server.js";
+import type { RunningHttpServer } from "./http-server.js";
 import type { Logger } from "./logger.js";
 
 export type Closer = () => Promise<void>;
@@ -12,6 +13,8 @@ export type Closer = () => Promise<void>;
  */
 export function installGracefulShutdown(options: {
   readonly grpc: RunningGrpcServer;
+  /** A plain HTTP listener beside gRPC (the resolver's redirects): drained and closed with it. */
+  readonly http?: RunningHttpServer;
   readonly logger: Logger;
   readonly drainMs: number;
   readonly closers: readonly Closer[];
@@ -24,8 +27,10 @@ export function installGracefulShutdown(options: {
     const { grpc, logger } = options;
     logger.info("shutting down", { signal, drainMs: options.drainMs });
     grpc.setServing(false);
+    options.http?.setServing(false);
     await sleep(options.drainMs);
     const graceMs = options.graceMs ?? 10_000;
+    const httpClosed = options.http?.close(graceMs);
     await new Promise<void>((resolve) => {
       const force = setTimeout(() => {
         logger.warn("calls still running after the grace period; cancelling them", { graceMs });
@@ -37,6 +42,7 @@ export function installGracefulShutdown(options: {
         resolve();
       });
     });
+    await httpClosed;
     let code = 0;
     for (const close of options.closers) {
       try {

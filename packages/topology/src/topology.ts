@@ -17,6 +17,8 @@ export interface ServiceTopology {
   readonly grpcPorts: readonly number[];
   /** Prometheus metrics listener of each replica, in replica order. */
   readonly metricsPorts: readonly number[];
+  /** Plain HTTP listener of each replica, in replica order: the resolver's public redirects; empty for the others. */
+  readonly httpPorts: readonly number[];
 }
 
 export interface Topology {
@@ -73,12 +75,22 @@ function readInteger(env: Env, name: string, fallback: number, min: number, max:
   return value;
 }
 
+/**
+ * What a service's plain HTTP listener answers for its health: 200 while
+ * SERVING, 503 while starting or draining (Envoy's HTTP health checks ask it).
+ */
+export const HTTP_HEALTH_PATH = "/healthz";
+
+/** Services that answer plain HTTP besides gRPC: the resolver serves the public redirects (docs/adr/0014). */
+const HTTP_SERVICES: ReadonlySet<ServiceName> = new Set(["resolver"]);
+
 function serviceTopology(name: ServiceName, base: number, offset: number, replicas: number): ServiceTopology {
   const indices = Array.from({ length: replicas }, (_, i) => i);
   return {
     name,
     grpcPorts: indices.map((i) => base + offset + i),
     metricsPorts: indices.map((i) => base + offset + 50 + i),
+    httpPorts: HTTP_SERVICES.has(name) ? indices.map((i) => base + offset + 70 + i) : [],
   };
 }
 
@@ -134,6 +146,6 @@ export function allPorts(t: Topology): number[] {
     t.envoy.httpPort,
     t.envoy.grpcPort,
     t.envoy.adminPort,
-    ...Object.values(t.services).flatMap((s) => [...s.grpcPorts, ...s.metricsPorts]),
+    ...Object.values(t.services).flatMap((s) => [...s.grpcPorts, ...s.metricsPorts, ...s.httpPorts]),
   ];
 }

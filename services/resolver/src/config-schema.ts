@@ -6,6 +6,10 @@ import { type ConfigSchema, HOST_PORT_ITEM } from "@kurt/platform";
  * from this schema (`npm run generate`).
  */
 export const RESOLVER_CONFIG_SCHEMA = {
+  KURT_HTTP_PORT: {
+    kind: "port",
+    description: "Port of the plain HTTP listener that answers the public redirects (`GET|HEAD /{code}`) for Envoy",
+  },
   KURT_PG_PRIMARY_URL: {
     kind: "string",
     secret: true,

@@ -1,6 +1,7 @@
 /**
  * Composition root of the resolver: the only module that reads the environment.
- * It builds the adapters, hands them to the domain, and serves gRPC.
+ * It builds the adapters, hands them to the domain, and serves the public
+ * redirects over plain HTTP (http/redirect-handler.ts) and Resolve over gRPC.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { ResolverServiceService } from "@kurt/contract";
@@ -17,6 +18,7 @@ import { createKafkaClickSender } from "./adapters/kafka-click-sender.js";
 import { startLinkEventsConsumer } from "./adapters/link-events-consumer.js";
 import { createLookupTelemetry } from "./adapters/lookup-telemetry.js";
 import { createPostgresLinkStore } from "./adapters/postgres-link-store.js";
+import { createRedirectTelemetry } from "./adapters/redirect-telemetry.js";
 import { createRedisCluster } from "./adapters/redis-cluster.js";
 import { createRedisLinkCache } from "./adapters/redis-link-cache.js";
 import { RESOLVER_CONFIG_SCHEMA } from "./config-schema.js";
@@ -24,6 +26,7 @@ import { createClickPublisher } from "./domain/click-publisher.js";
 import { createLinkResolver } from "./domain/link-resolver.js";
 import { createLocalLinkCache } from "./domain/local-link-cache.js";
 import { createResolverService } from "./grpc/resolver-service.js";
+import { createRedirectHandler } from "./http/redirect-handler.js";
 
 const config = loadServiceConfigOrExit("resolver", RESOLVER_CONFIG_SCHEMA);
 const runtime = createServiceRuntime("resolver", config);
@@ -101,6 +104,15 @@ await serve({
       implementation: createResolverService({ resolver, clicks, logger }),
     },
   ],
+  http: {
+    port: config.KURT_HTTP_PORT,
+    handler: createRedirectHandler({
+      resolver,
+      clicks,
+      logger,
+      answered: createRedirectTelemetry(runtime.metrics.registry),
+    }),
+  },
   // A restarted replica must not answer its first redirects with UNAVAILABLE while its clients connect.
   dependencies: [
     { name: "redis", check: () => redis.ping() },
@@ -108,7 +120,7 @@ await serve({
     { name: "postgres-replica", check: () => warmPool(replicaPool) },
     { name: "postgres-primary", check: () => warmPool(primaryPool) },
   ],
-  // The gRPC server has drained when these run: no click can be recorded after the flush starts.
+  // Both listeners have drained when these run: no click can be recorded after the flush starts.
   closers: [
     () => clicks.close(config.KURT_CLICK_FLUSH_TIMEOUT_MS),
     () => linkEvents.stop(),

@@ -2,7 +2,13 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { BenchFloor, WriteRateLimit } from "@kurt/gateway";
-import { buildDescriptorSet, gatewayLuaFile, renderEnvoyConfig, writeEnvoyConfig } from "@kurt/gateway";
+import {
+  buildDescriptorSet,
+  gatewayLuaFile,
+  REDIRECT_CLUSTER,
+  renderEnvoyConfig,
+  writeEnvoyConfig,
+} from "@kurt/gateway";
 import type { Topology } from "@kurt/topology";
 import { SERVICE_NAMES } from "@kurt/topology";
 import { ensureDebianPackages } from "../debian-packages.js";
@@ -170,7 +176,7 @@ export async function upstreamHosts(topology: Topology): Promise<UpstreamHost[]>
 /** Healthy/total hosts of each service cluster, from the admin interface. */
 export async function upstreamHealth(topology: Topology): Promise<Record<string, { healthy: number; total: number }>> {
   const health: Record<string, { healthy: number; total: number }> = {};
-  for (const name of SERVICE_NAMES) health[name] = { healthy: 0, total: 0 };
+  for (const name of [...SERVICE_NAMES, REDIRECT_CLUSTER]) health[name] = { healthy: 0, total: 0 };
   for (const host of await upstreamHosts(topology)) {
     const counts = health[host.cluster];
     if (counts === undefined) continue;

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { checkHealth } from "@kurt/platform";
 import { SERVICE_NAMES, type ServiceName, type Topology } from "@kurt/topology";
+import { ensureBundles, IMAGE_ENTRIES } from "../bundles.js";
 import { serviceEnvironment } from "../service-environment.js";
 import { waitFor } from "../wait.js";
 import { type Component, type ComponentContext, ComponentError, type StatusLine } from "./component.js";
@@ -10,6 +11,8 @@ export interface Replica {
   readonly daemon: string;
   readonly grpcPort: number;
   readonly metricsPort: number;
+  /** The plain HTTP listener (the resolver's redirects), when the service has one. */
+  readonly httpPort: number | undefined;
   readonly instance: string;
 }
 
@@ -21,6 +24,7 @@ export function serviceReplicas(topology: Topology): Replica[] {
       daemon: `${service}-${i + 1}`,
       grpcPort,
       metricsPort: topology.services[service].metricsPorts[i] as number,
+      httpPort: topology.services[service].httpPorts[i],
       instance: String(i + 1),
     })),
   );
@@ -28,23 +32,30 @@ export function serviceReplicas(topology: Topology): Replica[] {
 
 const replicas = (ctx: ComponentContext): Replica[] => serviceReplicas(ctx.topology);
 
-/** Kurt's own services, each replica a Node process on its own gRPC and metrics ports. */
+/**
+ * Kurt's own services, each replica a Node process on its own gRPC and
+ * metrics ports, running the same esbuild bundle as the container image
+ * (DESIGN.md §3): a bundle older than any of its sources is rebuilt first.
+ */
 export function createServicesComponent(): Component {
   return {
     name: "services",
     async install() {},
     async start(ctx) {
       const all = replicas(ctx);
+      const rebuilt = await ensureBundles(ctx.paths.root, SERVICE_NAMES);
+      if (rebuilt.length > 0) ctx.say(`services: bundled ${rebuilt.join(", ")} (esbuild)`);
       for (const replica of all) {
         await ctx.supervisor.start({
           name: replica.daemon,
           command: process.execPath,
-          args: ["--enable-source-maps", "--import", "tsx", path.join("services", replica.service, "src", "main.ts")],
+          args: ["--enable-source-maps", path.join(ctx.paths.root, IMAGE_ENTRIES[replica.service].bundle)],
           cwd: ctx.paths.root,
           env: {
             ...serviceEnvironment(ctx.topology),
             KURT_GRPC_PORT: String(replica.grpcPort),
             KURT_METRICS_PORT: String(replica.metricsPort),
+            ...(replica.httpPort === undefined ? {} : { KURT_HTTP_PORT: String(replica.httpPort) }),
             KURT_INSTANCE: replica.instance,
           },
         });

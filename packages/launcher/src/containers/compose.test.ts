@@ -17,7 +17,7 @@ import { validate as validateDockerfile } from "dockerfile-utils";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { parse } from "yaml";
-import { IMAGE_ENTRIES } from "../../../../scripts/bundle-image.js";
+import { IMAGE_ENTRIES } from "../bundles.js";
 import { kafkaServerProperties } from "../components/kafka-server-properties.js";
 import { renderPgBouncerFiles } from "../components/pgbouncer-config.js";
 import { KAFKA_TOPICS } from "../kafka-topics.js";
@@ -102,6 +102,11 @@ test("Kurt's services, their replicas and their ports are the topology's", () =>
       Number(service.environment.KURT_METRICS_PORT),
       topology.services[name].metricsPorts[0],
       `${name} metrics port`,
+    );
+    assert.is(
+      service.environment.KURT_HTTP_PORT === undefined ? undefined : Number(service.environment.KURT_HTTP_PORT),
+      topology.services[name].httpPorts[0],
+      `${name} HTTP port`,
     );
     assert.is(service.build.target, name, `${name} is the Dockerfile's ${name} target`);
     assert.equal(Object.keys(service.depends_on).sort(), [

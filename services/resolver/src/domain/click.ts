@@ -22,3 +22,8 @@ export interface Click extends ClickFacts {
   /** Epoch milliseconds of the answer. */
   readonly occurredAtMs: number;
 }
+
+/** Where a counted redirect goes; recording is synchronous and never fails the answer. */
+export interface ClickRecorder {
+  record(facts: ClickFacts): void;
+}

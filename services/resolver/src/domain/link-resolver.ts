@@ -11,6 +11,8 @@ import { createSingleFlight } from "./single-flight.js";
 export interface Redirect {
   readonly url: string;
   readonly redirectStatus: number;
+  /** How long a browser may keep the redirect; 0: not at all (DESIGN.md §2). */
+  readonly cacheSeconds: number;
   readonly servedBy: LookupLayer;
 }
 
@@ -60,7 +62,7 @@ export function createLinkResolver(deps: LinkResolverDeps): LinkResolver {
   const answer = (entry: LinkCacheEntry, servedBy: LookupLayer): Redirect => {
     const state = linkState(entry, now());
     if (state !== "active") throw gone(GONE_REASONS[state]);
-    return { url: entry.url, redirectStatus: entry.redirectStatus, servedBy };
+    return { url: entry.url, redirectStatus: entry.redirectStatus, cacheSeconds: 0, servedBy };
   };
 
   const fromRedis = async (code: string): Promise<{ entry?: LinkCacheEntry; usable: boolean }> => {

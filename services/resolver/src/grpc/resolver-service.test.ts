@@ -5,12 +5,13 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { ClickFacts } from "../domain/click.js";
 import type { LinkResolver, Redirect } from "../domain/link-resolver.js";
-import { createResolverService, MAX_REFERRER_CHARS, MAX_USER_AGENT_CHARS } from "./resolver-service.js";
+import { MAX_REFERRER_CHARS, MAX_USER_AGENT_CHARS } from "../visitor/click-facts.js";
+import { createResolverService } from "./resolver-service.js";
 
 /** A resolver port answering from a table: the handler's translation is under test, not the lookup. */
 const answers: Record<string, Redirect | Error> = {
-  perm: { url: "https://example.com/p?q=1", redirectStatus: 301, servedBy: "replica" },
-  unicode: { url: "https://example.com/ä", redirectStatus: 302, servedBy: "memory" },
+  perm: { url: "https://example.com/p?q=1", redirectStatus: 301, cacheSeconds: 0, servedBy: "replica" },
+  unicode: { url: "https://example.com/ä", redirectStatus: 302, cacheSeconds: 0, servedBy: "memory" },
   off: gone("link is disabled"),
 };
 const resolver: LinkResolver = {

@@ -7,7 +7,6 @@
 package kurtv1
 
 import (
-	_ "google.golang.org/genproto/googleapis/api/annotations"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	reflect "reflect"
@@ -132,15 +131,15 @@ var File_kurt_v1_resolver_service_proto protoreflect.FileDescriptor
 
 const file_kurt_v1_resolver_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1ekurt/v1/resolver_service.proto\x12\akurt.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1akurt/v1/lookup_layer.proto\"$\n" +
+	"\x1ekurt/v1/resolver_service.proto\x12\akurt.v1\x1a\x1akurt/v1/lookup_layer.proto\"$\n" +
 	"\x0eResolveRequest\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\"\x7f\n" +
 	"\x0fResolveResponse\x12\x10\n" +
 	"\x03url\x18\x01 \x01(\tR\x03url\x12'\n" +
 	"\x0fredirect_status\x18\x02 \x01(\x05R\x0eredirectStatus\x121\n" +
-	"\tserved_by\x18\x03 \x01(\x0e2\x14.kurt.v1.LookupLayerR\bservedBy2`\n" +
-	"\x0fResolverService\x12M\n" +
-	"\aResolve\x12\x17.kurt.v1.ResolveRequest\x1a\x18.kurt.v1.ResolveResponse\"\x0f\x82\xd3\xe4\x93\x02\t\x12\a/{code}B\x86\x01\n" +
+	"\tserved_by\x18\x03 \x01(\x0e2\x14.kurt.v1.LookupLayerR\bservedBy2O\n" +
+	"\x0fResolverService\x12<\n" +
+	"\aResolve\x12\x17.kurt.v1.ResolveRequest\x1a\x18.kurt.v1.ResolveResponseB\x86\x01\n" +
 	"\vcom.kurt.v1B\x14ResolverServiceProtoP\x01Z$kurt.local/sdk/go/gen/kurt/v1;kurtv1\xa2\x02\x03KXX\xaa\x02\aKurt.V1\xca\x02\aKurt\\V1\xe2\x02\x13Kurt\\V1\\GPBMetadata\xea\x02\bKurt::V1b\x06proto3"
 
 var (

@@ -213,23 +213,23 @@ export const ResolveResponse: MessageFns<ResolveResponse> = {
 };
 
 /**
- * The read side, served by the resolver: a code to a redirect. Public and
- * unauthenticated.
+ * The read side, served by the resolver: a code to a redirect, for internal
+ * gRPC clients and the SDKs (Envoy's internal gRPC listener). Unauthenticated.
+ * Each Resolve that answers a redirect counts as a click, like a public one.
  *
- * Through the gateway, `GET /{code}` (any query string is ignored) becomes
- * Resolve. The transcoder always answers 200, so on success the resolver also
- * sends response metadata that the gateway turns into the redirect:
+ * The public redirect, `GET|HEAD /{code}`, is not this call: Envoy proxies it
+ * as plain HTTP to the resolver's own HTTP listener, which answers the 30x
+ * itself (docs/adr/0014). Both share the same lookup and the same rules.
+ *
+ * On success the resolver also sends response metadata:
  *   location                the target URL
  *   x-kurt-redirect-status  301, 302, 307 or 308
- * Request metadata the resolver reads: x-request-id (assigned by Envoy),
- * user-agent, referer, x-forwarded-for (the client address) for the click
- * event; and x-kurt-no-click: the gateway turns `HEAD /{code}` into a GET
- * carrying `x-kurt-no-click: 1`, and then no click is counted. The gateway
- * strips x-kurt-no-click from every incoming request so that clients cannot
- * set it themselves.
+ * Request metadata the resolver reads: x-request-id, user-agent, referer,
+ * x-forwarded-for (the client address) for the click event; and
+ * x-kurt-no-click: `1` asks where the code goes without counting a click.
  *
- * Errors: NOT_FOUND for an unknown code (HTTP 404); FAILED_PRECONDITION for a
- * link that is gone: disabled, deleted or expired (HTTP 410).
+ * Errors: NOT_FOUND for an unknown code; FAILED_PRECONDITION for a link that
+ * is gone: disabled, deleted or expired.
  */
 export type ResolverServiceService = typeof ResolverServiceService;
 export const ResolverServiceService = {

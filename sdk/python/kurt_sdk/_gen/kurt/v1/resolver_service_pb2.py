@@ -22,23 +22,20 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
-from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from kurt_sdk._gen.kurt.v1 import lookup_layer_pb2 as kurt_dot_v1_dot_lookup__layer__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ekurt/v1/resolver_service.proto\x12\x07kurt.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1akurt/v1/lookup_layer.proto\"\x1e\n\x0eResolveRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\"`\n\x0fResolveResponse\x12\x0b\n\x03url\x18\x01 \x01(\t\x12\x17\n\x0fredirect_status\x18\x02 \x01(\x05\x12\'\n\tserved_by\x18\x03 \x01(\x0e\x32\x14.kurt.v1.LookupLayer2`\n\x0fResolverService\x12M\n\x07Resolve\x12\x17.kurt.v1.ResolveRequest\x1a\x18.kurt.v1.ResolveResponse\"\x0f\x82\xd3\xe4\x93\x02\t\x12\x07/{code}b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ekurt/v1/resolver_service.proto\x12\x07kurt.v1\x1a\x1akurt/v1/lookup_layer.proto\"\x1e\n\x0eResolveRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\"`\n\x0fResolveResponse\x12\x0b\n\x03url\x18\x01 \x01(\t\x12\x17\n\x0fredirect_status\x18\x02 \x01(\x05\x12\'\n\tserved_by\x18\x03 \x01(\x0e\x32\x14.kurt.v1.LookupLayer2O\n\x0fResolverService\x12<\n\x07Resolve\x12\x17.kurt.v1.ResolveRequest\x1a\x18.kurt.v1.ResolveResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'kurt.v1.resolver_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_RESOLVERSERVICE'].methods_by_name['Resolve']._loaded_options = None
-  _globals['_RESOLVERSERVICE'].methods_by_name['Resolve']._serialized_options = b'\202\323\344\223\002\t\022\007/{code}'
-  _globals['_RESOLVEREQUEST']._serialized_start=101
-  _globals['_RESOLVEREQUEST']._serialized_end=131
-  _globals['_RESOLVERESPONSE']._serialized_start=133
-  _globals['_RESOLVERESPONSE']._serialized_end=229
-  _globals['_RESOLVERSERVICE']._serialized_start=231
-  _globals['_RESOLVERSERVICE']._serialized_end=327
+  _globals['_RESOLVEREQUEST']._serialized_start=71
+  _globals['_RESOLVEREQUEST']._serialized_end=101
+  _globals['_RESOLVERESPONSE']._serialized_start=103
+  _globals['_RESOLVERESPONSE']._serialized_end=199
+  _globals['_RESOLVERSERVICE']._serialized_start=201
+  _globals['_RESOLVERSERVICE']._serialized_end=280
 # @@protoc_insertion_point(module_scope)

@@ -1,4 +1,3 @@
-from google.api import annotations_pb2 as _annotations_pb2
 from kurt_sdk._gen.kurt.v1 import lookup_layer_pb2 as _lookup_layer_pb2
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message

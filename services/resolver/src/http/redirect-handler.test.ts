@@ -1,0 +1,185 @@
+import { request as httpRequest } from "node:http";
+import { createLogger, gone, notFound, type RunningHttpServer, startHttpServer, unavailable } from "@kurt/platform";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import type { ClickFacts } from "../domain/click.js";
+import type { LinkResolver, Redirect } from "../domain/link-resolver.js";
+import { cacheControl, codeOfPath, createRedirectHandler } from "./redirect-handler.js";
+
+/** A resolver port answering from a table: the handler's translation is under test, not the lookup. */
+const answers: Record<string, Redirect | Error> = {
+  perm: { url: "https://example.com/p?q=1", redirectStatus: 301, cacheSeconds: 0, servedBy: "replica" },
+  kept: { url: "https://example.com/k", redirectStatus: 308, cacheSeconds: 3600, servedBy: "memory" },
+  unicode: { url: "https://example.com/ä", redirectStatus: 307, cacheSeconds: 0, servedBy: "memory" },
+  off: gone("link is disabled"),
+  down: unavailable("link store unavailable"),
+  boom: new Error("a bug"),
+};
+const asked: string[] = [];
+const resolver: LinkResolver = {
+  async resolve(code) {
+    asked.push(code);
+    const answer = answers[code];
+    if (answer === undefined) throw notFound("link");
+    if (answer instanceof Error) throw answer;
+    return answer;
+  },
+  invalidate() {},
+};
+
+const recorded: ClickFacts[] = [];
+const statuses: number[] = [];
+let server: RunningHttpServer;
+
+interface Answer {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: string;
+}
+
+function send(method: string, path: string, headers: Record<string, string> = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: "127.0.0.1", port: server.port, method, path, headers }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        body += chunk;
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+test.before(async () => {
+  server = await startHttpServer({
+    host: "127.0.0.1",
+    port: 0,
+    handler: createRedirectHandler({
+      resolver,
+      clicks: { record: (facts) => void recorded.push(facts) },
+      logger: createLogger({ level: "error", base: {} }),
+      answered: (status) => void statuses.push(status),
+    }),
+  });
+  server.setServing(true);
+});
+
+test.after(async () => {
+  await server.close(1_000);
+});
+
+test.before.each(() => {
+  recorded.length = 0;
+  statuses.length = 0;
+  asked.length = 0;
+});
+
+test("a GET redirects with the link's status, Location, no body, and counts one click with the visitor's facts", async () => {
+  const answer = await send("GET", "/perm", {
+    "user-agent": "Mozilla/5.0 test",
+    referer: "https://news.example/",
+    "x-envoy-external-address": "203.0.113.7",
+    "x-request-id": "req-1",
+  });
+  assert.is(answer.status, 301);
+  assert.is(answer.headers.location, "https://example.com/p?q=1");
+  assert.is(answer.headers["cache-control"], "private, no-store");
+  assert.is(answer.body, "");
+  assert.equal(recorded, [
+    {
+      code: "perm",
+      referrer: "https://news.example/",
+      userAgent: "Mozilla/5.0 test",
+      clientAddress: "203.0.113.7",
+      redirectStatus: 301,
+      servedBy: "replica",
+      requestId: "req-1",
+    },
+  ]);
+  assert.equal(statuses, [301]);
+});
+
+test("nothing in the answer says which layer served it", async () => {
+  const answer = await send("GET", "/kept");
+  const names = Object.keys(answer.headers).sort();
+  assert.equal(names, ["cache-control", "connection", "content-length", "date", "keep-alive", "location"]);
+});
+
+test("a link with cacheSeconds lets browsers keep the redirect that long", async () => {
+  const answer = await send("GET", "/kept");
+  assert.is(answer.status, 308);
+  assert.is(answer.headers["cache-control"], "private, max-age=3600");
+  assert.is(cacheControl(0), "private, no-store");
+  assert.is(cacheControl(31_536_000), "private, max-age=31536000");
+});
+
+test("HEAD answers like GET without a body and counts no click", async () => {
+  const answer = await send("HEAD", "/perm");
+  assert.is(answer.status, 301);
+  assert.is(answer.headers.location, "https://example.com/p?q=1");
+  assert.is(answer.body, "");
+  assert.is(recorded.length, 0);
+});
+
+test("the query string is the visitor's, never the code, and is not forwarded", async () => {
+  const answer = await send("GET", "/perm?code=kept&utm_source=x");
+  assert.is(answer.status, 301);
+  assert.is(answer.headers.location, "https://example.com/p?q=1");
+  assert.equal(asked, ["perm"]);
+  assert.is(codeOfPath("/a%2Db?x=1"), "a-b");
+  assert.is(codeOfPath("/%E0%A4%A"), "%E0%A4%A", "a malformed escape is looked up as is (and found nowhere)");
+});
+
+test("a non-ASCII target is percent-encoded in Location rather than failing", async () => {
+  const answer = await send("GET", "/unicode");
+  assert.is(answer.status, 307);
+  assert.is(answer.headers.location, "https://example.com/%C3%A4");
+});
+
+test("unknown, gone and unavailable answer 404, 410 and 503 with the contract's JSON body, and count nothing", async () => {
+  for (const [code, status, grpcCode] of [
+    ["nope", 404, 5],
+    ["off", 410, 9],
+    ["down", 503, 14],
+  ] as const) {
+    const answer = await send("GET", `/${code}`);
+    assert.is(answer.status, status, code);
+    assert.is(answer.headers["content-type"], "application/json");
+    assert.is(answer.headers.location, undefined);
+    const body = JSON.parse(answer.body);
+    assert.is(body.code, grpcCode, code);
+    assert.type(body.message, "string");
+  }
+  assert.is(recorded.length, 0);
+  assert.equal(statuses, [404, 410, 503]);
+});
+
+test("an unexpected error is a 500 that tells the client nothing of its cause", async () => {
+  const answer = await send("GET", "/boom");
+  assert.is(answer.status, 500);
+  assert.not.match(answer.body, /a bug/);
+});
+
+test("other methods are refused with 405 and the methods allowed", async () => {
+  const answer = await send("POST", "/perm");
+  assert.is(answer.status, 405);
+  assert.is(answer.headers.allow, "GET, HEAD");
+  assert.equal(asked, []);
+});
+
+test("the health path follows the serving state, and a draining listener closes each connection after its answer", async () => {
+  assert.is((await send("GET", "/healthz")).status, 200);
+  server.setServing(false);
+  try {
+    assert.is((await send("GET", "/healthz")).status, 503);
+    const answer = await send("GET", "/perm");
+    assert.is(answer.status, 301, "still answers while draining");
+    assert.is(answer.headers.connection, "close");
+  } finally {
+    server.setServing(true);
+  }
+});
+
+test.run();

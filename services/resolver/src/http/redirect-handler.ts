@@ -1,0 +1,107 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { type HttpHandler, type Logger, toHttpError } from "@kurt/platform";
+import type { ClickRecorder } from "../domain/click.js";
+import type { LinkResolver } from "../domain/link-resolver.js";
+import { clickFacts } from "../visitor/click-facts.js";
+import { asciiHeaderValue } from "../visitor/header-value.js";
+
+/** DESIGN.md §2: every visit reaches Kurt unless the link asks browsers to keep its redirect. */
+export function cacheControl(cacheSeconds: number): string {
+  return cacheSeconds > 0 ? `private, max-age=${cacheSeconds}` : "private, no-store";
+}
+
+/**
+ * The code of `/{code}` with any query string dropped (a visitor's
+ * `utm_source` is not the link's business). Envoy routes only paths of one
+ * segment here; a percent-encoded one is decoded as a browser would mean it.
+ */
+export function codeOfPath(url: string): string {
+  const end = url.indexOf("?");
+  const segment = url.slice(1, end === -1 ? undefined : end);
+  if (!segment.includes("%")) return segment;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+function firstHeader(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+const METHODS_ALLOWED = "GET, HEAD";
+
+/**
+ * The public redirect, `GET|HEAD /{code}`, as Envoy proxies it over
+ * HTTP/1.1 (DESIGN.md §1, docs/adr/0014): 301/302/307/308 with `Location`
+ * and an empty body, or the contract's JSON error (404 unknown, 410 gone,
+ * 503 when no database can tell). Only a GET that redirects is counted; a
+ * HEAD is answered the same way, without a body (Node leaves it out) and
+ * without a click. Nothing in the answer says which layer served it.
+ */
+export function createRedirectHandler(deps: {
+  readonly resolver: LinkResolver;
+  readonly clicks: ClickRecorder;
+  readonly logger: Logger;
+  /** Told the status of every answer (metrics). */
+  readonly answered: (status: number) => void;
+}): HttpHandler {
+  const { resolver, clicks, logger, answered } = deps;
+
+  const log = (request: IncomingMessage, status: number, started: bigint) => {
+    if (!logger.enabled("debug")) return;
+    logger.debug("redirect", {
+      method: request.method,
+      status,
+      requestId: firstHeader(request, "x-request-id"),
+      durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10,
+    });
+  };
+
+  const fail = (request: IncomingMessage, response: ServerResponse, error: unknown, started: bigint) => {
+    const { status, body, internal } = toHttpError(error);
+    if (internal) logger.error("unexpected error", { requestId: firstHeader(request, "x-request-id"), error });
+    response.writeHead(status, {
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(body),
+      "cache-control": "no-store",
+    });
+    response.end(body);
+    answered(status);
+    log(request, status, started);
+  };
+
+  return (request, response) => {
+    const started = process.hrtime.bigint();
+    const method = request.method;
+    if (method !== "GET" && method !== "HEAD") {
+      const body = JSON.stringify({ code: 12, message: `${method} is not allowed here; use GET or HEAD`, details: [] });
+      response.writeHead(405, {
+        allow: METHODS_ALLOWED,
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(body),
+      });
+      response.end(body);
+      answered(405);
+      return;
+    }
+    const code = codeOfPath(request.url ?? "/");
+    resolver.resolve(code).then(
+      (redirect) => {
+        response.writeHead(redirect.redirectStatus, {
+          location: asciiHeaderValue(redirect.url),
+          "cache-control": cacheControl(redirect.cacheSeconds),
+          "content-length": 0,
+        });
+        response.end();
+        // Recording only queues the click: sending it happens later, off this answer's path.
+        if (method === "GET") clicks.record(clickFacts(code, redirect, (name) => firstHeader(request, name)));
+        answered(redirect.redirectStatus);
+        log(request, redirect.redirectStatus, started);
+      },
+      (error: unknown) => fail(request, response, error, started),
+    );
+  };
+}
