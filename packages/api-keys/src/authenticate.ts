@@ -26,8 +26,9 @@ export function grants(held: readonly ApiKeyScope[], needed: ApiKeyScope): boole
  * The one check of an `authorization` value, shared by every service that
  * takes API keys: UNAUTHENTICATED for a missing, malformed, unknown or
  * revoked key, PERMISSION_DENIED naming the scope for a key without it. The
- * key is looked up on every call so that a revocation takes effect at once
- * on every replica. No message ever echoes the secret.
+ * lookup decides how soon a revocation counts: a plain one (a query per
+ * call) at once, a cached one (cached-key-lookup.ts) within its maxAgeMs.
+ * No message ever echoes the secret.
  */
 export function createAuthenticate<K extends StoredKeyGrant>(lookup: KeyLookup<K>): Authenticate<K> {
   return async (authorization, needed) => {

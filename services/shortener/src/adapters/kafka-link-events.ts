@@ -37,8 +37,10 @@ export function encodeLinkEvent(change: LinkChange, publicUrl: string, now: Date
  * Link events on kurt.links.v1, keyed by code so that a link's events stay
  * on one partition. One send at a time, each carrying everything queued
  * meanwhile: that keeps the events of a link in commit order (separate
- * concurrent sends may overtake each other) and batches under load. The
- * producer is idempotent, so a retried batch is not written twice.
+ * concurrent sends may overtake each other) and batches under load; a send
+ * starts lingerMs after the first event it carries, so that events arriving
+ * together leave together. The producer is idempotent, so a retried batch is
+ * not written twice.
  *
  * Publishing never fails or delays a call: an event that cannot be sent is
  * logged and counted, and resolvers then serve their in-process copy until
@@ -54,9 +56,16 @@ export function createKafkaLinkEvents(options: {
   /** Events waiting for Kafka beyond this are dropped rather than piling up in memory. */
   readonly maxQueued?: number;
   readonly flushTimeoutMs?: number;
+  /**
+   * How long an event waits for others before a send starts (default 5 ms):
+   * the events of a batch of creates, whose cache writes end a few moments
+   * apart, then share one produce request, and the resolvers one fetch.
+   */
+  readonly lingerMs?: number;
 }): KafkaLinkEvents {
   const logger = options.logger.child({ component: "kafka-link-events" });
   const maxQueued = options.maxQueued ?? 10_000;
+  const lingerMs = options.lingerMs ?? 5;
   let connected = false;
   let closed = false;
   const stopConnecting = new AbortController();
@@ -146,7 +155,8 @@ export function createKafkaLinkEvents(options: {
 
   const kick = () => {
     if (draining !== undefined) return;
-    draining = drain().finally(() => {
+    const gathered = lingerMs > 0 && !closed ? sleep(lingerMs) : Promise.resolve();
+    draining = gathered.then(drain).finally(() => {
       draining = undefined;
       // Anything queued between the last batch and this moment would otherwise wait for the next publish.
       if (queue.length > 0) kick();

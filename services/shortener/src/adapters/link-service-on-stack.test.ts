@@ -32,7 +32,7 @@ const events = createKafkaLinkEvents({
 });
 events.start();
 const links = createLinkService({
-  store: createPgLinkStore(pool),
+  store: createPgLinkStore(pool, { maxBatch: 200, maxInFlight: 2 }),
   cache,
   events,
   targetUrl: createTargetUrlPolicy({ publicUrl: env.KURT_PUBLIC_URL }),
@@ -60,13 +60,14 @@ async function rejection(promise: Promise<unknown>): Promise<KurtError> {
   throw new Error("expected a rejection");
 }
 
-test("a create with a generated code is committed and written through to Redis before it answers", async () => {
+test("a create with a generated code is committed before it answers, and written through to Redis after", async () => {
   const link = await links.createLink(input({ url: "https://bücher.example/a" }), caller);
   assert.match(link.code, /^[0-9A-Za-z]{7}$/);
   assert.is(link.url, "https://xn--bcher-kva.example/a");
   assert.is(link.redirectStatus, 302);
   const { rows } = await pool.query("select url from links where code = $1", [link.code]);
   assert.is(rows[0]?.url, link.url);
+  await links.settle();
   assert.equal(await cached(link.code), {
     url: link.url,
     redirectStatus: 302,
@@ -90,6 +91,25 @@ test("200 concurrent creates of one custom code: one succeeds, 199 get ALREADY_E
     assert.is(error.code, "already_exists");
     assert.is(error.field, "code");
   }
+});
+
+test("500 concurrent creates share statements, and every one that answered is committed and cached", async () => {
+  const tag = custom("batch");
+  const created = await Promise.all(
+    Array.from({ length: 500 }, (_, i) => links.createLink(input({ url: `https://example.com/${tag}/${i}` }), caller)),
+  );
+  assert.is(new Set(created.map((link) => link.code)).size, 500);
+  const { rows } = await pool.query<{ code: string; url: string }>("select code, url from links where code = any($1)", [
+    created.map((link) => link.code),
+  ]);
+  assert.is(rows.length, 500);
+  const urls = new Map(rows.map((row) => [row.code, row.url]));
+  for (const link of created) assert.is(urls.get(link.code), link.url);
+  // Shared statements: one now() per transaction, so far fewer distinct creation instants than creates.
+  const instants = new Set(created.map((link) => link.createdAt.getTime()));
+  assert.ok(instants.size < 500, `${instants.size} transactions for 500 creates`);
+  await links.settle();
+  for (const link of created.slice(0, 20)) assert.is((await cached(link.code))?.url, link.url);
 });
 
 test("a deleted link's code stays taken, and the link is not found", async () => {

@@ -131,6 +131,43 @@ test("keys are listed newest first and paged without repeats", async () => {
   assert.is(error.field, "pageToken");
 });
 
+test("with key caches, a key revoked on one replica is refused there at once and on another within a second", async () => {
+  // Two replicas as main.ts builds them: each its own pool and its own cache of verified keys.
+  const otherPool = new pg.Pool({ connectionString: serviceEnvironment(loadTopology()).KURT_PG_PRIMARY_URL, max: 2 });
+  try {
+    const maxAgeMs = 900;
+    const replica1 = createApiKeyService({ store, keyCache: { maxAgeMs } });
+    const replica2 = createApiKeyService({ store: createPgApiKeyStore(otherPool), keyCache: { maxAgeMs } });
+    const { key, secret } = await apiKeys.createKey({ name: "revoked across replicas", scopes: ["links:write"] });
+    const header = `Bearer ${secret}`;
+    assert.is((await replica2.authenticate(header, "links:write")).id, key.id, "a new key works at once elsewhere");
+    assert.is((await replica1.authenticate(header, "links:write")).id, key.id);
+
+    await replica1.revokeKey(key.id);
+    const revokedAt = performance.now();
+    assert.is((await rejection(replica1.authenticate(header, "links:write"))).code, "unauthenticated");
+    // Until its answer is maxAgeMs old, replica 2 may still let the key through; after that, never.
+    let lastAccepted = revokedAt;
+    while (performance.now() - revokedAt < 1_200) {
+      const asked = performance.now();
+      const outcome = await replica2.authenticate(header, "links:write").then(
+        () => "accepted",
+        (error: KurtError) => error.code,
+      );
+      if (outcome === "accepted") lastAccepted = asked;
+      else assert.is(outcome, "unauthenticated");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.ok(
+      lastAccepted - revokedAt < 1_000,
+      `accepted ${Math.round(lastAccepted - revokedAt)} ms after the revocation`,
+    );
+    assert.is((await rejection(replica2.authenticate(header, "links:write"))).code, "unauthenticated");
+  } finally {
+    await otherPool.end();
+  }
+});
+
 test.after(async () => {
   for (const id of made) await store.revoke(id);
   await pool.end();

@@ -154,5 +154,76 @@ test("a position survives the round trip through its microseconds", async () => 
   assert.is(rows[0]?.same, true, "the microseconds give back the exact timestamp");
 });
 
+const batching = createPgLinkStore(pool, { maxBatch: 50, maxInFlight: 2 });
+
+test("insertMany commits the links in one statement and answers each as an insert would", async () => {
+  const taken = uniqueCode("many-taken");
+  assert.ok(await store.insert(draft(taken, { url: "https://first.example/" })));
+  const expiresAt = new Date(Date.now() + 3_600_000);
+  const drafts = [
+    draft(uniqueCode("many"), {
+      url: "https://example.com/1",
+      redirectStatus: 308,
+      title: "T",
+      tags: ["a", "b"],
+      expiresAt,
+    }),
+    draft(taken, { url: "https://second.example/" }),
+    draft(uniqueCode("many"), { url: "https://example.com/3", tags: ["é", "x,y", '"q"'] }),
+  ];
+  const results = await batching.insertMany(drafts);
+  assert.equal(
+    results.map((r) => r.status),
+    ["fulfilled", "fulfilled", "fulfilled"],
+  );
+  const [first, second, third] = results.map((r) => (r.status === "fulfilled" ? r.value : undefined));
+  assert.ok(first);
+  assert.is(first.redirectStatus, 308);
+  assert.is(first.title, "T");
+  assert.equal(first.tags, ["a", "b"]);
+  assert.is(first.expiresAt?.getTime(), expiresAt.getTime());
+  assert.equal(await store.find(first.code), first);
+  assert.is(second, undefined, "a taken code answers nothing");
+  assert.is((await store.find(taken))?.url, "https://first.example/");
+  assert.ok(third);
+  assert.equal(third.tags, ["é", "x,y", '"q"']);
+  assert.is(first.createdAt.getTime(), third.createdAt.getTime(), "one statement, one transaction");
+});
+
+test("a create that fails in a batch fails alone: the others are committed", async () => {
+  const good = [uniqueCode("ok"), uniqueCode("ok")];
+  const bad = uniqueCode("bad");
+  // The table's check refuses it (the domain would never send it): the statement fails for everyone.
+  const results = await batching.insertMany([
+    draft(good[0] as string),
+    draft(bad, { url: `https://example.com/${"x".repeat(8_200)}` }),
+    draft(good[1] as string),
+  ]);
+  assert.equal(
+    results.map((r) => r.status),
+    ["fulfilled", "rejected", "fulfilled"],
+  );
+  for (const code of good) assert.ok(await store.find(code), `${code} committed`);
+  assert.is(await store.find(bad), undefined);
+});
+
+test("with batching, concurrent inserts are all committed, and of 200 on one code exactly one wins", async () => {
+  const codes = Array.from({ length: 300 }, () => uniqueCode("conc"));
+  const links = await Promise.all(codes.map((code) => batching.insert(draft(code))));
+  assert.equal(
+    links.map((link) => link?.code),
+    codes,
+  );
+  const { rows } = await pool.query("select count(*)::int as n from links where code = any($1)", [codes]);
+  assert.is(rows[0]?.n, 300);
+  assert.ok(new Set(links.map((link) => link?.createdAt.getTime())).size < 300, "some inserts shared a statement");
+
+  const code = uniqueCode("race-batched");
+  const outcomes = await Promise.all(
+    Array.from({ length: 200 }, (_, i) => batching.insert(draft(code, { url: `https://example.com/${i}` }))),
+  );
+  assert.is(outcomes.filter((link) => link !== undefined).length, 1);
+});
+
 test.after(() => pool.end());
 test.run();

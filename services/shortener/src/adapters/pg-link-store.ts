@@ -2,6 +2,7 @@ import type { RedirectStatus } from "@kurt/contract";
 import type pg from "pg";
 import type { Link, LinkChanges, LinkPosition, ListedLink, NewLink } from "../domain/link.js";
 import type { LinkStore } from "../domain/link-ports.js";
+import { createMicroBatcher } from "../domain/micro-batcher.js";
 import { orUnavailable } from "./pg-unavailable.js";
 
 /**
@@ -33,6 +34,9 @@ const COLUMNS = `code, url, redirect_status, title, tags, expires_at, disabled, 
 // updates must never share one.
 const NEXT_VERSION = "greatest(now(), updated_at + interval '1 millisecond')";
 
+const fulfilled = <T>(value: T): PromiseFulfilledResult<T> => ({ status: "fulfilled", value });
+const rejected = (reason: unknown): PromiseRejectedResult => ({ status: "rejected", reason });
+
 function toLink(row: LinkRow): Link {
   return {
     code: row.code,
@@ -49,21 +53,93 @@ function toLink(row: LinkRow): Link {
   };
 }
 
-export function createPgLinkStore(pool: pg.Pool): LinkStore {
+export interface InsertBatching {
+  /** Most creates committed by one statement. */
+  readonly maxBatch: number;
+  /** Insert statements running at once per replica (each holds a pooled connection). */
+  readonly maxInFlight: number;
+}
+
+const isUnavailable = (error: unknown) => (error as { code?: unknown }).code === "unavailable";
+
+export interface PgLinkStore extends LinkStore {
+  /** Inserts several links in one statement; each answer as insert() would give it. */
+  insertMany(links: readonly NewLink[]): Promise<Array<PromiseSettledResult<Link | undefined>>>;
+}
+
+/** With `batching`, concurrent inserts share statements (insertMany); without it, one statement each. */
+export function createPgLinkStore(pool: pg.Pool, batching?: InsertBatching): PgLinkStore {
   const query = (text: string, values: unknown[]) => orUnavailable(() => pool.query<LinkRow>(text, values));
-  return {
-    async insert(link: NewLink) {
-      // The primary key decides who gets a code, atomically: a concurrent
-      // create of the same code finds the conflict and gets no row back.
+
+  // The primary key decides who gets a code, atomically: a concurrent
+  // create of the same code finds the conflict and gets no row back.
+  const insertOne = async (link: NewLink) => {
+    const { rows } = await query(
+      `insert into links (code, url, redirect_status, title, tags, expires_at, created_by_key)
+       values ($1, $2, $3, $4, $5, $6, $7)
+       on conflict (code) do nothing
+       returning ${COLUMNS}`,
+      [link.code, link.url, link.redirectStatus, link.title, link.tags, link.expiresAt, link.createdByKey],
+    );
+    return rows[0] === undefined ? undefined : toLink(rows[0]);
+  };
+
+  // Creates that arrive together are committed by one statement, so one
+  // transaction and one round trip (and one commit wait for the synchronous
+  // standby) for the whole batch. The batch never holds a code twice, so a
+  // returned row answers exactly one create, and a missing one means taken.
+  const insertMany = async (links: readonly NewLink[]): Promise<Array<PromiseSettledResult<Link | undefined>>> => {
+    if (links.length === 1) {
+      const only = links[0] as NewLink;
+      return [await insertOne(only).then(fulfilled, rejected)];
+    }
+    try {
       const { rows } = await query(
         `insert into links (code, url, redirect_status, title, tags, expires_at, created_by_key)
-         values ($1, $2, $3, $4, $5, $6, $7)
+         select code, url, redirect_status, title, tags, expires_at, created_by_key
+         from jsonb_to_recordset($1::jsonb) as r(code text, url text, redirect_status smallint, title text,
+           tags text[], expires_at timestamptz, created_by_key uuid)
          on conflict (code) do nothing
          returning ${COLUMNS}`,
-        [link.code, link.url, link.redirectStatus, link.title, link.tags, link.expiresAt, link.createdByKey],
+        [
+          JSON.stringify(
+            links.map((link) => ({
+              code: link.code,
+              url: link.url,
+              redirect_status: link.redirectStatus,
+              title: link.title,
+              tags: link.tags,
+              expires_at: link.expiresAt,
+              created_by_key: link.createdByKey,
+            })),
+          ),
+        ],
       );
-      return rows[0] === undefined ? undefined : toLink(rows[0]);
+      const byCode = new Map(rows.map((row) => [row.code, toLink(row)]));
+      return links.map((link) => fulfilled(byCode.get(link.code)));
+    } catch (error) {
+      if (isUnavailable(error)) return links.map(() => rejected(error));
+      // One bad row fails the statement; alone, each create gets its own answer.
+      return Promise.all(links.map((link) => insertOne(link).then(fulfilled, rejected)));
+    }
+  };
+
+  const batcher =
+    batching === undefined
+      ? undefined
+      : createMicroBatcher<NewLink, Link | undefined>({
+          run: insertMany,
+          maxBatch: batching.maxBatch,
+          maxInFlight: batching.maxInFlight,
+          keyOf: (link) => link.code,
+        });
+
+  return {
+    insert(link: NewLink) {
+      return batcher === undefined ? insertOne(link) : batcher.submit(link);
     },
+
+    insertMany,
 
     async find(code) {
       const { rows } = await query(`select ${COLUMNS} from links where code = $1`, [code]);

@@ -15,7 +15,9 @@ export function parseRedisNodes(nodes: readonly string[]): Array<{ host: string;
  * cluster-node-timeout, 2 s here), so retryDelayOnFailover ×
  * maxRedirections (200 ms × 16 = 3.2 s) must outlast it. The per-command
  * timeout keeps one dead master from holding a write; the caller bounds the
- * whole write anyway.
+ * whole write anyway. Auto-pipelining sends the writes issued in one turn of
+ * the event loop (a batch of creates committing together) to each master as
+ * one pipeline.
  */
 export function createRedisCluster(nodes: readonly string[]): Cluster {
   return new Cluster(parseRedisNodes(nodes), {
@@ -23,6 +25,7 @@ export function createRedisCluster(nodes: readonly string[]): Cluster {
     maxRedirections: 16,
     retryDelayOnClusterDown: 200,
     slotsRefreshTimeout: 2_000,
+    enableAutoPipelining: true,
     redisOptions: { commandTimeout: 1_000, connectTimeout: 2_000, maxRetriesPerRequest: 2 },
   });
 }

@@ -1,5 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { createAuthenticate, displayPrefix, generateApiKeySecret, hashApiKeySecret } from "@kurt/api-keys";
+import {
+  createAuthenticate,
+  createCachedKeyLookup,
+  displayPrefix,
+  generateApiKeySecret,
+  hashApiKeySecret,
+  type KeyCacheOptions,
+} from "@kurt/api-keys";
 import type { ApiKeyScope } from "@kurt/contract";
 import { invalidArgument, notFound } from "@kurt/platform";
 import type { ApiKey, ApiKeyStore } from "./api-key.js";
@@ -29,8 +36,10 @@ export interface ApiKeyService {
   /**
    * The key behind an `authorization` value, if it is active and grants
    * `needed`: UNAUTHENTICATED for a missing, malformed, unknown or revoked
-   * key, PERMISSION_DENIED naming the scope for a key without it. Looked up
-   * on every call, so a revocation takes effect at once on every replica.
+   * key, PERMISSION_DENIED naming the scope for a key without it. With a
+   * key cache, a revocation takes effect at once on the replica that revoked
+   * it and within the cache's maxAgeMs on every other; without one, at once
+   * everywhere (a lookup per call).
    */
   authenticate(authorization: string | undefined, needed: ApiKeyScope): Promise<ApiKey>;
 }
@@ -45,9 +54,15 @@ function validateName(name: string): string {
 }
 
 /** API keys: issuing (the one implementation of secret and hash, also used by the bootstrap), listing, revoking, checking. */
-export function createApiKeyService(deps: { readonly store: ApiKeyStore }): ApiKeyService {
+export function createApiKeyService(deps: {
+  readonly store: ApiKeyStore;
+  /** Holds verified keys briefly instead of looking each call's key up. */
+  readonly keyCache?: KeyCacheOptions;
+}): ApiKeyService {
   const { store } = deps;
-  const authenticate = createAuthenticate((hash) => store.findBySecretHash(hash));
+  const find = (hash: Buffer) => store.findBySecretHash(hash);
+  const cached = deps.keyCache === undefined ? undefined : createCachedKeyLookup(find, deps.keyCache);
+  const authenticate = createAuthenticate(cached?.lookup ?? find);
   return {
     async createKey(input) {
       const name = validateName(input.name);
@@ -89,6 +104,7 @@ export function createApiKeyService(deps: { readonly store: ApiKeyStore }): ApiK
       if (!UUID.test(normalised)) throw invalidArgument("id", "not an API key id (a UUID)");
       const key = await store.revoke(normalised);
       if (key === undefined) throw notFound(`API key ${normalised}`);
+      cached?.forget(key.id);
       return key;
     },
 

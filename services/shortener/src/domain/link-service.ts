@@ -54,6 +54,8 @@ export interface LinkService {
   listLinks(request: { pageSize: number; pageToken: string }): Promise<LinkPage>;
   updateLink(input: UpdateLinkInput, caller: Caller): Promise<Link>;
   deleteLink(code: string, caller: Caller): Promise<void>;
+  /** Waits for the cache writes and events of creates that already answered (at shutdown, before the producer closes). */
+  settle(): Promise<void>;
 }
 
 /** With 62^7 codes a second collision in a row means something is wrong, not bad luck. */
@@ -63,8 +65,15 @@ const PAGE_KIND = "links";
 /**
  * The write side of links. Input is validated completely before anything is
  * written, so bad input changes nothing. Each write is one statement on the
- * primary; only after it committed are the Redis copy and the Kafka event
- * sent, and neither can fail the call: Postgres is the truth.
+ * primary (concurrent creates may share one: see the store); only after it
+ * committed are the Redis copy and the Kafka event sent, and neither can
+ * fail the call: Postgres is the truth.
+ *
+ * An update or a delete answers once Redis holds the new version, so that no
+ * resolver serves the old one from there afterwards. A create answers at the
+ * commit: Redis cannot hold an older version of a new link, and a resolver
+ * that misses it there reads the primary, so the link redirects at once
+ * either way; its cache write and event follow in the background.
  */
 export function createLinkService(deps: LinkServiceDeps): LinkService {
   const now = deps.now ?? (() => new Date());
@@ -73,6 +82,15 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
     // Redis first: a resolver that drops its copy on the event must find the new entry, not the old one.
     await deps.cache.write(link);
     deps.events.publish({ kind, link, requestId: caller.requestId });
+  };
+
+  const settling = new Set<Promise<void>>();
+  const afterCreate = (link: Link, caller: Caller) => {
+    // Neither the cache writer nor the publisher rejects; the catch only keeps a bug from going unhandled.
+    const work: Promise<void> = afterCommit("created", link, caller)
+      .catch(() => {})
+      .finally(() => settling.delete(work));
+    settling.add(work);
   };
 
   const insertWithGeneratedCode = async (draft: Omit<NewLink, "code">) => {
@@ -102,7 +120,7 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
         if (inserted === undefined) throw alreadyExists("code", `"${code}" is already taken`);
         link = inserted;
       }
-      await afterCommit("created", link, caller);
+      afterCreate(link, caller);
       return link;
     },
 
@@ -162,6 +180,10 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
       const link = await deps.store.markDeleted(validateLookupCode(code));
       if (link === undefined) throw notFound(`link "${code}"`);
       await afterCommit("deleted", link, caller);
+    },
+
+    async settle() {
+      while (settling.size > 0) await Promise.all(settling);
     },
   };
 }
