@@ -38,7 +38,7 @@ export const JSON_BODY_RULES: readonly JsonBodyRule[] = [
     method: "POST",
     template: "/v1/links",
     message: "kurt.v1.CreateLinkRequest",
-    fields: ["url", "code", "redirect_status", "expires_at", "title", "tags"],
+    fields: ["url", "code", "redirect_status", "expires_at", "title", "tags", "cache_seconds"],
     arrays: ["tags"],
   },
   {
@@ -46,7 +46,7 @@ export const JSON_BODY_RULES: readonly JsonBodyRule[] = [
     method: "PATCH",
     template: "/v1/links/{code}",
     message: "kurt.v1.UpdateLinkRequest",
-    fields: ["url", "redirect_status", "expires_at", "disabled", "title", "tags", "clear_expires_at"],
+    fields: ["url", "redirect_status", "expires_at", "disabled", "title", "tags", "clear_expires_at", "cache_seconds"],
     arrays: ["tags"],
   },
   {

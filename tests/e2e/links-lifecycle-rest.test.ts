@@ -272,6 +272,34 @@ test("HEAD answers the same status and Location as GET, without a body", async (
   assert.is(unknown.text, "");
 });
 
+test("a redirect is not kept by browsers unless its link sets cacheSeconds, which an update changes at once", async () => {
+  const plain = await createLink(key, { url: target("nocache") });
+  assert.is(plain.cacheSeconds, 0);
+  const first = await visit(plain.code);
+  assert.is(first.headers.get("cache-control"), "private, no-store");
+  const kept = await createLink(key, { url: target("kept"), redirectStatus: 301, cacheSeconds: 86_400 });
+  assert.is(kept.cacheSeconds, 86_400);
+  const answer = await visit(kept.code);
+  assert.is(answer.status, 301);
+  assert.is(answer.headers.get("cache-control"), "private, max-age=86400");
+  const head = await request("HEAD", `/${kept.code}`);
+  assert.is(head.headers.get("cache-control"), "private, max-age=86400");
+  const updated = await updateLink(key, kept.code, { cacheSeconds: 0 });
+  assert.is(updated.status, 200, describe(updated));
+  assert.is(updated.json.cacheSeconds, 0);
+  await waitFor(
+    "the update to reach the redirect",
+    async () => ((await visit(kept.code)).headers.get("cache-control") === "private, no-store" ? true : undefined),
+    { timeoutMs: 6_000, intervalMs: 100 },
+  );
+  for (const bad of [-1, 31_536_001, 1.5]) {
+    const refused = await request("POST", "/v1/links", { key, body: { url: target("bad-cache"), cacheSeconds: bad } });
+    assert.is(refused.status, 400, `${JSON.stringify(bad)}: ${describe(refused)}`);
+  }
+  // Errors are never kept by browsers either.
+  assert.is((await visit(uniqueCode("nocache-404"))).headers.get("cache-control"), "no-store");
+});
+
 test("an unknown code answers 404 with a JSON body", async () => {
   const answer = await visit(uniqueCode("nobody"));
   assert.is(answer.status, 404, describe(answer));

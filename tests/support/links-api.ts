@@ -6,6 +6,7 @@ export interface LinkJson {
   readonly shortUrl: string;
   readonly url: string;
   readonly redirectStatus: number;
+  readonly cacheSeconds: number;
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly expiresAt?: string;

@@ -11,6 +11,8 @@
 export interface LinkCacheEntry {
   readonly url: string;
   readonly redirectStatus: number;
+  /** Seconds a browser may keep the redirect; 0: not at all. */
+  readonly cacheSeconds: number;
   /** Epoch milliseconds, or null when the link never expires. */
   readonly expiresAtMs: number | null;
   readonly disabled: boolean;
@@ -28,6 +30,11 @@ export function linkCacheKey(code: string): string {
 /** How long an entry lives in Redis: a bound on the staleness a lost write-through could leave. */
 export const LINK_CACHE_TTL_SECONDS = 6 * 60 * 60;
 
+/**
+ * A JSON array. cacheSeconds came later (issue 11) as an 8th element, so
+ * that the 7th stays the version the shortener's guarded write compares: an
+ * entry of 7 elements (written before it) reads as cacheSeconds 0.
+ */
 export function encodeLinkCacheEntry(entry: LinkCacheEntry): string {
   return JSON.stringify([
     VERSION,
@@ -37,6 +44,7 @@ export function encodeLinkCacheEntry(entry: LinkCacheEntry): string {
     entry.disabled ? 1 : 0,
     entry.deleted ? 1 : 0,
     entry.updatedAtMs,
+    entry.cacheSeconds,
   ]);
 }
 
@@ -48,12 +56,21 @@ export function decodeLinkCacheEntry(text: string): LinkCacheEntry | undefined {
   } catch {
     return undefined;
   }
-  if (!Array.isArray(value) || value.length !== 7 || value[0] !== VERSION) return undefined;
-  const [, url, redirectStatus, expiresAtMs, disabled, deleted, updatedAtMs] = value as unknown[];
+  if (!Array.isArray(value) || (value.length !== 7 && value.length !== 8) || value[0] !== VERSION) return undefined;
+  const [, url, redirectStatus, expiresAtMs, disabled, deleted, updatedAtMs, cacheSeconds = 0] = value as unknown[];
   if (typeof url !== "string" || typeof redirectStatus !== "number" || typeof updatedAtMs !== "number")
     return undefined;
   if (expiresAtMs !== null && typeof expiresAtMs !== "number") return undefined;
-  return { url, redirectStatus, expiresAtMs, disabled: disabled === 1, deleted: deleted === 1, updatedAtMs };
+  if (typeof cacheSeconds !== "number") return undefined;
+  return {
+    url,
+    redirectStatus,
+    cacheSeconds,
+    expiresAtMs,
+    disabled: disabled === 1,
+    deleted: deleted === 1,
+    updatedAtMs,
+  };
 }
 
 export type LinkState = "active" | "disabled" | "deleted" | "expired";

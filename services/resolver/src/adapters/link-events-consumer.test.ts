@@ -27,6 +27,7 @@ let consumer: LinkEventsConsumer | undefined;
 const entry: LinkCacheEntry = {
   url: "https://example.com/",
   redirectStatus: 302,
+  cacheSeconds: 0,
   expiresAtMs: null,
   disabled: false,
   deleted: false,

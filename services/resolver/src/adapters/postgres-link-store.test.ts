@@ -70,6 +70,7 @@ test("a link row is read with everything a redirect and its gone check need", as
   const code = unique("row");
   await insertLink(code, {
     redirect_status: 308,
+    cache_seconds: 600,
     expires_at: new Date("2031-02-03T04:05:06.789Z"),
     disabled: true,
     deleted_at: new Date(),
@@ -78,6 +79,7 @@ test("a link row is read with everything a redirect and its gone check need", as
   assert.equal(await primary.find(code), {
     url: `https://example.com/${code}`,
     redirectStatus: 308,
+    cacheSeconds: 600,
     expiresAtMs: Date.parse("2031-02-03T04:05:06.789Z"),
     disabled: true,
     deleted: true,
@@ -131,6 +133,7 @@ test("with replay paused, a link created on the primary misses on the replica an
     assert.equal(await resolver.resolve(code), {
       url: `https://example.com/${code}`,
       redirectStatus: 307,
+      cacheSeconds: 0,
       servedBy: "primary",
     });
   } finally {

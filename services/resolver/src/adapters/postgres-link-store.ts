@@ -5,6 +5,7 @@ import type { LinkStore } from "../domain/link-store.js";
 interface LinkRow {
   url: string;
   redirect_status: number;
+  cache_seconds: number;
   expires_at: Date | null;
   disabled: boolean;
   deleted: boolean;
@@ -13,7 +14,7 @@ interface LinkRow {
 
 // Unnamed statement: PgBouncer's transaction pooling cannot keep named ones.
 const FIND_LINK = `
-  select url, redirect_status, expires_at, disabled, deleted_at is not null as deleted, updated_at
+  select url, redirect_status, cache_seconds, expires_at, disabled, deleted_at is not null as deleted, updated_at
   from links
   where code = $1`;
 
@@ -27,6 +28,7 @@ export function createPostgresLinkStore(pool: pg.Pool): LinkStore {
       return {
         url: row.url,
         redirectStatus: row.redirect_status,
+        cacheSeconds: row.cache_seconds,
         expiresAtMs: row.expires_at === null ? null : row.expires_at.getTime(),
         disabled: row.disabled,
         deleted: row.deleted,

@@ -28,6 +28,7 @@ function entry(url: string): LinkCacheEntry {
   return {
     url,
     redirectStatus: 307,
+    cacheSeconds: 0,
     expiresAtMs: Date.now() + 3_600_000,
     disabled: false,
     deleted: false,

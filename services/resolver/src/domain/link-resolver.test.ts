@@ -15,6 +15,7 @@ function link(overrides: Partial<LinkCacheEntry> = {}): LinkCacheEntry {
   return {
     url: "https://example.com/a",
     redirectStatus: 302,
+    cacheSeconds: 0,
     expiresAtMs: null,
     disabled: false,
     deleted: false,
@@ -108,10 +109,11 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 test("a link in Redis is answered from Redis, then from memory", async () => {
   const w = world();
-  w.redis.rows.set("abc1234", link({ url: "https://example.com/r", redirectStatus: 301 }));
+  w.redis.rows.set("abc1234", link({ url: "https://example.com/r", redirectStatus: 301, cacheSeconds: 60 }));
   assert.equal(await w.resolver.resolve("abc1234"), {
     url: "https://example.com/r",
     redirectStatus: 301,
+    cacheSeconds: 60,
     servedBy: "redis",
   });
   assert.is((await w.resolver.resolve("abc1234")).servedBy, "memory");

@@ -62,7 +62,7 @@ export function createLinkResolver(deps: LinkResolverDeps): LinkResolver {
   const answer = (entry: LinkCacheEntry, servedBy: LookupLayer): Redirect => {
     const state = linkState(entry, now());
     if (state !== "active") throw gone(GONE_REASONS[state]);
-    return { url: entry.url, redirectStatus: entry.redirectStatus, cacheSeconds: 0, servedBy };
+    return { url: entry.url, redirectStatus: entry.redirectStatus, cacheSeconds: entry.cacheSeconds, servedBy };
   };
 
   const fromRedis = async (code: string): Promise<{ entry?: LinkCacheEntry; usable: boolean }> => {

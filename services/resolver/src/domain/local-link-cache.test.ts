@@ -6,6 +6,7 @@ import { createLocalLinkCache, type LocalLinkCacheOptions } from "./local-link-c
 const entry = (url: string): LinkCacheEntry => ({
   url,
   redirectStatus: 302,
+  cacheSeconds: 0,
   expiresAtMs: null,
   disabled: false,
   deleted: false,

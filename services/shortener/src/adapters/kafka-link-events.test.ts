@@ -21,6 +21,7 @@ function link(code: string): Link {
     code,
     url: "https://example.com/",
     redirectStatus: 301,
+    cacheSeconds: 0,
     title: "t",
     tags: ["a"],
     expiresAt: null,

@@ -71,6 +71,7 @@ test("a create with a generated code is committed before it answers, and written
   assert.equal(await cached(link.code), {
     url: link.url,
     redirectStatus: 302,
+    cacheSeconds: 0,
     expiresAtMs: null,
     disabled: false,
     deleted: false,
@@ -138,6 +139,7 @@ test("an update changes only the fields sent and refreshes the Redis copy", asyn
   assert.equal(await cached(code), {
     url: created.url,
     redirectStatus: 301,
+    cacheSeconds: 0,
     expiresAtMs: null,
     disabled: true,
     deleted: false,

@@ -18,6 +18,7 @@ function draft(code: string, overrides: Partial<NewLink> = {}): NewLink {
     code,
     url: "https://example.com/",
     redirectStatus: 302,
+    cacheSeconds: 0,
     title: null,
     tags: [],
     expiresAt: null,

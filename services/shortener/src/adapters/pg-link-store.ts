@@ -15,6 +15,7 @@ interface LinkRow {
   code: string;
   url: string;
   redirect_status: number;
+  cache_seconds: number;
   title: string | null;
   tags: string[];
   expires_at: Date | null;
@@ -26,7 +27,7 @@ interface LinkRow {
   created_at_micros: string;
 }
 
-const COLUMNS = `code, url, redirect_status, title, tags, expires_at, disabled, deleted_at, created_at, updated_at,
+const COLUMNS = `code, url, redirect_status, cache_seconds, title, tags, expires_at, disabled, deleted_at, created_at, updated_at,
   created_by_key, (extract(epoch from created_at) * 1000000)::bigint::text as created_at_micros`;
 
 // Each committed version of a row gets an updated_at at least 1 ms later than
@@ -42,6 +43,7 @@ function toLink(row: LinkRow): Link {
     code: row.code,
     url: row.url,
     redirectStatus: row.redirect_status as RedirectStatus,
+    cacheSeconds: row.cache_seconds,
     title: row.title,
     tags: row.tags,
     expiresAt: row.expires_at,
@@ -75,11 +77,20 @@ export function createPgLinkStore(pool: pg.Pool, batching?: InsertBatching): PgL
   // create of the same code finds the conflict and gets no row back.
   const insertOne = async (link: NewLink) => {
     const { rows } = await query(
-      `insert into links (code, url, redirect_status, title, tags, expires_at, created_by_key)
-       values ($1, $2, $3, $4, $5, $6, $7)
+      `insert into links (code, url, redirect_status, cache_seconds, title, tags, expires_at, created_by_key)
+       values ($1, $2, $3, $4, $5, $6, $7, $8)
        on conflict (code) do nothing
        returning ${COLUMNS}`,
-      [link.code, link.url, link.redirectStatus, link.title, link.tags, link.expiresAt, link.createdByKey],
+      [
+        link.code,
+        link.url,
+        link.redirectStatus,
+        link.cacheSeconds,
+        link.title,
+        link.tags,
+        link.expiresAt,
+        link.createdByKey,
+      ],
     );
     return rows[0] === undefined ? undefined : toLink(rows[0]);
   };
@@ -95,10 +106,10 @@ export function createPgLinkStore(pool: pg.Pool, batching?: InsertBatching): PgL
     }
     try {
       const { rows } = await query(
-        `insert into links (code, url, redirect_status, title, tags, expires_at, created_by_key)
-         select code, url, redirect_status, title, tags, expires_at, created_by_key
-         from jsonb_to_recordset($1::jsonb) as r(code text, url text, redirect_status smallint, title text,
-           tags text[], expires_at timestamptz, created_by_key uuid)
+        `insert into links (code, url, redirect_status, cache_seconds, title, tags, expires_at, created_by_key)
+         select code, url, redirect_status, cache_seconds, title, tags, expires_at, created_by_key
+         from jsonb_to_recordset($1::jsonb) as r(code text, url text, redirect_status smallint,
+           cache_seconds integer, title text, tags text[], expires_at timestamptz, created_by_key uuid)
          on conflict (code) do nothing
          returning ${COLUMNS}`,
         [
@@ -107,6 +118,7 @@ export function createPgLinkStore(pool: pg.Pool, batching?: InsertBatching): PgL
               code: link.code,
               url: link.url,
               redirect_status: link.redirectStatus,
+              cache_seconds: link.cacheSeconds,
               title: link.title,
               tags: link.tags,
               expires_at: link.expiresAt,
@@ -173,6 +185,7 @@ export function createPgLinkStore(pool: pg.Pool, batching?: InsertBatching): PgL
       };
       if (changes.url !== undefined) set("url", changes.url);
       if (changes.redirectStatus !== undefined) set("redirect_status", changes.redirectStatus);
+      if (changes.cacheSeconds !== undefined) set("cache_seconds", changes.cacheSeconds);
       if (changes.expiresAt !== undefined) set("expires_at", changes.expiresAt);
       if (changes.disabled !== undefined) set("disabled", changes.disabled);
       if (changes.title !== undefined) set("title", changes.title);

@@ -19,6 +19,7 @@ function link(code: string, updatedAtMs: number, overrides: Partial<Link> = {}):
     code,
     url: "https://example.com/",
     redirectStatus: 302,
+    cacheSeconds: 0,
     title: null,
     tags: [],
     expiresAt: null,
@@ -36,11 +37,14 @@ const code = () => `cache-${randomBytes(6).toString("base64url")}`;
 test("a committed link is written in the contract's entry format with the contract's TTL", async () => {
   const c = code();
   const expiresAt = new Date(Date.now() + 86_400_000);
-  await cache.write(link(c, 1_000, { url: "https://example.org/x", redirectStatus: 307, expiresAt }));
+  await cache.write(
+    link(c, 1_000, { url: "https://example.org/x", redirectStatus: 307, cacheSeconds: 86_400, expiresAt }),
+  );
   const entry = decodeLinkCacheEntry((await redis.get(linkCacheKey(c))) ?? "");
   assert.equal(entry, {
     url: "https://example.org/x",
     redirectStatus: 307,
+    cacheSeconds: 86_400,
     expiresAtMs: expiresAt.getTime(),
     disabled: false,
     deleted: false,

@@ -62,6 +62,7 @@ export function createRedisLinkCache(options: {
     const entry = encodeLinkCacheEntry({
       url: link.url,
       redirectStatus: link.redirectStatus,
+      cacheSeconds: link.cacheSeconds,
       expiresAtMs: link.expiresAt === null ? null : link.expiresAt.getTime(),
       disabled: link.disabled,
       deleted: link.deletedAt !== null,

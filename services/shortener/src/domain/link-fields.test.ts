@@ -1,6 +1,13 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { validateExpiresAt, validateRedirectStatus, validateTags, validateTitle } from "./link-fields.js";
+import {
+  MAX_CACHE_SECONDS,
+  validateCacheSeconds,
+  validateExpiresAt,
+  validateRedirectStatus,
+  validateTags,
+  validateTitle,
+} from "./link-fields.js";
 
 test("redirectStatus defaults to 302 and accepts 301, 302, 307 and 308 only", () => {
   assert.is(validateRedirectStatus(undefined), 302);
@@ -58,6 +65,14 @@ test("tags from a JSON list must all be strings", () => {
   assert.throws(() => validateTags([true]), /got boolean/);
   assert.throws(() => validateTags([{ a: 1 }]), /got object/);
   assert.throws(() => validateTags([["a"]]), /got object/);
+});
+
+test("cacheSeconds is a whole number of seconds from 0 (the default: not kept) to a year", () => {
+  assert.is(validateCacheSeconds(undefined), 0);
+  for (const value of [0, 1, 3600, MAX_CACHE_SECONDS]) assert.is(validateCacheSeconds(value), value);
+  assert.is(MAX_CACHE_SECONDS, 31_536_000);
+  for (const value of [-1, MAX_CACHE_SECONDS + 1, 1.5, Number.NaN])
+    assert.throws(() => validateCacheSeconds(value), /cacheSeconds: must be a whole number from 0 to 31536000/);
 });
 
 test.run();

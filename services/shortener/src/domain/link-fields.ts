@@ -24,6 +24,16 @@ export function validateRedirectStatus(value: number | undefined): RedirectStatu
   return value;
 }
 
+/** A year: DESIGN.md §2's bound on how long a browser may keep a redirect. */
+export const MAX_CACHE_SECONDS = 31_536_000;
+
+export function validateCacheSeconds(value: number | undefined): number {
+  if (value === undefined) return 0;
+  if (!Number.isInteger(value) || value < 0 || value > MAX_CACHE_SECONDS)
+    throw invalidArgument("cacheSeconds", `must be a whole number from 0 to ${MAX_CACHE_SECONDS}, got ${value}`);
+  return value;
+}
+
 /** An expiry must lie in the future; an invalid Date (NaN) is refused too. */
 export function validateExpiresAt(value: Date, now: Date): Date {
   const ms = value.getTime();

@@ -1,7 +1,13 @@
 import { alreadyExists, invalidArgument, notFound, unavailable } from "@kurt/platform";
 import type { Link, LinkChanges, NewLink } from "./link.js";
 import { CUSTOM_CODE_PATTERN, validateCustomCode, validateLookupCode } from "./link-code.js";
-import { validateExpiresAt, validateRedirectStatus, validateTags, validateTitle } from "./link-fields.js";
+import {
+  validateCacheSeconds,
+  validateExpiresAt,
+  validateRedirectStatus,
+  validateTags,
+  validateTitle,
+} from "./link-fields.js";
 import type { LinkCacheWriter, LinkChangeKind, LinkChangePublisher, LinkStore } from "./link-ports.js";
 import { decodePageToken, encodePageToken, pageSize } from "./page-token.js";
 import type { TargetUrlPolicy } from "./target-url.js";
@@ -25,6 +31,7 @@ export interface CreateLinkInput {
   readonly url: string;
   readonly code?: string | undefined;
   readonly redirectStatus?: number | undefined;
+  readonly cacheSeconds?: number | undefined;
   readonly expiresAt?: Date | undefined;
   readonly title?: string | undefined;
   readonly tags: readonly string[];
@@ -34,6 +41,7 @@ export interface UpdateLinkInput {
   readonly code: string;
   readonly url?: string | undefined;
   readonly redirectStatus?: number | undefined;
+  readonly cacheSeconds?: number | undefined;
   readonly expiresAt?: Date | undefined;
   readonly clearExpiresAt: boolean;
   readonly disabled?: boolean | undefined;
@@ -107,6 +115,7 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
       const draft = {
         url: deps.targetUrl(input.url),
         redirectStatus: validateRedirectStatus(input.redirectStatus),
+        cacheSeconds: validateCacheSeconds(input.cacheSeconds),
         expiresAt: input.expiresAt === undefined ? null : validateExpiresAt(input.expiresAt, now()),
         title: input.title === undefined ? null : validateTitle(input.title),
         tags: validateTags(input.tags),
@@ -159,6 +168,7 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
       const changes: { -readonly [K in keyof LinkChanges]: LinkChanges[K] } = {};
       if (input.url !== undefined) changes.url = deps.targetUrl(input.url);
       if (input.redirectStatus !== undefined) changes.redirectStatus = validateRedirectStatus(input.redirectStatus);
+      if (input.cacheSeconds !== undefined) changes.cacheSeconds = validateCacheSeconds(input.cacheSeconds);
       if (input.expiresAt !== undefined) changes.expiresAt = validateExpiresAt(input.expiresAt, now());
       if (input.clearExpiresAt) changes.expiresAt = null;
       if (input.disabled !== undefined) changes.disabled = input.disabled;

@@ -5,6 +5,8 @@ export interface Link {
   readonly code: string;
   readonly url: string;
   readonly redirectStatus: RedirectStatus;
+  /** Seconds a browser may keep the redirect; 0: not at all. */
+  readonly cacheSeconds: number;
   readonly title: string | null;
   readonly tags: readonly string[];
   readonly expiresAt: Date | null;
@@ -21,6 +23,7 @@ export interface NewLink {
   readonly code: string;
   readonly url: string;
   readonly redirectStatus: RedirectStatus;
+  readonly cacheSeconds: number;
   readonly title: string | null;
   readonly tags: readonly string[];
   readonly expiresAt: Date | null;
@@ -31,6 +34,7 @@ export interface NewLink {
 export interface LinkChanges {
   readonly url?: string;
   readonly redirectStatus?: RedirectStatus;
+  readonly cacheSeconds?: number;
   /** null removes the expiry. */
   readonly expiresAt?: Date | null;
   readonly disabled?: boolean;

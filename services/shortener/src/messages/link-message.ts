@@ -8,6 +8,7 @@ export function toLinkMessage(link: Link, publicUrl: string): LinkMessage {
     shortUrl: `${publicUrl.replace(/\/+$/, "")}/${link.code}`,
     url: link.url,
     redirectStatus: link.redirectStatus,
+    cacheSeconds: link.cacheSeconds,
     createdAt: link.createdAt,
     updatedAt: link.updatedAt,
     expiresAt: link.expiresAt ?? undefined,

@@ -46,8 +46,12 @@ type Link struct {
 	// A disabled link resolves as gone but keeps its code and stats.
 	Disabled bool `protobuf:"varint,8,opt,name=disabled,proto3" json:"disabled,omitempty"`
 	// Unset when the link has no title (presence matters: "" is not the same as none).
-	Title         *string  `protobuf:"bytes,9,opt,name=title,proto3,oneof" json:"title,omitempty"`
-	Tags          []string `protobuf:"bytes,10,rep,name=tags,proto3" json:"tags,omitempty"`
+	Title *string  `protobuf:"bytes,9,opt,name=title,proto3,oneof" json:"title,omitempty"`
+	Tags  []string `protobuf:"bytes,10,rep,name=tags,proto3" json:"tags,omitempty"`
+	// How long a browser may keep the redirect: 0 (the default) answers it with
+	// `Cache-Control: private, no-store`, so an edit takes effect at once and
+	// every visit is counted; N answers `private, max-age=N`. 0 to 31,536,000.
+	CacheSeconds  int32 `protobuf:"varint,11,opt,name=cache_seconds,json=cacheSeconds,proto3" json:"cache_seconds,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -152,11 +156,18 @@ func (x *Link) GetTags() []string {
 	return nil
 }
 
+func (x *Link) GetCacheSeconds() int32 {
+	if x != nil {
+		return x.CacheSeconds
+	}
+	return 0
+}
+
 var File_kurt_v1_link_proto protoreflect.FileDescriptor
 
 const file_kurt_v1_link_proto_rawDesc = "" +
 	"\n" +
-	"\x12kurt/v1/link.proto\x12\akurt.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xf8\x02\n" +
+	"\x12kurt/v1/link.proto\x12\akurt.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9d\x03\n" +
 	"\x04Link\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x1b\n" +
 	"\tshort_url\x18\x02 \x01(\tR\bshortUrl\x12\x10\n" +
@@ -171,7 +182,8 @@ const file_kurt_v1_link_proto_rawDesc = "" +
 	"\bdisabled\x18\b \x01(\bR\bdisabled\x12\x19\n" +
 	"\x05title\x18\t \x01(\tH\x00R\x05title\x88\x01\x01\x12\x12\n" +
 	"\x04tags\x18\n" +
-	" \x03(\tR\x04tagsB\b\n" +
+	" \x03(\tR\x04tags\x12#\n" +
+	"\rcache_seconds\x18\v \x01(\x05R\fcacheSecondsB\b\n" +
 	"\x06_titleB{\n" +
 	"\vcom.kurt.v1B\tLinkProtoP\x01Z$kurt.local/sdk/go/gen/kurt/v1;kurtv1\xa2\x02\x03KXX\xaa\x02\aKurt.V1\xca\x02\aKurt\\V1\xe2\x02\x13Kurt\\V1\\GPBMetadata\xea\x02\bKurt::V1b\x06proto3"
 

@@ -35,9 +35,12 @@ type CreateLinkRequest struct {
 	// is refused rather than taken as the default.
 	RedirectStatus *int32 `protobuf:"varint,3,opt,name=redirect_status,json=redirectStatus,proto3,oneof" json:"redirect_status,omitempty"`
 	// Unset means never; a past instant is refused.
-	ExpiresAt     *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=expires_at,json=expiresAt,proto3" json:"expires_at,omitempty"`
-	Title         *string                `protobuf:"bytes,5,opt,name=title,proto3,oneof" json:"title,omitempty"`
-	Tags          []string               `protobuf:"bytes,6,rep,name=tags,proto3" json:"tags,omitempty"`
+	ExpiresAt *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=expires_at,json=expiresAt,proto3" json:"expires_at,omitempty"`
+	Title     *string                `protobuf:"bytes,5,opt,name=title,proto3,oneof" json:"title,omitempty"`
+	Tags      []string               `protobuf:"bytes,6,rep,name=tags,proto3" json:"tags,omitempty"`
+	// Seconds a browser may keep the redirect, 0 to 31,536,000; unset means 0
+	// (not at all). See Link.cache_seconds.
+	CacheSeconds  *int32 `protobuf:"varint,7,opt,name=cache_seconds,json=cacheSeconds,proto3,oneof" json:"cache_seconds,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -112,6 +115,13 @@ func (x *CreateLinkRequest) GetTags() []string {
 		return x.Tags
 	}
 	return nil
+}
+
+func (x *CreateLinkRequest) GetCacheSeconds() int32 {
+	if x != nil && x.CacheSeconds != nil {
+		return *x.CacheSeconds
+	}
+	return 0
 }
 
 type GetLinkRequest struct {
@@ -289,8 +299,10 @@ type UpdateLinkRequest struct {
 	// True removes the expiry. Setting it together with expires_at is
 	// INVALID_ARGUMENT.
 	ClearExpiresAt bool `protobuf:"varint,8,opt,name=clear_expires_at,json=clearExpiresAt,proto3" json:"clear_expires_at,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// 0 to 31,536,000; 0 stops browsers keeping the redirect.
+	CacheSeconds  *int32 `protobuf:"varint,9,opt,name=cache_seconds,json=cacheSeconds,proto3,oneof" json:"cache_seconds,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *UpdateLinkRequest) Reset() {
@@ -379,6 +391,13 @@ func (x *UpdateLinkRequest) GetClearExpiresAt() bool {
 	return false
 }
 
+func (x *UpdateLinkRequest) GetCacheSeconds() int32 {
+	if x != nil && x.CacheSeconds != nil {
+		return *x.CacheSeconds
+	}
+	return 0
+}
+
 type DeleteLinkRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Code          string                 `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
@@ -463,7 +482,7 @@ var File_kurt_v1_link_service_proto protoreflect.FileDescriptor
 
 const file_kurt_v1_link_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1akurt/v1/link_service.proto\x12\akurt.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x12kurt/v1/link.proto\"\xfd\x01\n" +
+	"\x1akurt/v1/link_service.proto\x12\akurt.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x12kurt/v1/link.proto\"\xb9\x02\n" +
 	"\x11CreateLinkRequest\x12\x10\n" +
 	"\x03url\x18\x01 \x01(\tR\x03url\x12\x17\n" +
 	"\x04code\x18\x02 \x01(\tH\x00R\x04code\x88\x01\x01\x12,\n" +
@@ -471,10 +490,12 @@ const file_kurt_v1_link_service_proto_rawDesc = "" +
 	"\n" +
 	"expires_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\x12\x19\n" +
 	"\x05title\x18\x05 \x01(\tH\x02R\x05title\x88\x01\x01\x12\x12\n" +
-	"\x04tags\x18\x06 \x03(\tR\x04tagsB\a\n" +
+	"\x04tags\x18\x06 \x03(\tR\x04tags\x12(\n" +
+	"\rcache_seconds\x18\a \x01(\x05H\x03R\fcacheSeconds\x88\x01\x01B\a\n" +
 	"\x05_codeB\x12\n" +
 	"\x10_redirect_statusB\b\n" +
-	"\x06_title\"$\n" +
+	"\x06_titleB\x10\n" +
+	"\x0e_cache_seconds\"$\n" +
 	"\x0eGetLinkRequest\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\"N\n" +
 	"\x10ListLinksRequest\x12\x1b\n" +
@@ -483,7 +504,7 @@ const file_kurt_v1_link_service_proto_rawDesc = "" +
 	"page_token\x18\x02 \x01(\tR\tpageToken\"`\n" +
 	"\x11ListLinksResponse\x12#\n" +
 	"\x05links\x18\x01 \x03(\v2\r.kurt.v1.LinkR\x05links\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xf0\x02\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xac\x03\n" +
 	"\x11UpdateLinkRequest\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x15\n" +
 	"\x03url\x18\x02 \x01(\tH\x00R\x03url\x88\x01\x01\x12,\n" +
@@ -493,11 +514,13 @@ const file_kurt_v1_link_service_proto_rawDesc = "" +
 	"\bdisabled\x18\x05 \x01(\bH\x02R\bdisabled\x88\x01\x01\x12\x19\n" +
 	"\x05title\x18\x06 \x01(\tH\x03R\x05title\x88\x01\x01\x12.\n" +
 	"\x04tags\x18\a \x01(\v2\x1a.google.protobuf.ListValueR\x04tags\x12(\n" +
-	"\x10clear_expires_at\x18\b \x01(\bR\x0eclearExpiresAtB\x06\n" +
+	"\x10clear_expires_at\x18\b \x01(\bR\x0eclearExpiresAt\x12(\n" +
+	"\rcache_seconds\x18\t \x01(\x05H\x04R\fcacheSeconds\x88\x01\x01B\x06\n" +
 	"\x04_urlB\x12\n" +
 	"\x10_redirect_statusB\v\n" +
 	"\t_disabledB\b\n" +
-	"\x06_title\"'\n" +
+	"\x06_titleB\x10\n" +
+	"\x0e_cache_seconds\"'\n" +
 	"\x11DeleteLinkRequest\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\"\x14\n" +
 	"\x12DeleteLinkResponse2\xb7\x03\n" +

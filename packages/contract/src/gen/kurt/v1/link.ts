@@ -49,6 +49,12 @@ export interface Link {
   /** Unset when the link has no title (presence matters: "" is not the same as none). */
   title?: string | undefined;
   tags: string[];
+  /**
+   * How long a browser may keep the redirect: 0 (the default) answers it with
+   * `Cache-Control: private, no-store`, so an edit takes effect at once and
+   * every visit is counted; N answers `private, max-age=N`. 0 to 31,536,000.
+   */
+  cacheSeconds: number;
 }
 
 function createBaseLink(): Link {
@@ -63,6 +69,7 @@ function createBaseLink(): Link {
     disabled: false,
     title: undefined,
     tags: [],
+    cacheSeconds: 0,
   };
 }
 
@@ -97,6 +104,9 @@ export const Link: MessageFns<Link> = {
     }
     for (const v of message.tags) {
       writer.uint32(82).string(v!);
+    }
+    if (message.cacheSeconds !== 0) {
+      writer.uint32(88).int32(message.cacheSeconds);
     }
     return writer;
   },
@@ -194,6 +204,14 @@ export const Link: MessageFns<Link> = {
             message.tags.push(reader.string());
             continue;
           }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.cacheSeconds = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -240,6 +258,11 @@ export const Link: MessageFns<Link> = {
       tags: globalThis.Array.isArray(object?.tags)
         ? object.tags.map((e: any) => globalThis.String(e))
         : [],
+      cacheSeconds: isSet(object.cacheSeconds)
+        ? globalThis.Number(object.cacheSeconds)
+        : isSet(object.cache_seconds)
+        ? globalThis.Number(object.cache_seconds)
+        : 0,
     };
   },
 
@@ -275,6 +298,9 @@ export const Link: MessageFns<Link> = {
     if (message.tags?.length) {
       obj.tags = message.tags;
     }
+    if (message.cacheSeconds !== 0) {
+      obj.cacheSeconds = Math.round(message.cacheSeconds);
+    }
     return obj;
   },
 
@@ -293,6 +319,7 @@ export const Link: MessageFns<Link> = {
     message.disabled = object.disabled ?? false;
     message.title = object.title ?? undefined;
     message.tags = object.tags?.map((e) => e) || [];
+    message.cacheSeconds = object.cacheSeconds ?? 0;
     return message;
   },
 };

@@ -47,6 +47,11 @@ export interface CreateLinkRequest {
   expiresAt?: Date | undefined;
   title?: string | undefined;
   tags: string[];
+  /**
+   * Seconds a browser may keep the redirect, 0 to 31,536,000; unset means 0
+   * (not at all). See Link.cache_seconds.
+   */
+  cacheSeconds?: number | undefined;
 }
 
 export interface GetLinkRequest {
@@ -107,6 +112,8 @@ export interface UpdateLinkRequest {
    * INVALID_ARGUMENT.
    */
   clearExpiresAt: boolean;
+  /** 0 to 31,536,000; 0 stops browsers keeping the redirect. */
+  cacheSeconds?: number | undefined;
 }
 
 export interface DeleteLinkRequest {
@@ -117,7 +124,15 @@ export interface DeleteLinkResponse {
 }
 
 function createBaseCreateLinkRequest(): CreateLinkRequest {
-  return { url: "", code: undefined, redirectStatus: undefined, expiresAt: undefined, title: undefined, tags: [] };
+  return {
+    url: "",
+    code: undefined,
+    redirectStatus: undefined,
+    expiresAt: undefined,
+    title: undefined,
+    tags: [],
+    cacheSeconds: undefined,
+  };
 }
 
 export const CreateLinkRequest: MessageFns<CreateLinkRequest> = {
@@ -139,6 +154,9 @@ export const CreateLinkRequest: MessageFns<CreateLinkRequest> = {
     }
     for (const v of message.tags) {
       writer.uint32(50).string(v!);
+    }
+    if (message.cacheSeconds !== undefined) {
+      writer.uint32(56).int32(message.cacheSeconds);
     }
     return writer;
   },
@@ -204,6 +222,14 @@ export const CreateLinkRequest: MessageFns<CreateLinkRequest> = {
             message.tags.push(reader.string());
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.cacheSeconds = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -232,6 +258,11 @@ export const CreateLinkRequest: MessageFns<CreateLinkRequest> = {
         : undefined,
       title: isSet(object.title) ? globalThis.String(object.title) : undefined,
       tags: globalThis.Array.isArray(object?.tags) ? object.tags.map((e: any) => globalThis.String(e)) : [],
+      cacheSeconds: isSet(object.cacheSeconds)
+        ? globalThis.Number(object.cacheSeconds)
+        : isSet(object.cache_seconds)
+        ? globalThis.Number(object.cache_seconds)
+        : undefined,
     };
   },
 
@@ -255,6 +286,9 @@ export const CreateLinkRequest: MessageFns<CreateLinkRequest> = {
     if (message.tags?.length) {
       obj.tags = message.tags;
     }
+    if (message.cacheSeconds !== undefined) {
+      obj.cacheSeconds = Math.round(message.cacheSeconds);
+    }
     return obj;
   },
 
@@ -269,6 +303,7 @@ export const CreateLinkRequest: MessageFns<CreateLinkRequest> = {
     message.expiresAt = object.expiresAt ?? undefined;
     message.title = object.title ?? undefined;
     message.tags = object.tags?.map((e) => e) || [];
+    message.cacheSeconds = object.cacheSeconds ?? undefined;
     return message;
   },
 };
@@ -532,6 +567,7 @@ function createBaseUpdateLinkRequest(): UpdateLinkRequest {
     title: undefined,
     tags: undefined,
     clearExpiresAt: false,
+    cacheSeconds: undefined,
   };
 }
 
@@ -560,6 +596,9 @@ export const UpdateLinkRequest: MessageFns<UpdateLinkRequest> = {
     }
     if (message.clearExpiresAt !== false) {
       writer.uint32(64).bool(message.clearExpiresAt);
+    }
+    if (message.cacheSeconds !== undefined) {
+      writer.uint32(72).int32(message.cacheSeconds);
     }
     return writer;
   },
@@ -641,6 +680,14 @@ export const UpdateLinkRequest: MessageFns<UpdateLinkRequest> = {
             message.clearExpiresAt = reader.bool();
             continue;
           }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.cacheSeconds = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -675,6 +722,11 @@ export const UpdateLinkRequest: MessageFns<UpdateLinkRequest> = {
         : isSet(object.clear_expires_at)
         ? globalThis.Boolean(object.clear_expires_at)
         : false,
+      cacheSeconds: isSet(object.cacheSeconds)
+        ? globalThis.Number(object.cacheSeconds)
+        : isSet(object.cache_seconds)
+        ? globalThis.Number(object.cache_seconds)
+        : undefined,
     };
   },
 
@@ -704,6 +756,9 @@ export const UpdateLinkRequest: MessageFns<UpdateLinkRequest> = {
     if (message.clearExpiresAt !== false) {
       obj.clearExpiresAt = message.clearExpiresAt;
     }
+    if (message.cacheSeconds !== undefined) {
+      obj.cacheSeconds = Math.round(message.cacheSeconds);
+    }
     return obj;
   },
 
@@ -720,6 +775,7 @@ export const UpdateLinkRequest: MessageFns<UpdateLinkRequest> = {
     message.title = object.title ?? undefined;
     message.tags = object.tags ?? undefined;
     message.clearExpiresAt = object.clearExpiresAt ?? false;
+    message.cacheSeconds = object.cacheSeconds ?? undefined;
     return message;
   },
 };

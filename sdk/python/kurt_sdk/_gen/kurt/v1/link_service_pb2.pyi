@@ -13,20 +13,22 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class CreateLinkRequest(_message.Message):
-    __slots__ = ("url", "code", "redirect_status", "expires_at", "title", "tags")
+    __slots__ = ("url", "code", "redirect_status", "expires_at", "title", "tags", "cache_seconds")
     URL_FIELD_NUMBER: _ClassVar[int]
     CODE_FIELD_NUMBER: _ClassVar[int]
     REDIRECT_STATUS_FIELD_NUMBER: _ClassVar[int]
     EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
     TAGS_FIELD_NUMBER: _ClassVar[int]
+    CACHE_SECONDS_FIELD_NUMBER: _ClassVar[int]
     url: str
     code: str
     redirect_status: int
     expires_at: _timestamp_pb2.Timestamp
     title: str
     tags: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, url: _Optional[str] = ..., code: _Optional[str] = ..., redirect_status: _Optional[int] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., title: _Optional[str] = ..., tags: _Optional[_Iterable[str]] = ...) -> None: ...
+    cache_seconds: int
+    def __init__(self, url: _Optional[str] = ..., code: _Optional[str] = ..., redirect_status: _Optional[int] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., title: _Optional[str] = ..., tags: _Optional[_Iterable[str]] = ..., cache_seconds: _Optional[int] = ...) -> None: ...
 
 class GetLinkRequest(_message.Message):
     __slots__ = ("code",)
@@ -51,7 +53,7 @@ class ListLinksResponse(_message.Message):
     def __init__(self, links: _Optional[_Iterable[_Union[_link_pb2.Link, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class UpdateLinkRequest(_message.Message):
-    __slots__ = ("code", "url", "redirect_status", "expires_at", "disabled", "title", "tags", "clear_expires_at")
+    __slots__ = ("code", "url", "redirect_status", "expires_at", "disabled", "title", "tags", "clear_expires_at", "cache_seconds")
     CODE_FIELD_NUMBER: _ClassVar[int]
     URL_FIELD_NUMBER: _ClassVar[int]
     REDIRECT_STATUS_FIELD_NUMBER: _ClassVar[int]
@@ -60,6 +62,7 @@ class UpdateLinkRequest(_message.Message):
     TITLE_FIELD_NUMBER: _ClassVar[int]
     TAGS_FIELD_NUMBER: _ClassVar[int]
     CLEAR_EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    CACHE_SECONDS_FIELD_NUMBER: _ClassVar[int]
     code: str
     url: str
     redirect_status: int
@@ -68,7 +71,8 @@ class UpdateLinkRequest(_message.Message):
     title: str
     tags: _struct_pb2.ListValue
     clear_expires_at: bool
-    def __init__(self, code: _Optional[str] = ..., url: _Optional[str] = ..., redirect_status: _Optional[int] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., disabled: _Optional[bool] = ..., title: _Optional[str] = ..., tags: _Optional[_Union[_struct_pb2.ListValue, _Mapping]] = ..., clear_expires_at: _Optional[bool] = ...) -> None: ...
+    cache_seconds: int
+    def __init__(self, code: _Optional[str] = ..., url: _Optional[str] = ..., redirect_status: _Optional[int] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., disabled: _Optional[bool] = ..., title: _Optional[str] = ..., tags: _Optional[_Union[_struct_pb2.ListValue, _Mapping]] = ..., clear_expires_at: _Optional[bool] = ..., cache_seconds: _Optional[int] = ...) -> None: ...
 
 class DeleteLinkRequest(_message.Message):
     __slots__ = ("code",)
