@@ -127,6 +127,7 @@ async function seedRedis(redis: Cluster, from: number, count: number): Promise<v
     const entry = encodeLinkCacheEntry({
       url: benchUrl(i),
       redirectStatus: 302,
+      cacheSeconds: 0,
       expiresAtMs: null,
       disabled: false,
       deleted: false,
