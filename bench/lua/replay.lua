@@ -2,13 +2,12 @@
 -- in order, over keep-alive connections with a fixed browser User-Agent.
 -- wrk never follows redirects: a 302 is one response, as it is for Envoy.
 --
--- wrk … -s replay.lua URL -- LIST_FILE PATH_PREFIX START [HEADER]
+-- wrk … -s replay.lua URL -- LIST_FILE PATH_PREFIX START
 --   LIST_FILE    one code per line
---   PATH_PREFIX  "/" for redirects, "/__ceiling/" for Envoy's own fixed 302,
+--   PATH_PREFIX  "/" for redirects (and for the bench's bare listener, whose URL is its own),
+--                "/__ceiling/" for Envoy's own fixed 302 on the public listener,
 --                "/__floor-http/" for the HTTP floor
 --   START        where in the list the first thread starts (the others are spread out)
---   HEADER       optional, one more request header as "name: value"
---                ("x-kurt-bench-floor: grpc" for the gRPC floor)
 package.path = debug.getinfo(1, "S").source:match("^@(.*/)") .. "?.lua;" .. package.path
 local report = require("report")
 
@@ -23,7 +22,7 @@ function setup(thread)
 end
 
 function init(args)
-  local file, prefix, start, extra = args[1], args[2] or "/", tonumber(args[3] or "0"), args[4]
+  local file, prefix, start = args[1], args[2] or "/", tonumber(args[3] or "0")
   for line in io.lines(file) do
     if line ~= "" then
       count = count + 1
@@ -44,7 +43,6 @@ function init(args)
     .. report.user_agent
     .. "\r\nAccept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
     .. "\r\nAccept-Language: en-US,en;q=0.9"
-    .. ((extra ~= nil and extra ~= "") and ("\r\n" .. extra) or "")
     .. "\r\n\r\n"
 end
 

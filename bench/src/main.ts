@@ -1,10 +1,11 @@
 /**
  * `npm run bench`: brings Kurt up with ./kurt up, seeds links, measures the
- * scenarios of issue 5 with wrk (and a fixed-rate generator for latency),
- * prints the tables and writes bench/results/<timestamp>.json.
+ * scenarios of issues 5 and 11 with wrk (and a fixed-rate generator for
+ * latency), prints the tables and writes bench/results/<timestamp>.json.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { benchBareListenerPort } from "@kurt/gateway";
 import { readAdminKey, resolvePaths } from "@kurt/launcher";
 import { createCpuPinning } from "./cpu-pinning.js";
 import { type FloorStubs, startFloorStubs } from "./floor/floor-stubs.js";
@@ -19,7 +20,7 @@ import { startPositions } from "./scenarios/bench-context.js";
 import { runClicks } from "./scenarios/clicks.js";
 import { runCold } from "./scenarios/cold.js";
 import { runCreate } from "./scenarios/create.js";
-import { runLatency } from "./scenarios/latency.js";
+import { runFixedRateLatency, runLatency } from "./scenarios/latency.js";
 import { runRedirectThroughput } from "./scenarios/redirect-throughput.js";
 import { runScale } from "./scenarios/scale.js";
 import { benchRedis, createLinkSeeder, type SeedReport } from "./seed-links.js";
@@ -89,7 +90,7 @@ async function main(argv: readonly string[]): Promise<number> {
       }
     } finally {
       if (stubs !== undefined) {
-        say(`stopping the floor stubs (pids ${[...stubs.processes.values()].join(", ")})`);
+        say(`stopping the floor stub (pid ${[...stubs.processes.values()].join(", ")})`);
         await stubs.stop();
         for (const name of stubs.processes.keys()) stack.detach(name);
       }
@@ -107,21 +108,32 @@ async function main(argv: readonly string[]): Promise<number> {
     if (wants("floor")) {
       stubs = await startFloorStubs(stack.topology);
       for (const [name, pid] of stubs.processes) stack.attach(name, pid);
-      say(
-        `floor stubs: grpc-js Resolve on ${stubs.ports.grpcPort}, node:http 302 on ${stubs.ports.httpPort} ` +
-          `(pids ${[...stubs.processes.values()].join(", ")})`,
-      );
+      say(`floor stub: node:http 302 on ${stubs.ports.httpPort} (pid ${[...stubs.processes.values()].join(", ")})`);
     }
+    const barePort = benchBareListenerPort(stack.topology);
     say(
-      `gateway profile: access log ${opts.accessLog ? "on" : "off"}, write rate limit lifted` +
-        `${stubs === undefined ? "" : ", routes to the floor stubs"}`,
+      `gateway profile: access log ${opts.accessLog ? "on" : "off"}, write rate limit lifted, ` +
+        `bare listener on ${barePort}${stubs === undefined ? "" : ", route to the floor stub"}`,
     );
-    const benchFloor = stubs?.ports;
-    await pinning.onAllCores(() =>
-      stack.applyBenchGateway({ accessLog: opts.accessLog, ...(benchFloor === undefined ? {} : { benchFloor }) }),
-    );
+    const benchFloor = stubs === undefined ? {} : { httpPort: stubs.ports.httpPort };
+    const applyProfile = () =>
+      pinning.onAllCores(() => stack.applyBenchGateway({ accessLog: opts.accessLog, benchFloor }));
+    await applyProfile();
     const repin = () => pinning.pinStack([...stack.daemons().values()]);
     repin();
+    const bareUrl = `http://${stack.topology.host}:${barePort}/`;
+    const ensureBenchGateway = async () => {
+      const answered = await fetch(bareUrl, { redirect: "manual", signal: AbortSignal.timeout(5000) })
+        .then(async (response) => {
+          await response.arrayBuffer();
+          return response.status === 302;
+        })
+        .catch(() => false);
+      if (answered) return;
+      say("Envoy no longer runs the bench's profile (restarted by someone else on this stack?): applying it again");
+      await applyProfile();
+      repin();
+    };
     const seeder = createLinkSeeder(stack.topology, redis, say);
     const ctx: BenchContext = {
       options: opts,
@@ -131,9 +143,11 @@ async function main(argv: readonly string[]): Promise<number> {
       seeder,
       listsDir: path.join(stack.stateDir, "bench"),
       gatewayUrl: `http://${stack.topology.host}:${stack.topology.envoy.httpPort}`,
+      bareCeiling: { port: barePort, url: `http://${stack.topology.host}:${barePort}` },
       adminKey,
       say,
       repin,
+      ensureBenchGateway,
       nextStart: startPositions(0xbe9c),
     };
     const machine = await describeMachine(stack.topology, redis, stack.daemons(), loadAtStart);
@@ -166,6 +180,7 @@ async function main(argv: readonly string[]): Promise<number> {
     };
     const hotRate = rateOf("hot");
     if (wants("latency") && hotRate !== undefined) rows.push(...(await runLatency(ctx, zipf, hotRate)));
+    if (wants("latency-fixed")) rows.push(...(await runFixedRateLatency(ctx, zipf)));
     if (wants("create")) rows.push(await runCreate(ctx));
     if (wants("clicks")) rows.push(await runClicks(ctx, zipf));
     if (wants("cold")) {

@@ -1,3 +1,4 @@
+import { BENCH_BARE_LISTENER } from "@kurt/gateway";
 import type { Topology } from "@kurt/topology";
 import { MACHINE_CORES } from "./cpu-pinning.js";
 import { CLOCK_TICKS, cpuPressure, cpuTicks, loadAverage, machineTicks } from "./process-stats.js";
@@ -14,8 +15,14 @@ import { envoyCounters } from "./stack-control.js";
 export interface LoadOutcome {
   readonly requests: number;
   readonly durationS: number;
-  /** Milliseconds. */
-  readonly latency: { readonly p50: number; readonly p90: number; readonly p99: number; readonly p999: number };
+  /** Milliseconds; `max` when the generator reports it (wrk and the fixed-rate generator do). */
+  readonly latency: {
+    readonly p50: number;
+    readonly p90: number;
+    readonly p99: number;
+    readonly p999: number;
+    readonly max?: number;
+  };
   /** Connect, read, write errors and timeouts seen by the generator. */
   readonly transportErrors: number;
   readonly detail?: unknown;
@@ -23,7 +30,7 @@ export interface LoadOutcome {
 
 export interface RunMeasurement extends LoadOutcome {
   readonly requestsPerSecond: number;
-  /** Answers of Envoy's public listener by class (2xx, 3xx, 4xx, 5xx) during the run. */
+  /** Answers of Envoy's public and bench listeners by class (2xx, 3xx, 4xx, 5xx) during the run. */
   readonly statusClasses: Readonly<Record<string, number>>;
   /** CPU seconds per 1,000 requests, by daemon group (envoy, resolver, redis…). */
   readonly cpuPer1k: Readonly<Record<string, number>>;
@@ -37,7 +44,7 @@ export interface RunMeasurement extends LoadOutcome {
   readonly cpuPressureAfter: number | undefined;
 }
 
-/** The group a daemon's CPU is reported under: resolver-2 → resolver, redis-21704 → redis, stub-grpc → stub. */
+/** The group a daemon's CPU is reported under: resolver-2 → resolver, redis-21704 → redis, stub-http → stub. */
 export function daemonGroup(daemon: string): string {
   if (daemon.startsWith("postgres-")) return "postgres";
   // The floor scenario's trivial upstreams (bench/src/floor/).
@@ -45,12 +52,20 @@ export function daemonGroup(daemon: string): string {
   return daemon.replace(/-\d+$/, "");
 }
 
-const STATUS_FILTER = "^http\\.public_http\\.downstream_rq_[1-5]xx$";
+/**
+ * The public listener's answers and the bare listener's (row 4, only in the
+ * bench's profile), summed by class: a run loads one of them, the other
+ * answers nothing meanwhile.
+ */
+const STATUS_FILTER = `^http\\.(public_http|${BENCH_BARE_LISTENER})\\.downstream_rq_[1-5]xx$`;
 
 async function statusCounters(topology: Topology): Promise<Map<string, number>> {
   const counters = await envoyCounters(topology, STATUS_FILTER);
   const classes = new Map<string, number>();
-  for (const [name, value] of counters) classes.set(name.slice(name.lastIndexOf("_") + 1), value);
+  for (const [name, value] of counters) {
+    const klass = name.slice(name.lastIndexOf("_") + 1);
+    classes.set(klass, (classes.get(klass) ?? 0) + value);
+  }
   return classes;
 }
 

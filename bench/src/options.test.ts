@@ -9,4 +9,10 @@ test("the floor runs by default, with --quick, and alone with the ceiling", () =
   assert.equal(parseOptions(["--scenario=hot,floor"])?.scenarios, ["ceiling", "floor", "hot"]);
 });
 
+test("the fixed-rate latency runs by default, and alone with the ceiling but without hot", () => {
+  assert.ok(parseOptions([])?.scenarios.includes("latency-fixed"));
+  assert.equal(parseOptions(["--scenario", "latency-fixed"])?.scenarios, ["ceiling", "latency-fixed"]);
+  assert.equal(parseOptions(["--scenario", "latency"])?.scenarios, ["ceiling", "hot", "latency"]);
+});
+
 test.run();

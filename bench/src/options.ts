@@ -10,6 +10,7 @@ export const SCENARIOS = [
   "cold",
   "uniform",
   "latency",
+  "latency-fixed",
   "create",
   "clicks",
   "scale",
@@ -62,8 +63,8 @@ bench/results/<timestamp>.json.
   --scale-links A,B     link counts of the scale scenario (default 100000,1000000)
   --clicks-duration S   seconds of load while clicklog is watched (default 60; quick 15)
   --scenario NAME       run only these (repeat or comma-separate): ${SCENARIOS.join(", ")}
-                        (ceiling always runs with a redirect scenario: ratios come from the same run;
-                        latency needs hot)
+                        (ceiling, the bare and the filtered one, always runs with a redirect scenario:
+                        ratios come from the same run; latency needs hot; latency-fixed is 1,000 redirects/s)
   --access-log on|off   Envoy's access log while measuring (default on, as in production)
   --no-pin              do not pin wrk to core 0 and Kurt's processes to the other cores
   --keep-stack          leave running a stack that the bench started
@@ -95,7 +96,7 @@ function scenarioList(text: string): ScenarioName[] {
 function withDependencies(chosen: readonly ScenarioName[]): ScenarioName[] {
   const wanted = new Set(chosen);
   if (wanted.has("latency")) wanted.add("hot");
-  const redirects: ScenarioName[] = ["floor", "hot", "cold", "uniform", "latency", "clicks", "scale"];
+  const redirects: ScenarioName[] = ["floor", "hot", "cold", "uniform", "latency", "latency-fixed", "clicks", "scale"];
   if (redirects.some((name) => wanted.has(name))) wanted.add("ceiling");
   return SCENARIOS.filter((name) => wanted.has(name));
 }

@@ -23,7 +23,7 @@ function run(statusClasses: Record<string, number>, cpuPer1k: Record<string, num
 }
 
 const row = (runs: RunMeasurement[], expected?: "3xx"): ScenarioRow => ({
-  scenario: "floor-grpc",
+  scenario: "floor-http",
   label: "4b floor",
   runs,
   ...(expected === undefined ? {} : { expectedStatusClass: expected }),
@@ -43,6 +43,40 @@ test("the stub gets a CPU column, after Envoy's, only when a run measured one", 
   assert.not.ok(header(cpuTable([row([run({ "3xx": 1 })])])).includes("stub"));
   const withStub = header(cpuTable([row([run({ "3xx": 1 }, { envoy: 0.5, stub: 0.3 })])]));
   assert.is(withStub.indexOf("stub"), withStub.indexOf("envoy") + 1);
+});
+
+test("the CPU table derives Envoy + upstream and all Kurt, the stub being no part of Kurt", () => {
+  const cells = (table: string) => {
+    const [head, , body] = table.split("\n") as [string, string, string];
+    const split = (line: string) => line.split("|").map((cell) => cell.trim());
+    const names = split(head);
+    const values = split(body);
+    return (name: string) => values[names.indexOf(name)];
+  };
+  const kurt = cells(cpuTable([row([run({ "3xx": 1 }, { envoy: 0.05, resolver: 0.04, kafka: 0.1 })])]));
+  assert.is(kurt("envoy+upstream"), "0.090");
+  assert.is(kurt("all Kurt"), "0.190");
+  const floor = cells(cpuTable([row([run({ "3xx": 1 }, { envoy: 0.05, stub: 0.02, kafka: 0.01 })])]));
+  assert.is(floor("envoy+upstream"), "0.070");
+  assert.is(floor("all Kurt"), "0.060");
+});
+
+test("the results table shows the worst latency of any run", () => {
+  const withMax = (max: number) => ({ ...run({ "3xx": 10 }), latency: { p50: 1, p90: 2, p99: 3, p999: 4, max } });
+  const table = resultsTable([row([withMax(7), withMax(12.5), withMax(9)])]);
+  const [head, , body] = table.split("\n") as [string, string, string];
+  const index = head
+    .split("|")
+    .map((cell) => cell.trim())
+    .indexOf("max ms");
+  assert.is(body.split("|").map((cell) => cell.trim())[index], "12.50");
+  // A generator that gives no maximum shows none.
+  const [noMaxHead, , noMaxBody] = resultsTable([row([run({ "3xx": 1 })])]).split("\n") as [string, string, string];
+  const noMax = noMaxHead
+    .split("|")
+    .map((cell) => cell.trim())
+    .indexOf("max ms");
+  assert.is(noMaxBody.split("|").map((cell) => cell.trim())[noMax], "–");
 });
 
 test.run();

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import type { BenchFloor } from "@kurt/gateway";
-import { BENCH_FLOOR_CLUSTERS } from "@kurt/gateway";
+import { BENCH_FLOOR_CLUSTERS, REDIRECT_CLUSTER } from "@kurt/gateway";
 import { createStack, upstreamHosts } from "@kurt/launcher";
 import type { Topology } from "@kurt/topology";
 // Not exported by @kurt/launcher: the bench swaps Envoy's configuration for its own profile (see BENCHMARKS.md).
@@ -36,7 +36,8 @@ export interface StackControl {
   restartResolvers(): Promise<void>;
   /**
    * Restarts Envoy with the bench's profile: the write rate limit lifted, the
-   * access log as asked, and the floor's clusters and routes when given.
+   * access log as asked, the bare listener (row 4), and the floor's cluster
+   * and route when its stub runs.
    */
   applyBenchGateway(profile: BenchGatewayProfile): Promise<void>;
   /** Puts Envoy's ordinary configuration back (when the stack stays up). */
@@ -46,8 +47,11 @@ export interface StackControl {
 
 export interface BenchGatewayProfile {
   readonly accessLog: boolean;
-  /** The floor stubs' ports: Envoy then routes to them (see EnvoyConfigOptions.benchFloor). */
-  readonly benchFloor?: BenchFloor;
+  /**
+   * The bench's additions to Envoy (see EnvoyConfigOptions.benchFloor): the
+   * bare listener always, the route to the floor's stub when `httpPort` is set.
+   */
+  readonly benchFloor: BenchFloor;
 }
 
 /** Far above anything one machine creates: the limit is a policy, the bench measures capacity. */
@@ -111,7 +115,8 @@ export async function openStack(say: (line: string) => void): Promise<StackContr
   };
 
   const waitForGateway = async (extraClusters: readonly string[] = []) => {
-    for (const cluster of ["resolver", "shortener", "clicklog", ...extraClusters]) {
+    // The redirects' cluster (the resolvers' HTTP listeners) as well as the gRPC ones.
+    for (const cluster of ["resolver", REDIRECT_CLUSTER, "shortener", "clicklog", ...extraClusters]) {
       await waitUntil(`Envoy to see every ${cluster} replica healthy`, () => clusterHealthy(topology, cluster));
     }
   };
@@ -133,13 +138,9 @@ export async function openStack(say: (line: string) => void): Promise<StackContr
       await waitForGateway();
     },
     async applyBenchGateway({ accessLog, benchFloor }) {
-      await createEnvoyComponent({
-        accessLog,
-        writeRateLimit: UNLIMITED_WRITES,
-        ...(benchFloor === undefined ? {} : { benchFloor }),
-      }).start(stack.context);
-      // floor_http has no health check: Envoy takes its one host as healthy.
-      await waitForGateway(benchFloor === undefined ? [] : [BENCH_FLOOR_CLUSTERS.grpc]);
+      await createEnvoyComponent({ accessLog, writeRateLimit: UNLIMITED_WRITES, benchFloor }).start(stack.context);
+      // floor_http is health-checked like resolver_http: wait until Envoy sends it requests.
+      await waitForGateway(benchFloor.httpPort === undefined ? [] : [BENCH_FLOOR_CLUSTERS.http]);
     },
     async restoreGateway() {
       // The component restarts Envoy when the rendered configuration differs from the running one.

@@ -166,37 +166,31 @@ function adminCluster(topology: Topology): EnvoyObject {
   };
 }
 
-/** Ports of the benchmark's two trivial upstreams (bench/src/floor/): the best any resolver could do. */
+/**
+ * What only `npm run bench` adds to Envoy's configuration (EnvoyConfigOptions.benchFloor):
+ * always the bare listener (bench-listeners.ts), and the HTTP floor when its
+ * trivial upstream runs.
+ */
 export interface BenchFloor {
-  /** A grpc-js server answering every Resolve with one fixed redirect. */
-  readonly grpcPort: number;
-  /** A node:http server answering every request with a fixed 302. */
-  readonly httpPort: number;
+  /**
+   * The HTTP floor's upstream (bench/src/floor/http-redirect-stub.ts): a
+   * node:http server answering every request with a fixed 302, as a resolver
+   * that did no work would. Without it, no floor cluster or route.
+   */
+  readonly httpPort?: number;
 }
 
-export const BENCH_FLOOR_CLUSTERS = { grpc: "floor_grpc", http: "floor_http" } as const;
+export const BENCH_FLOOR_CLUSTERS = { http: "floor_http" } as const;
 
 /**
- * The benchmark's floor upstreams, on the topology's host. The gRPC one is a
- * service cluster in every respect (HTTP/2, LEAST_REQUEST, health checks,
- * outlier detection, circuit breakers), so that Envoy does for it exactly
- * what it does for the resolvers; the HTTP one is a plain HTTP/1.1 upstream.
+ * The benchmark's floor upstream, on the topology's host: a cluster like
+ * resolver_http in every respect (HTTP/1.1 keep-alive, LEAST_REQUEST, the same
+ * health checks, outlier detection and circuit breakers), so that Envoy does
+ * for it exactly what it does for a redirect; only its one endpoint differs.
  */
 export function renderBenchFloorClusters(floor: BenchFloor, upstreamHost: string): EnvoyObject[] {
-  const grpc = serviceCluster(BENCH_FLOOR_CLUSTERS.grpc, [floor.grpcPort], upstreamHost, "ports");
-  return [
-    grpc,
-    {
-      name: BENCH_FLOOR_CLUSTERS.http,
-      type: isIP(upstreamHost) ? "STATIC" : "STRICT_DNS",
-      connect_timeout: "1s",
-      load_assignment: {
-        cluster_name: BENCH_FLOOR_CLUSTERS.http,
-        endpoints: [{ lb_endpoints: [{ endpoint: socketAddress(upstreamHost, floor.httpPort) }] }],
-      },
-      circuit_breakers: grpc.circuit_breakers,
-    },
-  ];
+  if (floor.httpPort === undefined) return [];
+  return [serviceCluster(BENCH_FLOOR_CLUSTERS.http, [floor.httpPort], upstreamHost, "ports", "http1")];
 }
 
 /** The resolvers' plain HTTP listeners, where the public listener sends `GET|HEAD /{code}`. */

@@ -4,9 +4,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createFileRegistry, fromBinary, getExtension, hasExtension } from "@bufbuild/protobuf";
 import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
-import { loadTopology } from "@kurt/topology";
+import { allPorts, loadTopology } from "@kurt/topology";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { benchBareListenerPort } from "./bench-listeners.js";
+import { renderComposeEnvoyConfig } from "./compose-envoy.js";
 import { buildDescriptorSet } from "./descriptor-set.js";
 import { renderEnvoyConfig } from "./envoy-config.js";
 import { GRPC_SERVICE_CLUSTERS } from "./gateway-routes.js";
@@ -298,9 +300,9 @@ test("the JSON body rules match the contract's google.api.http options", async (
   }
 });
 
-const benchFloor = { grpcPort: topology.portBase + 960, httpPort: topology.portBase + 961 };
-const FLOOR_ROUTES = ["bench-floor-http", "bench-floor-grpc"];
-const FLOOR_CLUSTERS = ["floor_grpc", "floor_http"];
+const benchFloor = { httpPort: topology.portBase + 961 };
+const FLOOR_ROUTES = ["bench-floor-http"];
+const FLOOR_CLUSTERS = ["floor_http"];
 
 const routesOf = (c: Loose): Loose[] =>
   c.static_resources.listeners.find((l: Loose) => l.name === "public_http").filter_chains[0].filters[0].typed_config
@@ -309,12 +311,12 @@ const routesOf = (c: Loose): Loose[] =>
 test("without the bench floor option there is no floor cluster or route", () => {
   assert.equal(renderEnvoyConfig(topology, { ...options, benchFloor: undefined }), config);
   const names = JSON.stringify(config);
-  for (const name of [...FLOOR_ROUTES, ...FLOOR_CLUSTERS, "x-kurt-bench-floor", "__floor-http"]) {
+  for (const name of [...FLOOR_ROUTES, ...FLOOR_CLUSTERS, "__floor-http"]) {
     assert.not.ok(names.includes(name), name);
   }
 });
 
-test("the bench floor option adds exactly two clusters and two routes, and changes nothing else", () => {
+test("the bench floor option adds one cluster, one route and the bare listener, and changes nothing else", () => {
   const floored: Loose = renderEnvoyConfig(topology, { ...options, benchFloor });
   const clusters = floored.static_resources.clusters.map((c: Loose) => c.name);
   assert.equal(clusters, [...config.static_resources.clusters.map((c: Loose) => c.name), ...FLOOR_CLUSTERS]);
@@ -328,51 +330,33 @@ test("the bench floor option adds exactly two clusters and two routes, and chang
   stripped.static_resources.clusters = stripped.static_resources.clusters.filter(
     (c: Loose) => !FLOOR_CLUSTERS.includes(c.name),
   );
+  stripped.static_resources.listeners = stripped.static_resources.listeners.filter(
+    (l: Loose) => l.name !== "bench_bare",
+  );
   const hosts = stripped.static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config;
   hosts.virtual_hosts[0].routes = routesOf(stripped).filter((r: Loose) => !FLOOR_ROUTES.includes(r.name));
   assert.equal(stripped, config);
 });
 
-test("the gRPC floor is a redirect's path to a resolver in every step but the cluster", () => {
-  const floored: Loose = renderEnvoyConfig(topology, { ...options, benchFloor });
-  const routes = routesOf(floored);
-  const names = routes.map((r: Loose) => r.name);
-  const floor = routes.find((r: Loose) => r.name === "bench-floor-grpc");
-  const resolver = routes.find((r: Loose) => r.name === "kurt.v1.ResolverService.safe");
-  // Matched after the transcoder rewrote the path, so before the resolver's own routes.
-  assert.ok(names.indexOf("bench-floor-grpc") < names.indexOf("kurt.v1.ResolverService.safe"));
-  assert.ok(names.indexOf("bench-floor-grpc") < names.indexOf("kurt.v1.ResolverService"));
-  assert.equal(floor.match.safe_regex, resolver.match.safe_regex);
-  assert.ok(new RegExp(`^${floor.match.safe_regex.regex}$`).test("/kurt.v1.ResolverService/Resolve"));
-  assert.equal(floor.match.headers, [{ name: "x-kurt-bench-floor", string_match: { exact: "grpc" } }]);
-  assert.equal(floor.route, { ...resolver.route, cluster: "floor_grpc" });
-  assert.is(floor.typed_per_filter_config, undefined, "the transcoder and every filter run as for a redirect");
-  // The client's `GET /{code}` still first matches the redirect route, as any redirect does.
-  assert.ok(names.indexOf("redirect") > names.indexOf("bench-floor-grpc"));
-
-  const grpc = floored.static_resources.clusters.find((c: Loose) => c.name === "floor_grpc");
-  const { name: _grpcName, load_assignment: grpcEndpoints, ...grpcRest } = grpc;
-  const { name: _resolverName, load_assignment: _resolverEndpoints, ...resolverRest } = cluster("resolver");
-  assert.equal(grpcRest, resolverRest, "HTTP/2, health checks, outlier detection and limits as for the resolvers");
-  assert.equal(grpcEndpoints.endpoints[0].lb_endpoints, [
-    { endpoint: { address: { socket_address: { address: topology.host, port_value: benchFloor.grpcPort } } } },
-  ]);
-});
-
-test("the HTTP floor is proxied over HTTP/1.1 with the transcoder off, like the ceiling", () => {
+test("the HTTP floor is a redirect's path to a resolver in every step but the cluster's endpoint", () => {
   const floored: Loose = renderEnvoyConfig(topology, { ...options, benchFloor });
   const routes = routesOf(floored);
   const floor = routes.find((r: Loose) => r.name === "bench-floor-http");
-  const ceiling = routes.find((r: Loose) => r.name === "ceiling");
-  assert.equal(floor.match, { prefix: "/__floor-http/" });
-  assert.is(floor.route.cluster, "floor_http");
-  assert.equal(floor.typed_per_filter_config, ceiling.typed_per_filter_config);
+  const redirect = routes.find((r: Loose) => r.name === "redirect");
+  assert.equal(floor.match, { prefix: "/__floor-http/", headers: redirect.match.headers });
+  assert.equal(floor.route, { ...redirect.route, cluster: "floor_http" });
+  assert.equal(floor.typed_per_filter_config, redirect.typed_per_filter_config, "the same filters off as a redirect");
   const names = routes.map((r: Loose) => r.name);
   assert.ok(names.indexOf("bench-floor-http") < names.indexOf("redirect"), "not taken for a code");
   const http = floored.static_resources.clusters.find((c: Loose) => c.name === "floor_http");
-  assert.is(http.typed_extension_protocol_options, undefined, "HTTP/1.1, Envoy's default");
-  assert.is(http.health_checks, undefined);
-  assert.equal(http.load_assignment.endpoints[0].lb_endpoints, [
+  const { name: _floorName, load_assignment: floorEndpoints, ...floorRest } = http;
+  const { name: _redirectName, load_assignment: _redirectEndpoints, ...redirectRest } = cluster("resolver_http");
+  assert.equal(
+    floorRest,
+    redirectRest,
+    "HTTP/1.1 keep-alive, health checks, outlier detection and limits as resolver_http",
+  );
+  assert.equal(floorEndpoints.endpoints[0].lb_endpoints, [
     { endpoint: { address: { socket_address: { address: topology.host, port_value: benchFloor.httpPort } } } },
   ]);
 });
@@ -390,6 +374,59 @@ test("Envoy accepts the configuration with the bench floor", async () => {
     await validateEnvoyConfig(envoy as string, writeEnvoyConfig(floored, path.join(dir, "floor.yaml")));
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the bench's bare listener (router only, a fixed 302) exists only with the bench option, on a port of its own", () => {
+  const bare = (c: Loose): Loose => c.static_resources.listeners.find((l: Loose) => l.name === "bench_bare");
+  // Never in a production configuration: ./kurt up's (no option) nor compose's.
+  for (const production of [config, renderComposeEnvoyConfig()]) {
+    assert.is(bare(production), undefined);
+    assert.equal(
+      production.static_resources.listeners.map((l: Loose) => l.name),
+      ["public_http", "internal_grpc"],
+    );
+  }
+  // The bare listener comes with the bench option, with or without the HTTP floor.
+  for (const bench of [{}, benchFloor]) {
+    const rendered: Loose = renderEnvoyConfig(topology, {
+      ...options,
+      benchFloor: bench,
+      ceilingLocation: "https://x.test/c",
+    });
+    const listener = bare(rendered);
+    assert.ok(listener, "present with the bench option");
+    const port = listener.address.socket_address.port_value;
+    assert.is(port, benchBareListenerPort(topology));
+    assert.is(port, topology.portBase + 962, "derived from the port base");
+    for (const base of ["24000", "30000", "64000"]) {
+      const t = loadTopology({
+        KURT_PORT_BASE: base,
+        KURT_RESOLVER_REPLICAS: "9",
+        KURT_SHORTENER_REPLICAS: "9",
+        KURT_CLICKLOG_REPLICAS: "9",
+      });
+      assert.not.ok(allPorts(t).includes(benchBareListenerPort(t)), `no port of the topology at base ${base}`);
+      assert.not.ok(
+        [t.portBase + 961, t.portBase + 997, t.portBase + 998, t.portBase + 999].includes(benchBareListenerPort(t)),
+      );
+    }
+    assert.is(listener.address.socket_address.address, topology.host);
+    const hcm = listener.filter_chains[0].filters[0].typed_config;
+    assert.equal(
+      hcm.http_filters.map((f: Loose) => f.name),
+      ["envoy.filters.http.router"],
+    );
+    assert.is(hcm.access_log, undefined, "no access log");
+    assert.is(hcm.local_reply_config, undefined, "no local reply rewriting");
+    const routes = hcm.route_config.virtual_hosts[0].routes;
+    assert.is(routes.length, 1);
+    assert.equal(routes[0].match, { prefix: "/" });
+    assert.equal(routes[0].direct_response, { status: 302 });
+    assert.equal(routes[0].response_headers_to_add, [
+      { header: { key: "location", value: "https://x.test/c" }, append_action: "OVERWRITE_IF_EXISTS_OR_ADD" },
+    ]);
+    assert.is(routes[0].typed_per_filter_config, undefined);
   }
 });
 

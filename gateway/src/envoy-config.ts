@@ -1,4 +1,5 @@
 import type { Topology } from "@kurt/topology";
+import { renderBenchBareListener } from "./bench-listeners.js";
 import type { BenchFloor, EnvoyObject, ServiceDiscovery } from "./envoy-clusters.js";
 import { renderBenchFloorClusters, renderClusters } from "./envoy-clusters.js";
 import { renderGrpcListener } from "./grpc-listener.js";
@@ -19,12 +20,12 @@ export interface EnvoyConfigOptions {
   /** One JSON line per request on stdout. Default: true. */
   readonly accessLog?: boolean;
   readonly writeRateLimit?: WriteRateLimit;
-  /** Where the benchmark's fixed redirect (`/__ceiling/…`) points. */
+  /** Where the benchmark's fixed redirects (`/__ceiling/…` and the bare listener's) point. */
   readonly ceilingLocation?: string;
   /**
-   * The benchmark's floor upstreams (bench/src/floor/): adds the clusters
-   * floor_grpc and floor_http and the routes that reach them. Off by default;
-   * only `npm run bench` sets it.
+   * The benchmark's profile: adds the bare listener (bench-listeners.ts, its
+   * own port) and, with `httpPort`, the HTTP floor's cluster floor_http and
+   * the route that reaches it. Off by default; only `npm run bench` sets it.
    */
   readonly benchFloor?: BenchFloor;
 }
@@ -42,6 +43,8 @@ export function renderEnvoyConfig(topology: Topology, options: EnvoyConfigOption
   const listenAddress = options.listenAddress ?? topology.host;
   const accessLog = options.accessLog ?? true;
   const upstreamHost = options.upstreamHost ?? topology.host;
+  const ceilingLocation = options.ceilingLocation ?? "https://example.com/";
+  const bench = options.benchFloor;
   return {
     node: { id: `kurt-gateway-${topology.portBase}`, cluster: "kurt-gateway" },
     admin: {
@@ -55,14 +58,15 @@ export function renderEnvoyConfig(topology: Topology, options: EnvoyConfigOption
           luaFile: options.luaFile,
           accessLog,
           writeRateLimit: options.writeRateLimit ?? DEFAULT_WRITE_RATE_LIMIT,
-          ceilingLocation: options.ceilingLocation ?? "https://example.com/",
-          benchFloor: options.benchFloor !== undefined,
+          ceilingLocation,
+          benchFloor: bench?.httpPort !== undefined,
         }),
         renderGrpcListener(topology, listenAddress, accessLog),
+        ...(bench === undefined ? [] : [renderBenchBareListener(topology, listenAddress, ceilingLocation)]),
       ],
       clusters: [
         ...renderClusters(topology, upstreamHost, options.serviceDiscovery),
-        ...(options.benchFloor === undefined ? [] : renderBenchFloorClusters(options.benchFloor, upstreamHost)),
+        ...(bench === undefined ? [] : renderBenchFloorClusters(bench, upstreamHost)),
       ],
     },
     // Envoy warns at start-up, and accepts unbounded connections, without a limit.

@@ -32,16 +32,9 @@ export const GATEWAY_PATHS = {
   metrics: "/metrics",
   /** Fixed redirect answered by Envoy alone: the benchmark's ceiling. */
   ceilingPrefix: "/__ceiling/",
-  /** Proxied to the benchmark's trivial HTTP upstream; routed only with the benchFloor option (see public-listener.ts). */
+  /** Proxied like a redirect to the benchmark's trivial HTTP upstream; routed only with the benchFloor option (see public-listener.ts). */
   floorHttpPrefix: "/__floor-http/",
 } as const;
 
 /** First path segments the gateway routes itself; link codes must avoid them. */
 export const RESERVED_CODES: readonly string[] = ["v1", "healthz", "metrics", "__ceiling", "__floor-http"];
-
-/**
- * Only with the benchFloor option: a `GET /{code}` carrying this header goes
- * through the same filters and transcoder as any redirect, but its Resolve
- * reaches the benchmark's trivial gRPC upstream instead of the resolvers.
- */
-export const BENCH_FLOOR_GRPC_HEADER = { name: "x-kurt-bench-floor", value: "grpc" } as const;

@@ -1,3 +1,4 @@
+export { BENCH_BARE_LISTENER, benchBareListenerPort } from "./bench-listeners.js";
 export {
   COMPOSE_ENVOY_DIR,
   COMPOSE_ENVOY_FILES,
@@ -12,7 +13,6 @@ export { ADMIN_CLUSTER, BENCH_FLOOR_CLUSTERS, REDIRECT_CLUSTER } from "./envoy-c
 export type { EnvoyConfigOptions } from "./envoy-config.js";
 export { DEFAULT_WRITE_RATE_LIMIT, renderEnvoyConfig } from "./envoy-config.js";
 export {
-  BENCH_FLOOR_GRPC_HEADER,
   GATEWAY_PATHS,
   GRPC_SERVICE_CLUSTERS,
   RESERVED_CODES,

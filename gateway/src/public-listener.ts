@@ -5,7 +5,7 @@ import { ADMIN_CLUSTER, BENCH_FLOOR_CLUSTERS } from "./envoy-clusters.js";
 import { GATEWAY_PATHS, GRPC_SERVICE_CLUSTERS } from "./gateway-routes.js";
 import { JSON_BODY_RULES, luaRouteMetadata, templateRegex } from "./http-bindings.js";
 import { renderJsonLocalReplies } from "./local-replies.js";
-import { renderBenchFloorGrpcRoute, renderRedirectRouteAction, renderUpstreamRoutes } from "./upstream-routes.js";
+import { renderRedirectRouteAction, renderUpstreamRoutes } from "./upstream-routes.js";
 
 export interface WriteRateLimit {
   /** Writes allowed at once after a quiet period. */
@@ -22,7 +22,7 @@ export interface PublicListenerOptions {
   readonly writeRateLimit: WriteRateLimit;
   /** Where `/__ceiling/…` redirects to. */
   readonly ceilingLocation: string;
-  /** The benchmark's floor routes (see benchFloorRoutes); never in a production configuration. */
+  /** The benchmark's HTTP floor route (see benchFloorRoute); never in a production configuration. */
   readonly benchFloor: boolean;
 }
 
@@ -122,24 +122,22 @@ function httpFilters(options: PublicListenerOptions): EnvoyObject[] {
   ];
 }
 
+/** What the public redirect route matches besides its path: `GET|HEAD` (see routes()). */
+const REDIRECT_METHODS: EnvoyObject[] = [{ name: ":method", string_match: { safe_regex: { regex: "GET|HEAD" } } }];
+
 /**
- * The benchmark's floors: what Envoy costs in front of an upstream that does
- * no work. `/__floor-http/…` is proxied to a trivial HTTP server, with the
- * transcoder off as for the ceiling; a `GET /{code}` with the floor header
- * takes every step of a real redirect (Lua, transcoder, the resolver's route
- * action) but reaches a trivial gRPC Resolve server instead of the resolvers.
+ * The benchmark's HTTP floor: what Envoy costs in front of an upstream that
+ * does no work. `/__floor-http/…` takes the redirect's path in every step
+ * (the same filters off, the same route action: timeout, retries, an HTTP/1.1
+ * keep-alive cluster like resolver_http) but reaches a trivial node:http
+ * server answering a fixed 302 instead of the resolvers.
  */
-function benchFloorRoutes(): { http: EnvoyObject[]; grpc: EnvoyObject[] } {
+function benchFloorRoute(): EnvoyObject {
   return {
-    http: [
-      {
-        name: "bench-floor-http",
-        match: { prefix: GATEWAY_PATHS.floorHttpPrefix },
-        route: { cluster: BENCH_FLOOR_CLUSTERS.http, timeout: "10s" },
-        typed_per_filter_config: WITHOUT_TRANSCODER,
-      },
-    ],
-    grpc: [renderBenchFloorGrpcRoute()],
+    name: "bench-floor-http",
+    match: { prefix: GATEWAY_PATHS.floorHttpPrefix, headers: REDIRECT_METHODS },
+    route: { ...renderRedirectRouteAction(), cluster: BENCH_FLOOR_CLUSTERS.http },
+    typed_per_filter_config: PLAIN_PROXY,
   };
 }
 
@@ -152,7 +150,7 @@ function benchFloorRoutes(): { http: EnvoyObject[]; grpc: EnvoyObject[] } {
  */
 function routes(options: PublicListenerOptions): EnvoyObject[] {
   const writeRateLimit = { [FILTER.rateLimit]: rateLimitConfig(options.writeRateLimit) };
-  const floor = options.benchFloor ? benchFloorRoutes() : { http: [], grpc: [] };
+  const floor = options.benchFloor ? [benchFloorRoute()] : [];
   return [
     {
       name: "healthz",
@@ -177,7 +175,7 @@ function routes(options: PublicListenerOptions): EnvoyObject[] {
       ],
       typed_per_filter_config: WITHOUT_TRANSCODER,
     },
-    ...floor.http,
+    ...floor,
     // Calls with a JSON body: the Lua filter checks the body's members against these lists.
     ...JSON_BODY_RULES.map((rule) => ({
       name: rule.name,
@@ -200,7 +198,6 @@ function routes(options: PublicListenerOptions): EnvoyObject[] {
       typed_per_filter_config: writeRateLimit,
     },
     { name: "v1", match: { prefix: "/v1/" }, route: API_PLACEHOLDER, metadata: luaRouteMetadata({}) },
-    ...floor.grpc,
     ...renderUpstreamRoutes(),
     {
       // `GET|HEAD /{code}`, any query string: proxied as is to a resolver's

@@ -1,6 +1,6 @@
 import type { EnvoyObject } from "./envoy-clusters.js";
-import { BENCH_FLOOR_CLUSTERS, REDIRECT_CLUSTER } from "./envoy-clusters.js";
-import { BENCH_FLOOR_GRPC_HEADER, GRPC_SERVICE_CLUSTERS, SAFE_METHOD_PATTERN } from "./gateway-routes.js";
+import { REDIRECT_CLUSTER } from "./envoy-clusters.js";
+import { GRPC_SERVICE_CLUSTERS, SAFE_METHOD_PATTERN } from "./gateway-routes.js";
 
 const UPSTREAM_TIMEOUT = "10s";
 
@@ -92,24 +92,4 @@ export function renderUpstreamRoutes(extra: EnvoyObject = {}): EnvoyObject[] {
       route: { cluster, timeout: UPSTREAM_TIMEOUT, retry_policy: UNSENT_RETRY_POLICY, ...extra },
     },
   ]);
-}
-
-/**
- * The benchmark's gRPC floor: the resolver's own route (same timeout and
- * retries) for a transcoded Resolve that carries the floor header, sent to
- * the trivial upstream. Placed before the resolver's routes, it is matched
- * after the transcoder rewrote `GET /{code}` to the Resolve path.
- */
-export function renderBenchFloorGrpcRoute(): EnvoyObject {
-  const resolver = GRPC_SERVICE_CLUSTERS.find(({ cluster }) => cluster === "resolver");
-  if (resolver === undefined) throw new Error("no gRPC service is served by the resolver");
-  const route = safeRoute(resolver.service, BENCH_FLOOR_CLUSTERS.grpc, {});
-  return {
-    ...route,
-    name: "bench-floor-grpc",
-    match: {
-      ...route.match,
-      headers: [{ name: BENCH_FLOOR_GRPC_HEADER.name, string_match: { exact: BENCH_FLOOR_GRPC_HEADER.value } }],
-    },
-  };
 }

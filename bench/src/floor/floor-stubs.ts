@@ -6,18 +6,17 @@ import type { Topology } from "@kurt/topology";
 import { readyPort } from "./stub-process.js";
 
 /**
- * The floor scenario's two trivial upstreams, each a Node process of its own
- * (so that /proc gives its CPU and it can be pinned with Kurt's processes),
- * started and stopped by the bench by pid.
+ * The floor scenario's trivial upstream, a Node process of its own (so that
+ * /proc gives its CPU and it can be pinned with Kurt's processes), started
+ * and stopped by the bench by pid.
  */
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
 /**
- * Offsets of KURT_PORT_BASE that the topology leaves free (packages/topology
- * ends at +716; the startup tests take +997 to +999).
+ * An offset of KURT_PORT_BASE that the topology leaves free (packages/topology
+ * ends at +716; Envoy's bench listener takes +962, the startup tests +997 to +999).
  */
-const GRPC_OFFSET = 960;
 const HTTP_OFFSET = 961;
 
 /** Like a seeded link's URL (seed-links.ts), so headers are as long, but no link's: a misrouted answer shows. */
@@ -27,16 +26,20 @@ export const FLOOR_LOCATION = "https://example.com/articles/floor/a-fairly-typic
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 5_000;
 
-export function floorPorts(topology: Topology): BenchFloor {
-  return { grpcPort: topology.portBase + GRPC_OFFSET, httpPort: topology.portBase + HTTP_OFFSET };
+export interface FloorPorts extends BenchFloor {
+  readonly httpPort: number;
+}
+
+export function floorPorts(topology: Topology): FloorPorts {
+  return { httpPort: topology.portBase + HTTP_OFFSET };
 }
 
 export interface FloorStubs {
-  /** Where they listen (the bound ports when 0 was asked for). */
-  readonly ports: BenchFloor;
-  /** By the name the tables use for CPU (`stub-grpc`, `stub-http`: the `stub` group) → pid. */
+  /** Where it listens (the bound port when 0 was asked for). */
+  readonly ports: FloorPorts;
+  /** By the name the tables use for CPU (`stub-http`: the `stub` group) → pid. */
   readonly processes: ReadonlyMap<string, number>;
-  /** Stops both by pid and waits until they have exited. */
+  /** Stops it by pid and waits until it has exited. */
   stop(): Promise<void>;
 }
 
@@ -92,24 +95,17 @@ function startStub(script: string, host: string, port: number): Promise<StartedS
   });
 }
 
-/** Starts both stubs on the topology's host, on `ports` (default: the bench's offsets of the port base). */
+/** Starts the stub on the topology's host, on `ports` (default: the bench's offset of the port base). */
 export async function startFloorStubs(
   topology: Topology,
-  ports: BenchFloor = floorPorts(topology),
+  ports: FloorPorts = floorPorts(topology),
 ): Promise<FloorStubs> {
-  const grpc = await startStub("grpc-resolve-stub.ts", topology.host, ports.grpcPort);
-  const http = await startStub("http-redirect-stub.ts", topology.host, ports.httpPort).catch(async (error) => {
-    await stopChild(grpc.child);
-    throw error;
-  });
+  const http = await startStub("http-redirect-stub.ts", topology.host, ports.httpPort);
   return {
-    ports: { grpcPort: grpc.port, httpPort: http.port },
-    processes: new Map([
-      ["stub-grpc", grpc.child.pid as number],
-      ["stub-http", http.child.pid as number],
-    ]),
+    ports: { httpPort: http.port },
+    processes: new Map([["stub-http", http.child.pid as number]]),
     async stop() {
-      await Promise.all([stopChild(grpc.child), stopChild(http.child)]);
+      await stopChild(http.child);
     },
   };
 }

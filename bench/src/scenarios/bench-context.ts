@@ -16,11 +16,21 @@ export interface BenchContext {
   readonly seeder: LinkSeeder;
   /** Where request lists are written (under the stack's state dir). */
   readonly listsDir: string;
+  /** Envoy's public listener. */
   readonly gatewayUrl: string;
+  /** Envoy's bare listener (router only, a fixed 302 to anything): row 4's ceiling. */
+  readonly bareCeiling: { readonly port: number; readonly url: string };
   readonly adminKey: string;
   readonly say: (line: string) => void;
   /** Moves every daemon of the stack (again, after a restart) to the stack's cores. */
   repin(): void;
+  /**
+   * Before every run: Envoy still runs the bench's profile (the bare listener
+   * answers). A `./kurt up` or `./kurt restart envoy` by someone else on the
+   * same stack puts the ordinary configuration back; the profile is then
+   * applied again, and said so.
+   */
+  ensureBenchGateway(): Promise<void>;
   /** A start position in a request list, different for every run. */
   nextStart(length: number): number;
 }
@@ -31,7 +41,7 @@ export interface ScenarioRow {
   /** Short text for the table's first column. */
   readonly label: string;
   readonly runs: readonly RunMeasurement[];
-  /** Each run's rate over the ceiling's, when it is a redirect figure. */
+  /** Each run's rate over the bare ceiling's (row 4), when it is a redirect figure. */
   readonly ratiosToCeiling?: readonly number[];
   /** Set when every answer should be of this class: the table then shows any run that got another. */
   readonly expectedStatusClass?: "3xx";
@@ -50,6 +60,7 @@ export function wrkOutcome(result: WrkResult): LoadOutcome {
       p90: latencyUs.p90 / 1000,
       p99: latencyUs.p99 / 1000,
       p999: latencyUs.p999 / 1000,
+      max: latencyUs.max / 1000,
     },
     transportErrors: errors.connect + errors.read + errors.write + errors.timeout,
     detail: { wrk: result },
@@ -62,9 +73,10 @@ export function wrkLoad(
   script: WrkLoad["script"],
   scriptArgs: readonly string[],
   durationS: number,
+  url: string = ctx.gatewayUrl,
 ): WrkLoad {
   return {
-    url: ctx.gatewayUrl,
+    url,
     script,
     scriptArgs,
     durationS,
@@ -74,12 +86,14 @@ export function wrkLoad(
 }
 
 /** Runs wrk and measures around it. */
-export function measureWrk(ctx: BenchContext, load: WrkLoad): Promise<RunMeasurement> {
+export async function measureWrk(ctx: BenchContext, load: WrkLoad): Promise<RunMeasurement> {
+  await ctx.ensureBenchGateway();
   return measureRun(ctx.stack.topology, ctx.stack.daemons(), async () => wrkOutcome(await runWrk(load, ctx.pinning)));
 }
 
 /** Runs wrk without measuring: a warm-up. */
 export async function warmUp(ctx: BenchContext, load: WrkLoad): Promise<void> {
+  await ctx.ensureBenchGateway();
   if (ctx.options.warmupS > 0) await runWrk({ ...load, durationS: ctx.options.warmupS }, ctx.pinning);
 }
 

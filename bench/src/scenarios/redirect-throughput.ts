@@ -1,5 +1,5 @@
-import { BENCH_FLOOR_GRPC_HEADER, GATEWAY_PATHS } from "@kurt/gateway";
-import { probeFloor } from "../floor/floor-probe.js";
+import { GATEWAY_PATHS } from "@kurt/gateway";
+import { probeRedirect } from "../floor/floor-probe.js";
 import { FLOOR_LOCATION } from "../floor/floor-stubs.js";
 import type { RunMeasurement } from "../measure.js";
 import type { RequestList } from "../request-lists.js";
@@ -8,19 +8,20 @@ import { type BenchContext, measureWrk, type ScenarioRow, warmUp, wrkLoad } from
 
 /**
  * Scenarios 1, 3 and 4: redirects at full speed, hot (Zipf) and uniform, and
- * Envoy's own fixed 302 on the same listener with the same wrk command and
- * the same codes (`/__ceiling/<code>`). With them, the floors (4b, 4c): the
- * same requests answered by a trivial upstream (bench/src/floor/), once
- * through the transcoder to a gRPC Resolve stub, once proxied to an HTTP
- * stub, i.e. the most any resolver could give in this design and in a
- * plain-HTTP one. The runs are interleaved (ceiling, floors, hot, uniform,
+ * the ceilings, with the same wrk command and the same codes: Envoy's own
+ * fixed 302 on the bench's bare listener (only the router: row 4, what every
+ * redirect row is divided by) and on the public listener (`/__ceiling/<code>`,
+ * its filters and access log: row 4a). With them, the floor (4b): the same
+ * requests proxied along the redirect's own path to a trivial HTTP upstream
+ * (bench/src/floor/), i.e. the most any resolver could give in this design.
+ * The runs are interleaved (ceiling, filtered ceiling, floor, hot, uniform,
  * ceiling, …) so that each ratio compares runs made under the same
  * conditions: on a shared machine those drift over minutes.
  */
 
 export interface ThroughputPlan {
   readonly ceiling: boolean;
-  /** Needs the floor stubs running and Envoy's bench profile with their routes. */
+  /** Needs the floor stub running and Envoy's bench profile with its route. */
   readonly floor: boolean;
   readonly hot: boolean;
   readonly uniform: boolean;
@@ -31,17 +32,17 @@ export interface ThroughputPlan {
 export const CEILING_PREFIX = GATEWAY_PATHS.ceilingPrefix;
 
 interface Variant {
-  readonly scenario: "ceiling" | "floor-grpc" | "floor-http" | "hot" | "uniform";
+  readonly scenario: "ceiling" | "ceiling-filtered" | "floor-http" | "hot" | "uniform";
   readonly wanted: boolean;
   readonly label: string;
   readonly list: RequestList;
+  /** Envoy's listener: the public one, or the bench's bare one. */
+  readonly url: string;
   readonly prefix: string;
-  /** One more request header, "name: value". */
-  readonly header?: { readonly name: string; readonly value: string };
   /** Every answer should be a redirect (the table flags a run that got anything else). */
   readonly onlyRedirects: boolean;
-  /** Answered by a floor stub: checked once before it is measured. */
-  readonly floor: boolean;
+  /** Checked once before it is measured: a 302, to this Location when one is given. */
+  readonly probe?: { readonly location: string | undefined };
 }
 
 export async function runRedirectThroughput(ctx: BenchContext, plan: ThroughputPlan): Promise<ScenarioRow[]> {
@@ -49,48 +50,50 @@ export async function runRedirectThroughput(ctx: BenchContext, plan: ThroughputP
     {
       scenario: "ceiling",
       wanted: plan.ceiling,
-      label: "4 ceiling (Envoy's own 302)",
+      label: "4 ceiling: Envoy's own 302, bare listener (router only)",
       list: plan.zipf,
-      prefix: CEILING_PREFIX,
+      url: ctx.bareCeiling.url,
+      prefix: "/",
       onlyRedirects: true,
-      floor: false,
+      probe: { location: undefined },
     },
     {
-      scenario: "floor-grpc",
-      wanted: plan.floor,
-      label: "4b floor: Envoy transcoder → trivial grpc-js Resolve",
+      scenario: "ceiling-filtered",
+      wanted: plan.ceiling,
+      label: "4a ceiling: Envoy's own 302, public listener (filters, log)",
       list: plan.zipf,
-      prefix: "/",
-      header: BENCH_FLOOR_GRPC_HEADER,
+      url: ctx.gatewayUrl,
+      prefix: CEILING_PREFIX,
       onlyRedirects: true,
-      floor: true,
+      probe: { location: undefined },
     },
     {
       scenario: "floor-http",
       wanted: plan.floor,
-      label: "4c floor: Envoy proxy → trivial node:http 302",
+      label: "4b floor: redirect route → trivial node:http 302",
       list: plan.zipf,
+      url: ctx.gatewayUrl,
       prefix: GATEWAY_PATHS.floorHttpPrefix,
       onlyRedirects: true,
-      floor: true,
+      probe: { location: FLOOR_LOCATION },
     },
     {
       scenario: "hot",
       wanted: plan.hot,
       label: "1 redirect, hot (Zipf, 5 % unknown)",
       list: plan.zipf,
+      url: ctx.gatewayUrl,
       prefix: "/",
       onlyRedirects: false,
-      floor: false,
     },
     {
       scenario: "uniform",
       wanted: plan.uniform,
       label: "3 redirect, uniform",
       list: plan.uniformList,
+      url: ctx.gatewayUrl,
       prefix: "/",
       onlyRedirects: false,
-      floor: false,
     },
   ];
   const variants = all.filter((variant) => variant.wanted);
@@ -98,20 +101,16 @@ export async function runRedirectThroughput(ctx: BenchContext, plan: ThroughputP
     wrkLoad(
       ctx,
       "replay.lua",
-      [
-        variant.list.file,
-        variant.prefix,
-        String(ctx.nextStart(variant.list.length)),
-        ...(variant.header === undefined ? [] : [`${variant.header.name}: ${variant.header.value}`]),
-      ],
+      [variant.list.file, variant.prefix, String(ctx.nextStart(variant.list.length))],
       durationS,
+      variant.url,
     );
 
-  for (const variant of variants.filter((v) => v.floor)) {
+  for (const variant of variants) {
+    if (variant.probe === undefined) continue;
     // A seeded code: were the request to reach a resolver, its Location would be the link's.
-    const headers = variant.header === undefined ? {} : { [variant.header.name]: variant.header.value };
-    await probeFloor(`${ctx.gatewayUrl}${variant.prefix}${benchCode(0)}`, headers, FLOOR_LOCATION);
-    ctx.say(`${variant.scenario}: the probe got the stub's 302`);
+    await probeRedirect(`${variant.url}${variant.prefix}${benchCode(0)}`, variant.probe.location);
+    ctx.say(`${variant.scenario}: the probe got the expected 302`);
   }
   for (const variant of variants) {
     ctx.say(`${variant.scenario}: warm-up ${ctx.options.warmupS} s`);
@@ -141,8 +140,8 @@ export async function runRedirectThroughput(ctx: BenchContext, plan: ThroughputP
       extra: {
         distinctCodes: variant.list.distinct,
         listLength: variant.list.length,
-        ...(variant.floor ? { stubLocation: FLOOR_LOCATION } : {}),
-        ...(variant.header === undefined ? {} : { header: variant.header }),
+        url: `${variant.url}${variant.prefix}`,
+        ...(variant.scenario === "floor-http" ? { stubLocation: FLOOR_LOCATION } : {}),
       },
     };
   });
