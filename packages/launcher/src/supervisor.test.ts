@@ -4,6 +4,7 @@ import path from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createSupervisor } from "./supervisor.js";
+import { waitFor } from "./wait.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "kurt-supervisor-"));
 const supervisor = createSupervisor(path.join(dir, "run"), path.join(dir, "logs"));
@@ -15,10 +16,13 @@ test("a started daemon outlives its start call, logs to its file and stops by pi
   assert.is(supervisor.pidOf("sleeper"), pid);
   assert.equal(supervisor.known(), ["sleeper"]);
   assert.is(await supervisor.start({ name: "sleeper", command: "false", args: [] }), pid, "a second start is a no-op");
+  // On a busy machine the shell may not have run its echo yet: a stop now would cut it off.
+  await waitFor("the daemon's first line in its log", async () =>
+    /hello/.test(readFileSync(supervisor.logFileOf("sleeper"), "utf8")) ? true : undefined,
+  );
   await supervisor.stop("sleeper");
   assert.is(supervisor.pidOf("sleeper"), undefined);
   assert.equal(supervisor.known(), []);
-  assert.match(readFileSync(supervisor.logFileOf("sleeper"), "utf8"), /hello/);
 });
 
 test("a pid file whose process was replaced by another is not taken for ours", async () => {
