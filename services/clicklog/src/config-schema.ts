@@ -43,7 +43,7 @@ export const CLICKLOG_CONFIG_SCHEMA = {
     kind: "integer",
     min: 1,
     max: 16_777_216,
-    default: 65_536,
+    default: 262_144,
     description:
       "Bytes a fetch waits for (up to KURT_CLICKLOG_FETCH_MAX_WAIT_MS): fewer, larger transactions under load",
   },
@@ -51,7 +51,7 @@ export const CLICKLOG_CONFIG_SCHEMA = {
     kind: "integer",
     min: 10,
     max: 5_000,
-    default: 500,
+    default: 1_000,
     description: "Longest a fetch waits for KURT_CLICKLOG_FETCH_MIN_BYTES; the most it adds to a click's delay",
   },
   KURT_CLICKS_TOPIC_PARTITIONS: {
