@@ -1,5 +1,6 @@
 import type { Topology } from "@kurt/topology";
 import type { EnvoyObject } from "./envoy-clusters.js";
+import { renderHttpListener, renderRouterFilter } from "./http-listener.js";
 
 /**
  * What only `npm run bench` adds to Envoy: a second HTTP listener in the
@@ -29,49 +30,28 @@ export function benchBareListenerPort(topology: Topology): number {
 }
 
 export function renderBenchBareListener(topology: Topology, listenAddress: string, location: string): EnvoyObject {
-  return {
-    name: BENCH_BARE_LISTENER,
-    address: { socket_address: { address: listenAddress, port_value: benchBareListenerPort(topology) } },
-    filter_chains: [
-      {
-        filters: [
-          {
-            name: "envoy.filters.network.http_connection_manager",
-            typed_config: {
-              "@type":
-                "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
-              stat_prefix: BENCH_BARE_LISTENER,
-              codec_type: "AUTO",
-              route_config: {
-                name: BENCH_BARE_LISTENER,
-                virtual_hosts: [
-                  {
-                    name: BENCH_BARE_LISTENER,
-                    domains: ["*"],
-                    routes: [
-                      {
-                        name: "bare-ceiling",
-                        match: { prefix: "/" },
-                        direct_response: { status: 302 },
-                        // As the public listener's ceiling: Envoy would otherwise derive a Location from the request.
-                        response_headers_to_add: [
-                          { header: { key: "location", value: location }, append_action: "OVERWRITE_IF_EXISTS_OR_ADD" },
-                        ],
-                      },
-                    ],
-                  },
-                ],
-              },
-              http_filters: [
-                {
-                  name: "envoy.filters.http.router",
-                  typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router" },
-                },
+  return renderHttpListener(BENCH_BARE_LISTENER, listenAddress, benchBareListenerPort(topology), {
+    codec_type: "AUTO",
+    route_config: {
+      name: BENCH_BARE_LISTENER,
+      virtual_hosts: [
+        {
+          name: BENCH_BARE_LISTENER,
+          domains: ["*"],
+          routes: [
+            {
+              name: "bare-ceiling",
+              match: { prefix: "/" },
+              direct_response: { status: 302 },
+              // As the public listener's ceiling: Envoy would otherwise derive a Location from the request.
+              response_headers_to_add: [
+                { header: { key: "location", value: location }, append_action: "OVERWRITE_IF_EXISTS_OR_ADD" },
               ],
             },
-          },
-        ],
-      },
-    ],
-  };
+          ],
+        },
+      ],
+    },
+    http_filters: [renderRouterFilter()],
+  });
 }

@@ -1,6 +1,7 @@
 import type { Topology } from "@kurt/topology";
 import { renderAccessLog } from "./access-log.js";
 import type { EnvoyObject } from "./envoy-clusters.js";
+import { renderHttpListener, renderRouterFilter } from "./http-listener.js";
 import { renderUpstreamRoutes } from "./upstream-routes.js";
 
 /**
@@ -9,44 +10,23 @@ import { renderUpstreamRoutes } from "./upstream-routes.js";
  * get Envoy's own gRPC answer (UNIMPLEMENTED).
  */
 export function renderGrpcListener(topology: Topology, listenAddress: string, accessLog: boolean): EnvoyObject {
-  return {
-    name: "internal_grpc",
-    address: { socket_address: { address: listenAddress, port_value: topology.envoy.grpcPort } },
-    filter_chains: [
-      {
-        filters: [
-          {
-            name: "envoy.filters.network.http_connection_manager",
-            typed_config: {
-              "@type":
-                "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
-              stat_prefix: "internal_grpc",
-              codec_type: "HTTP2",
-              http2_protocol_options: {},
-              // Internal callers may pass the request id of the call they serve.
-              preserve_external_request_id: true,
-              ...(accessLog ? { access_log: renderAccessLog() } : {}),
-              route_config: {
-                name: "internal_grpc",
-                virtual_hosts: [
-                  {
-                    name: "kurt_grpc",
-                    domains: ["*"],
-                    // A client's grpc-timeout is honoured, up to this bound.
-                    routes: renderUpstreamRoutes({ max_stream_duration: { grpc_timeout_header_max: "30s" } }),
-                  },
-                ],
-              },
-              http_filters: [
-                {
-                  name: "envoy.filters.http.router",
-                  typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router" },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    ],
-  };
+  return renderHttpListener("internal_grpc", listenAddress, topology.envoy.grpcPort, {
+    codec_type: "HTTP2",
+    http2_protocol_options: {},
+    // Internal callers may pass the request id of the call they serve.
+    preserve_external_request_id: true,
+    ...(accessLog ? { access_log: renderAccessLog() } : {}),
+    route_config: {
+      name: "internal_grpc",
+      virtual_hosts: [
+        {
+          name: "kurt_grpc",
+          domains: ["*"],
+          // A client's grpc-timeout is honoured, up to this bound.
+          routes: renderUpstreamRoutes({ max_stream_duration: { grpc_timeout_header_max: "30s" } }),
+        },
+      ],
+    },
+    http_filters: [renderRouterFilter()],
+  });
 }

@@ -4,6 +4,7 @@ import type { EnvoyObject } from "./envoy-clusters.js";
 import { ADMIN_CLUSTER, BENCH_FLOOR_CLUSTERS } from "./envoy-clusters.js";
 import { GATEWAY_PATHS, GRPC_SERVICE_CLUSTERS } from "./gateway-routes.js";
 import { JSON_BODY_RULES, luaRouteMetadata, templateRegex } from "./http-bindings.js";
+import { renderHttpListener, renderRouterFilter } from "./http-listener.js";
 import { renderJsonLocalReplies } from "./local-replies.js";
 import { renderRedirectRouteAction, renderUpstreamRoutes } from "./upstream-routes.js";
 
@@ -31,7 +32,6 @@ const FILTER = {
   lua: "envoy.filters.http.lua",
   rateLimit: "envoy.filters.http.local_ratelimit",
   transcoder: "envoy.filters.http.grpc_json_transcoder",
-  router: "envoy.filters.http.router",
 } as const;
 
 /** A link's body is at most ~8 KiB of URL plus a title and tags; anything far larger is refused before parsing. */
@@ -111,14 +111,8 @@ function httpFilters(options: PublicListenerOptions): EnvoyObject[] {
         max_request_body_size: MAX_REQUEST_BODY_BYTES,
       },
     },
-    {
-      name: FILTER.router,
-      typed_config: {
-        "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router",
-        // No x-envoy-upstream-service-time and the like: nothing in an answer says how it was served.
-        suppress_envoy_headers: true,
-      },
-    },
+    // No x-envoy-upstream-service-time and the like: nothing in an answer says how it was served.
+    renderRouterFilter({ suppress_envoy_headers: true }),
   ];
 }
 
@@ -219,52 +213,36 @@ function routes(options: PublicListenerOptions): EnvoyObject[] {
 }
 
 export function renderPublicListener(topology: Topology, options: PublicListenerOptions): EnvoyObject {
-  return {
-    name: "public_http",
-    address: { socket_address: { address: options.listenAddress, port_value: topology.envoy.httpPort } },
-    filter_chains: [
-      {
-        filters: [
-          {
-            name: "envoy.filters.network.http_connection_manager",
-            typed_config: {
-              "@type":
-                "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
-              stat_prefix: "public_http",
-              codec_type: "AUTO",
-              server_name: "kurt",
-              // This is the edge: a client's own x-request-id and x-forwarded-for are not trusted.
-              use_remote_address: true,
-              always_set_request_id_in_response: true,
-              normalize_path: true,
-              merge_slashes: true,
-              local_reply_config: renderJsonLocalReplies(MAX_REQUEST_BODY_BYTES),
-              ...(options.accessLog ? { access_log: renderAccessLog() } : {}),
-              route_config: {
-                name: "public",
-                virtual_hosts: [
-                  {
-                    name: "kurt",
-                    domains: ["*"],
-                    routes: routes(options),
-                    typed_per_filter_config: {
-                      [FILTER.cors]: {
-                        "@type": "type.googleapis.com/envoy.extensions.filters.http.cors.v3.CorsPolicy",
-                        allow_origin_string_match: [{ safe_regex: { regex: ".*" } }],
-                        allow_methods: "GET, HEAD, POST, PATCH, DELETE, OPTIONS",
-                        allow_headers: "authorization, content-type, x-request-id",
-                        expose_headers: "location, x-request-id",
-                        max_age: "86400",
-                      },
-                    },
-                  },
-                ],
-              },
-              http_filters: httpFilters(options),
+  return renderHttpListener("public_http", options.listenAddress, topology.envoy.httpPort, {
+    codec_type: "AUTO",
+    server_name: "kurt",
+    // This is the edge: a client's own x-request-id and x-forwarded-for are not trusted.
+    use_remote_address: true,
+    always_set_request_id_in_response: true,
+    normalize_path: true,
+    merge_slashes: true,
+    local_reply_config: renderJsonLocalReplies(MAX_REQUEST_BODY_BYTES),
+    ...(options.accessLog ? { access_log: renderAccessLog() } : {}),
+    route_config: {
+      name: "public",
+      virtual_hosts: [
+        {
+          name: "kurt",
+          domains: ["*"],
+          routes: routes(options),
+          typed_per_filter_config: {
+            [FILTER.cors]: {
+              "@type": "type.googleapis.com/envoy.extensions.filters.http.cors.v3.CorsPolicy",
+              allow_origin_string_match: [{ safe_regex: { regex: ".*" } }],
+              allow_methods: "GET, HEAD, POST, PATCH, DELETE, OPTIONS",
+              allow_headers: "authorization, content-type, x-request-id",
+              expose_headers: "location, x-request-id",
+              max_age: "86400",
             },
           },
-        ],
-      },
-    ],
-  };
+        },
+      ],
+    },
+    http_filters: httpFilters(options),
+  });
 }
