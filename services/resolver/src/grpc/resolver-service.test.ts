@@ -1,10 +1,11 @@
 import { credentials, Metadata, type ServiceError, status } from "@grpc/grpc-js";
 import { LookupLayer, ResolveResponse, ResolverServiceClient, ResolverServiceService } from "@kurt/contract";
-import { createLogger, createMetrics, gone, notFound, type RunningGrpcServer, startGrpcServer } from "@kurt/platform";
+import { createLogger, createMetrics, gone, type RunningGrpcServer, startGrpcServer } from "@kurt/platform";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { ClickFacts } from "../domain/click.js";
-import type { LinkResolver, Redirect } from "../domain/link-resolver.js";
+import type { Redirect } from "../domain/link-resolver.js";
+import { createTableResolver } from "../test-support/table-resolver.js";
 import { MAX_REFERRER_CHARS, MAX_USER_AGENT_CHARS } from "../visitor/click-facts.js";
 import { createResolverService } from "./resolver-service.js";
 
@@ -14,15 +15,7 @@ const answers: Record<string, Redirect | Error> = {
   unicode: { url: "https://example.com/ä", redirectStatus: 302, cacheSeconds: 0, servedBy: "memory" },
   off: gone("link is disabled"),
 };
-const resolver: LinkResolver = {
-  async resolve(code) {
-    const answer = answers[code];
-    if (answer === undefined) throw notFound("link");
-    if (answer instanceof Error) throw answer;
-    return answer;
-  },
-  invalidate() {},
-};
+const resolver = createTableResolver(answers);
 
 const recorded: ClickFacts[] = [];
 const clicks = { record: (facts: ClickFacts) => void recorded.push(facts) };

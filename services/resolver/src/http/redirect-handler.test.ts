@@ -1,9 +1,10 @@
 import { request as httpRequest } from "node:http";
-import { createLogger, gone, notFound, type RunningHttpServer, startHttpServer, unavailable } from "@kurt/platform";
+import { createLogger, gone, type RunningHttpServer, startHttpServer, unavailable } from "@kurt/platform";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { ClickFacts } from "../domain/click.js";
-import type { LinkResolver, Redirect } from "../domain/link-resolver.js";
+import type { Redirect } from "../domain/link-resolver.js";
+import { createTableResolver } from "../test-support/table-resolver.js";
 import { cacheControl, codeOfPath, createRedirectHandler } from "./redirect-handler.js";
 
 /** A resolver port answering from a table: the handler's translation is under test, not the lookup. */
@@ -15,17 +16,8 @@ const answers: Record<string, Redirect | Error> = {
   down: unavailable("link store unavailable"),
   boom: new Error("a bug"),
 };
-const asked: string[] = [];
-const resolver: LinkResolver = {
-  async resolve(code) {
-    asked.push(code);
-    const answer = answers[code];
-    if (answer === undefined) throw notFound("link");
-    if (answer instanceof Error) throw answer;
-    return answer;
-  },
-  invalidate() {},
-};
+const resolver = createTableResolver(answers);
+const { asked } = resolver;
 
 const recorded: ClickFacts[] = [];
 const statuses: number[] = [];
