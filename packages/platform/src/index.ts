@@ -38,5 +38,14 @@ export type { CommonConfig, ServiceRuntime } from "./service-runtime.js";
 export { createServiceRuntime, loadServiceConfigOrExit, serve } from "./service-runtime.js";
 export type { Closer } from "./shutdown.js";
 export { installGracefulShutdown } from "./shutdown.js";
+export {
+  checkTimestampFields,
+  EARLIEST_TIMESTAMP,
+  LATEST_TIMESTAMP,
+  TIMESTAMP_BOUNDS,
+  UnreadableTimestamp,
+  validateTimestamp,
+  withCheckedTimestamps,
+} from "./timestamp-fields.js";
 export type { CallContext } from "./unary-handler.js";
 export { unary } from "./unary-handler.js";

@@ -7,7 +7,7 @@
  * consumer keeps retrying until Kafka is back.
  */
 import { createApiKeyAuthorizer } from "@kurt/api-keys";
-import { AUTHORIZATION_KEY, CLICKS_TOPIC, StatsServiceService } from "@kurt/contract";
+import { AUTHORIZATION_KEY, CLICKS_TOPIC } from "@kurt/contract";
 import {
   createPostgresPool,
   createServiceRuntime,
@@ -34,7 +34,7 @@ import { createClickIngest } from "./domain/click-ingest.js";
 import { createClickMaintenance } from "./domain/click-maintenance.js";
 import { createClickRetention } from "./domain/click-retention.js";
 import { createLinkStats } from "./domain/link-stats.js";
-import { type Authorize, createStatsServiceHandlers } from "./grpc/stats-service-handlers.js";
+import { type Authorize, createStatsServiceHandlers, STATS_SERVICE_DEFINITION } from "./grpc/stats-service-handlers.js";
 
 const config = loadServiceConfigOrExit("clicklog", CLICKLOG_CONFIG_SCHEMA);
 
@@ -129,7 +129,7 @@ await serve({
   services: [
     {
       name: "kurt.v1.StatsService",
-      definition: StatsServiceService,
+      definition: STATS_SERVICE_DEFINITION,
       implementation: createStatsServiceHandlers({
         getLinkStats: createLinkStats({ store: createPgStatsStore(pool) }),
         authorize,

@@ -17,6 +17,11 @@ export const SHORTENER_CONFIG_SCHEMA = {
     item: HOST_PORT_ITEM,
     description: "Redis Cluster seed nodes; any reachable subset finds the rest of the cluster",
   },
+  KURT_REDIS_PASSWORD: {
+    kind: "string",
+    secret: true,
+    description: "Password of the Redis Cluster (its nodes' requirepass); `./kurt up` makes one per state folder",
+  },
   KURT_KAFKA_BROKERS: { kind: "list", item: HOST_PORT_ITEM, description: "Kafka bootstrap brokers" },
   KURT_PUBLIC_URL: {
     kind: "string",
@@ -26,7 +31,8 @@ export const SHORTENER_CONFIG_SCHEMA = {
   KURT_SHORT_DOMAINS: {
     kind: "list",
     default: [],
-    description: "More hosts (host or host:port) serving Kurt's short links; targets on them are refused as loops",
+    description:
+      "More hosts serving Kurt's short links (host, or host:port: the port is ignored); targets on them, at any port, are refused as loops",
   },
   KURT_PG_POOL_SIZE: {
     kind: "integer",
@@ -41,5 +47,21 @@ export const SHORTENER_CONFIG_SCHEMA = {
     max: 10_000,
     default: 500,
     description: "How long a write waits for the Redis write-through before answering anyway",
+  },
+  KURT_WRITE_RATE_BURST: {
+    kind: "integer",
+    min: 1,
+    max: 1_000_000,
+    default: 400,
+    description:
+      "Writes (create, update, delete, API key create and revoke) an API key may make at once, per API key, per shortener replica; beyond it RESOURCE_EXHAUSTED (HTTP 429)",
+  },
+  KURT_WRITE_RATE_PER_SECOND: {
+    kind: "integer",
+    min: 1,
+    max: 1_000_000,
+    default: 100,
+    description:
+      "Writes per second an API key may sustain, per API key, per shortener replica (the rate its burst refills at)",
   },
 } as const satisfies ConfigSchema;

@@ -3,7 +3,7 @@
  * environment. It builds the adapters (Postgres through PgBouncer, Redis
  * Cluster, Kafka), hands them to the domain, and serves gRPC.
  */
-import { ApiKeyServiceService, LinkServiceService } from "@kurt/contract";
+import { ApiKeyServiceService } from "@kurt/contract";
 import {
   createPostgresPool,
   createServiceRuntime,
@@ -22,9 +22,10 @@ import { createApiKeyService } from "./domain/api-key-service.js";
 import { createCodeGenerator } from "./domain/code-generator.js";
 import { createLinkService } from "./domain/link-service.js";
 import { createTargetUrlPolicy, type TargetUrlPolicy } from "./domain/target-url.js";
+import { createWriteRateLimiter } from "./domain/write-rate-limiter.js";
 import { createApiKeyServiceHandlers } from "./grpc/api-key-service-handlers.js";
 import { createAuthorize } from "./grpc/authorize.js";
-import { createLinkServiceHandlers } from "./grpc/link-service-handlers.js";
+import { createLinkServiceHandlers, LINK_SERVICE_DEFINITION } from "./grpc/link-service-handlers.js";
 
 const config = loadServiceConfigOrExit("shortener", SHORTENER_CONFIG_SCHEMA);
 
@@ -57,7 +58,7 @@ const pool = createPostgresPool({
 });
 exposePostgresPoolMetrics(metrics.registry, { primary: pool });
 
-const redis = createRedisCluster(config.KURT_REDIS_NODES);
+const redis = createRedisCluster(config.KURT_REDIS_NODES, { password: config.KURT_REDIS_PASSWORD });
 redis.on("error", (error: Error) => logger.warn("Redis Cluster error", { error: error.message }));
 exposeRedisClusterMetrics(metrics.registry, redis);
 const cache = createRedisLinkCache({
@@ -88,7 +89,12 @@ const links = createLinkService({
   targetUrl,
   generateCode: createCodeGenerator(),
 });
-const authorize = createAuthorize(apiKeys);
+const writeLimit = createWriteRateLimiter({
+  burst: config.KURT_WRITE_RATE_BURST,
+  perSecond: config.KURT_WRITE_RATE_PER_SECOND,
+  now: () => performance.now(),
+});
+const authorize = createAuthorize(apiKeys, writeLimit);
 
 await serve({
   config,
@@ -96,7 +102,7 @@ await serve({
   services: [
     {
       name: "kurt.v1.LinkService",
-      definition: LinkServiceService,
+      definition: LINK_SERVICE_DEFINITION,
       implementation: createLinkServiceHandlers({ links, authorize, publicUrl: config.KURT_PUBLIC_URL, logger }),
     },
     {

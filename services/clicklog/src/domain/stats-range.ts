@@ -1,4 +1,4 @@
-import { invalidArgument } from "@kurt/platform";
+import { EARLIEST_TIMESTAMP, invalidArgument, validateTimestamp } from "@kurt/platform";
 import { ceilTo, DAY_MS, floorTo, HOUR_MS } from "./utc-time.js";
 
 export type StatsInterval = "hour" | "day";
@@ -26,8 +26,7 @@ export interface StatsRange {
 }
 
 function validTime(field: string, value: Date | undefined): Date | undefined {
-  if (value !== undefined && Number.isNaN(value.getTime())) throw invalidArgument(field, "not a valid time");
-  return value;
+  return value === undefined ? undefined : validateTimestamp(field, value);
 }
 
 /**
@@ -39,8 +38,11 @@ function validTime(field: string, value: Date | undefined): Date | undefined {
 export function resolveStatsRange(request: StatsRangeRequest, now: Date): StatsRange {
   const interval = request.interval ?? DEFAULT_INTERVAL;
   const stepMs = STEP_MS[interval];
+  const requestedFrom = validTime("from", request.from);
   const to = validTime("to", request.to) ?? now;
-  const from = validTime("from", request.from) ?? new Date(to.getTime() - DEFAULT_WINDOW_DAYS * DAY_MS);
+  // The default window stops at the earliest time rather than reaching before it.
+  const from =
+    requestedFrom ?? new Date(Math.max(EARLIEST_TIMESTAMP.getTime(), to.getTime() - DEFAULT_WINDOW_DAYS * DAY_MS));
   if (from.getTime() >= to.getTime()) {
     const end = request.to === undefined ? "now (to is unset)" : to.toISOString();
     throw invalidArgument("from", `must be before to: from is ${from.toISOString()}, to is ${end}`);

@@ -5,10 +5,21 @@ import {
   type Stats,
   StatsInterval,
   type StatsServiceServer,
+  StatsServiceService,
 } from "@kurt/contract";
-import { type CallContext, invalidArgument, type Logger, unary } from "@kurt/platform";
+import { type CallContext, invalidArgument, type Logger, unary, withCheckedTimestamps } from "@kurt/platform";
 import type { GetLinkStats, LinkStats, ValueCount } from "../domain/link-stats.js";
 import type { StatsInterval as Interval } from "../domain/stats-range.js";
+
+/**
+ * kurt.v1.StatsService as served: `from` and `to` (fields 2 and 3) are
+ * checked as sent, so that a Timestamp no Date can hold (a transcoded
+ * `?from.seconds=` of any int64, nanos out of range) is refused with
+ * INVALID_ARGUMENT naming it instead of failing the decoding (INTERNAL).
+ */
+export const STATS_SERVICE_DEFINITION = withCheckedTimestamps(StatsServiceService, {
+  getLinkStats: { 2: "from", 3: "to" },
+});
 
 /**
  * Checks the caller's API key for a scope: resolves when it grants it,

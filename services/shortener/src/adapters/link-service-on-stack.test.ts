@@ -21,7 +21,7 @@ const env = serviceEnvironment(loadTopology());
 const logger = createLogger({ level: "error", base: {} });
 const registry = new Registry();
 const pool = new pg.Pool({ connectionString: env.KURT_PG_PRIMARY_URL, max: 10 });
-const redis = createRedisCluster(env.KURT_REDIS_NODES.split(","));
+const redis = createRedisCluster(env.KURT_REDIS_NODES.split(","), { password: env.KURT_REDIS_PASSWORD });
 const cache = createRedisLinkCache({ redis, logger, registry, timeoutMs: 2_000 });
 const events = createKafkaLinkEvents({
   brokers: env.KURT_KAFKA_BROKERS.split(","),

@@ -9,6 +9,11 @@ export function parseRedisNodes(nodes: readonly string[]): Array<{ host: string;
   });
 }
 
+export interface RedisClusterAuth {
+  /** The nodes' requirepass (KURT_REDIS_PASSWORD), proven on every node connection. */
+  readonly password?: string;
+}
+
 /**
  * A Redis Cluster client for the write-through. During a failover a moved
  * slot answers MOVED/CLUSTERDOWN until a replica takes over (up to the
@@ -19,13 +24,18 @@ export function parseRedisNodes(nodes: readonly string[]): Array<{ host: string;
  * the event loop (a batch of creates committing together) to each master as
  * one pipeline.
  */
-export function createRedisCluster(nodes: readonly string[]): Cluster {
+export function createRedisCluster(nodes: readonly string[], auth: RedisClusterAuth = {}): Cluster {
   return new Cluster(parseRedisNodes(nodes), {
     retryDelayOnFailover: 200,
     maxRedirections: 16,
     retryDelayOnClusterDown: 200,
     slotsRefreshTimeout: 2_000,
     enableAutoPipelining: true,
-    redisOptions: { commandTimeout: 1_000, connectTimeout: 2_000, maxRetriesPerRequest: 2 },
+    redisOptions: {
+      commandTimeout: 1_000,
+      connectTimeout: 2_000,
+      maxRetriesPerRequest: 2,
+      ...(auth.password === undefined ? {} : { password: auth.password }),
+    },
   });
 }

@@ -10,7 +10,8 @@ import type { Link } from "../domain/link.js";
 import { createRedisCluster } from "./redis-cluster.js";
 import { createRedisLinkCache } from "./redis-link-cache.js";
 
-const redis = createRedisCluster(serviceEnvironment(loadTopology()).KURT_REDIS_NODES.split(","));
+const env = serviceEnvironment(loadTopology());
+const redis = createRedisCluster(env.KURT_REDIS_NODES.split(","), { password: env.KURT_REDIS_PASSWORD });
 const logger = createLogger({ level: "error", base: {} });
 const cache = createRedisLinkCache({ redis, logger, registry: new Registry(), timeoutMs: 2_000 });
 

@@ -1,3 +1,4 @@
+import { UnreadableTimestamp } from "@kurt/platform";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import {
@@ -26,6 +27,40 @@ test("expiresAt must lie in the future", () => {
   assert.throws(() => validateExpiresAt(now, now), /^expiresAt: must be in the future/);
   assert.throws(() => validateExpiresAt(new Date("2020-01-01T00:00:00Z"), now), /got 2020-01-01T00:00:00.000Z/);
   assert.throws(() => validateExpiresAt(new Date(Number.NaN), now), /^expiresAt: not a valid timestamp/);
+});
+
+test("expiresAt may lie at most 100 years ahead, to the millisecond", () => {
+  const now = new Date("2026-12-04T10:00:00.000Z");
+  const limit = new Date("2126-12-04T10:00:00.000Z");
+  assert.is(validateExpiresAt(limit, now), limit);
+  assert.throws(
+    () => validateExpiresAt(new Date(limit.getTime() + 1), now),
+    /^expiresAt: must be at most 100 years ahead \(no later than 2126-12-04T10:00:00\.000Z\), got 2126-12-04T10:00:00\.001Z$/,
+  );
+  // seconds = 300,000,000,000: a Date holds it, RFC 3339 cannot print it.
+  assert.throws(
+    () => validateExpiresAt(new Date(300_000_000_000 * 1000), now),
+    /^expiresAt: must be at most 100 years ahead .*, got \+011476-/,
+  );
+  assert.throws(() => validateExpiresAt(new Date(8_640_000_000_000_000), now), /at most 100 years ahead/);
+});
+
+test("an expiry the request decoder could not read is refused with its reason", () => {
+  const now = new Date("2026-12-04T10:00:00.000Z");
+  assert.throws(
+    () => validateExpiresAt(new UnreadableTimestamp("nanos must be from 0 to 999,999,999, got -1"), now),
+    /^expiresAt: nanos must be from 0 to 999,999,999, got -1$/,
+  );
+});
+
+test("whatever the clock says, an expiry outside 1970-01-01 … 9999-12-31 is refused", () => {
+  const farFuture = new Date("9950-01-01T00:00:00.000Z");
+  assert.throws(
+    () => validateExpiresAt(new Date("+010000-01-01T00:00:00.000Z"), farFuture),
+    /^expiresAt: must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z, got \+010000-01-01T00:00:00\.000Z$/,
+  );
+  const latest = new Date("9999-12-31T23:59:59.999Z");
+  assert.is(validateExpiresAt(latest, farFuture), latest);
 });
 
 test("a title has at most 200 characters, counted as characters, not UTF-16 units", () => {

@@ -1,5 +1,5 @@
 import { DEFAULT_REDIRECT_STATUS, isRedirectStatus, type RedirectStatus } from "@kurt/contract";
-import { invalidArgument } from "@kurt/platform";
+import { invalidArgument, validateTimestamp } from "@kurt/platform";
 import { CONTROL_CHARACTER } from "./control-characters.js";
 
 /**
@@ -34,13 +34,27 @@ export function validateCacheSeconds(value: number | undefined): number {
   return value;
 }
 
-/** An expiry must lie in the future; an invalid Date (NaN) is refused too. */
+/** How far ahead an expiry may lie (DESIGN.md §2), in calendar years. */
+export const MAX_EXPIRY_YEARS = 100;
+
+/**
+ * An expiry lies in the future and at most 100 years ahead. An invalid Date
+ * (NaN) is refused with its reason; without the upper bound an expiry in the
+ * year 11476 was stored, and no listing could print it any more.
+ */
 export function validateExpiresAt(value: Date, now: Date): Date {
   const ms = value.getTime();
-  if (Number.isNaN(ms)) throw invalidArgument("expiresAt", "not a valid timestamp");
+  if (Number.isNaN(ms)) return validateTimestamp("expiresAt", value);
   if (ms <= now.getTime())
     throw invalidArgument("expiresAt", `must be in the future, got ${value.toISOString()} (now ${now.toISOString()})`);
-  return value;
+  const latest = new Date(now.getTime());
+  latest.setUTCFullYear(latest.getUTCFullYear() + MAX_EXPIRY_YEARS);
+  if (ms > latest.getTime())
+    throw invalidArgument(
+      "expiresAt",
+      `must be at most ${MAX_EXPIRY_YEARS} years ahead (no later than ${latest.toISOString()}), got ${value.toISOString()}`,
+    );
+  return validateTimestamp("expiresAt", value);
 }
 
 /** The empty title means "no title". */

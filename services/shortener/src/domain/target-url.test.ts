@@ -1,16 +1,19 @@
 import { KurtError } from "@kurt/platform";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { createTargetUrlPolicy, MAX_URL_LENGTH } from "./target-url.js";
+import { createTargetUrlPolicy, MAX_URL_LENGTH, type TargetUrlPolicy } from "./target-url.js";
 
 const policy = createTargetUrlPolicy({
   publicUrl: "http://127.0.0.1:24080",
   shortDomains: ["kurt.example", "go.example:8443"],
 });
 
-function refused(raw: string, reason: RegExp) {
+// Kurt behind a public name: loopback targets are refused for being loopback, not for being its host.
+const publicPolicy = createTargetUrlPolicy({ publicUrl: "https://kurt.example.net" });
+
+function refused(raw: string, reason: RegExp, check: TargetUrlPolicy = policy) {
   try {
-    policy(raw);
+    check(raw);
   } catch (error) {
     assert.instance(error, KurtError);
     assert.is((error as KurtError).code, "invalid_argument");
@@ -97,9 +100,94 @@ test("a URL back to Kurt's own short links is refused as a loop", () => {
   refused("https://kurt.example:9999/abc", /redirect loop/);
   refused("https://go.example:8443/abc", /redirect loop/);
   refused("http://127.0.0.1.:24080/abc", /redirect loop/);
-  // Same host, another port: another server.
-  assert.is(policy("http://127.0.0.1:24081/x"), "http://127.0.0.1:24081/x");
-  assert.is(policy("https://go.example/abc"), "https://go.example/abc");
+});
+
+test("a host Kurt answers on is refused at any port, with trailing dots and in any case", () => {
+  refused("http://127.0.0.1:24081/x", /redirect loop/);
+  refused("https://go.example/abc", /Kurt's own short links \(go\.example\); that would be a redirect loop/);
+  refused("http://go.example:80/abc", /Kurt's own short links/);
+  refused("https://GO.Example.:9/abc", /Kurt's own short links/);
+  refused("https://go.example../abc", /Kurt's own short links/);
+  refused("http://kurt.example:1/abc", /Kurt's own short links/);
+  const own = createTargetUrlPolicy({ publicUrl: "https://short.example:8443", shortDomains: ["10.1.2.3:80"] });
+  assert.throws(() => own("https://short.example/x"), /Kurt's own short links/);
+  assert.throws(() => own("http://SHORT.EXAMPLE.:80/x"), /Kurt's own short links/);
+  for (const spelling of ["10.1.2.3:8080", "167838211", "0xa.1.2.3", "012.1.2.3", "10.1.515", "[::ffff:10.1.2.3]"])
+    assert.throws(() => own(`http://${spelling}/x`), /Kurt's own short links/, spelling);
+  assert.is(own("https://shorter.example/x"), "https://shorter.example/x");
+  assert.is(own("http://10.1.2.4/x"), "http://10.1.2.4/x");
+});
+
+test("loopback hosts are refused as a loop in every spelling, at any port", () => {
+  const names = [
+    "localhost",
+    "LOCALHOST.",
+    "localhost..",
+    "LocalHost:8080",
+    "app.localhost",
+    "A.B.LOCALHOST.:1",
+    "%6c%6fcalhost",
+  ];
+  for (const host of names)
+    refused(
+      `http://${host}/x`,
+      /a loopback host \(.+\), which can be Kurt itself; that would be a redirect loop/,
+      publicPolicy,
+    );
+  const addresses = [
+    "127.0.0.1",
+    "127.0.0.1.",
+    "127.0.0.1..",
+    "127.255.255.254:9",
+    "2130706433",
+    "0x7f000001",
+    "0x7f.1",
+    "0x7f.1..",
+    "0177.0.0.1",
+    "127.1",
+    "[::1]",
+    "[0:0:0:0:0:0:0:1]:8080",
+    "[::ffff:127.0.0.1]",
+    "[::ffff:7f00:1]",
+    "[::FFFF:127.9.9.9]",
+    "[::127.0.0.1]",
+  ];
+  for (const host of addresses)
+    refused(
+      `https://${host}/x`,
+      /a loopback address \(.+\), which can be Kurt itself; that would be a redirect loop/,
+      publicPolicy,
+    );
+});
+
+test("unspecified addresses (0.0.0.0/8, ::) are refused as a loop in every spelling; their neighbours are not", () => {
+  for (const host of [
+    "0.0.0.0",
+    "0",
+    "0:80",
+    "0x0",
+    "0.0.0.0.",
+    "000.0.0.0",
+    "0.1.2.3",
+    "[::]",
+    "[::ffff:0.0.0.0]",
+    "[::ffff:0:0]",
+    "[::0.0.0.0]:443",
+  ])
+    refused(
+      `http://${host}/x`,
+      /an unspecified address \(.+\), which can be Kurt itself; that would be a redirect loop/,
+      publicPolicy,
+    );
+  // Their neighbours are other machines.
+  assert.is(policy("http://128.0.0.1/x"), "http://128.0.0.1/x");
+  assert.is(policy("http://1.0.0.0/x"), "http://1.0.0.0/x");
+  assert.is(policy("http://126.255.255.255/x"), "http://126.255.255.255/x");
+  assert.is(policy("http://[::2:7f00:1]/x"), "http://[::2:7f00:1]/x");
+  assert.is(policy("http://[2001:db8::1]/x"), "http://[2001:db8::1]/x");
+  assert.is(policy("http://[::ffff:8.8.8.8]/x"), "http://[::ffff:808:808]/x");
+  assert.is(policy("http://localhost.example/x"), "http://localhost.example/x");
+  assert.is(policy("http://mylocalhost/x"), "http://mylocalhost/x");
 });
 
 test("a public URL on a default port is matched with or without the port", () => {

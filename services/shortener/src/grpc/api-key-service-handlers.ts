@@ -21,7 +21,7 @@ export function createApiKeyServiceHandlers(deps: {
   const { apiKeys, authorize, logger } = deps;
   return {
     createApiKey: unary<CreateApiKeyRequest, CreateApiKeyResponse>(logger, async (request, context) => {
-      const caller = await authorize(context, "admin");
+      const caller = await authorize.write(context, "admin");
       const issued = await apiKeys.createKey({ name: request.name, scopes: request.scopes });
       context.logger.info("api key created", {
         apiKeyId: issued.key.id,
@@ -33,13 +33,13 @@ export function createApiKeyServiceHandlers(deps: {
     }),
 
     listApiKeys: unary<ListApiKeysRequest, ListApiKeysResponse>(logger, async (request, context) => {
-      await authorize(context, "admin");
+      await authorize.read(context, "admin");
       const page = await apiKeys.listKeys({ pageSize: request.pageSize, pageToken: request.pageToken });
       return { apiKeys: page.keys.map(toApiKeyMessage), nextPageToken: page.nextPageToken };
     }),
 
     revokeApiKey: unary<RevokeApiKeyRequest, ApiKeyMessage>(logger, async (request, context) => {
-      const caller = await authorize(context, "admin");
+      const caller = await authorize.write(context, "admin");
       const key = await apiKeys.revokeKey(request.id);
       context.logger.info("api key revoked", { apiKeyId: key.id, prefix: key.prefix, byApiKeyId: caller.id });
       return toApiKeyMessage(key);

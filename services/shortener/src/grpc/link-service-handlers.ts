@@ -1,18 +1,30 @@
-import type {
-  CreateLinkRequest,
-  DeleteLinkRequest,
-  DeleteLinkResponse,
-  GetLinkRequest,
-  Link as LinkMessage,
-  LinkServiceServer,
-  ListLinksRequest,
-  ListLinksResponse,
-  UpdateLinkRequest,
+import {
+  type CreateLinkRequest,
+  type DeleteLinkRequest,
+  type DeleteLinkResponse,
+  type GetLinkRequest,
+  type Link as LinkMessage,
+  type LinkServiceServer,
+  LinkServiceService,
+  type ListLinksRequest,
+  type ListLinksResponse,
+  type UpdateLinkRequest,
 } from "@kurt/contract";
-import { type Logger, unary } from "@kurt/platform";
+import { type Logger, unary, withCheckedTimestamps } from "@kurt/platform";
 import type { LinkService } from "../domain/link-service.js";
 import { toLinkMessage } from "../messages/link-message.js";
 import type { Authorize } from "./authorize.js";
+
+/**
+ * kurt.v1.LinkService as served: the expires_at Timestamp (field 4 of both
+ * requests) is checked as sent, so that one no Date can hold reaches the
+ * domain as an UnreadableTimestamp and is refused with INVALID_ARGUMENT
+ * before anything is written, instead of failing the decoding (INTERNAL).
+ */
+export const LINK_SERVICE_DEFINITION = withCheckedTimestamps(LinkServiceService, {
+  createLink: { 4: "expiresAt" },
+  updateLink: { 4: "expiresAt" },
+});
 
 /** kurt.v1.LinkService: each handler checks the key's scope, calls the domain and shapes the answer. */
 export function createLinkServiceHandlers(deps: {
@@ -26,7 +38,7 @@ export function createLinkServiceHandlers(deps: {
 
   return {
     createLink: unary<CreateLinkRequest, LinkMessage>(logger, async (request, context) => {
-      const key = await authorize(context, "links:write");
+      const key = await authorize.write(context, "links:write");
       const link = await links.createLink(
         {
           url: request.url,
@@ -44,18 +56,18 @@ export function createLinkServiceHandlers(deps: {
     }),
 
     getLink: unary<GetLinkRequest, LinkMessage>(logger, async (request, context) => {
-      await authorize(context, "links:read");
+      await authorize.read(context, "links:read");
       return message(await links.getLink(request.code));
     }),
 
     listLinks: unary<ListLinksRequest, ListLinksResponse>(logger, async (request, context) => {
-      await authorize(context, "links:read");
+      await authorize.read(context, "links:read");
       const page = await links.listLinks({ pageSize: request.pageSize, pageToken: request.pageToken });
       return { links: page.links.map(message), nextPageToken: page.nextPageToken };
     }),
 
     updateLink: unary<UpdateLinkRequest, LinkMessage>(logger, async (request, context) => {
-      const key = await authorize(context, "links:write");
+      const key = await authorize.write(context, "links:write");
       const link = await links.updateLink(
         {
           code: request.code,
@@ -75,7 +87,7 @@ export function createLinkServiceHandlers(deps: {
     }),
 
     deleteLink: unary<DeleteLinkRequest, DeleteLinkResponse>(logger, async (request, context) => {
-      const key = await authorize(context, "links:write");
+      const key = await authorize.write(context, "links:write");
       await links.deleteLink(request.code, { keyId: key.id, requestId: context.requestId });
       context.logger.info("link deleted", { code: request.code, apiKeyId: key.id });
       return {};

@@ -1,0 +1,83 @@
+import type { ApiKey, ApiKeyStore } from "../domain/api-key.js";
+import type { Link, NewLink } from "../domain/link.js";
+import type { LinkStore } from "../domain/link-ports.js";
+
+/**
+ * Stores in memory, for unit tests of the gRPC layer that need no stack:
+ * what is under test there is the order of checks (key, budget, input)
+ * and that a refused call writes nothing, not the SQL. `writes` lists every
+ * write in order.
+ */
+export function createInMemoryLinkStore(now: () => Date) {
+  const links = new Map<string, Link>();
+  const writes: string[] = [];
+  const store: LinkStore = {
+    async insert(draft: NewLink) {
+      if (links.has(draft.code)) return undefined;
+      writes.push(`insert ${draft.code}`);
+      const link: Link = { ...draft, disabled: false, deletedAt: null, createdAt: now(), updatedAt: now() };
+      links.set(link.code, link);
+      return link;
+    },
+    async find(code) {
+      return links.get(code);
+    },
+    async list() {
+      return [];
+    },
+    async update(code, changes) {
+      const current = links.get(code);
+      if (current === undefined || current.deletedAt !== null) return undefined;
+      writes.push(`update ${code}`);
+      const link: Link = { ...current, ...changes, updatedAt: now() };
+      links.set(code, link);
+      return link;
+    },
+    async markDeleted(code) {
+      const current = links.get(code);
+      if (current === undefined || current.deletedAt !== null) return undefined;
+      writes.push(`delete ${code}`);
+      const link: Link = { ...current, deletedAt: now() };
+      links.set(code, link);
+      return link;
+    },
+  };
+  return { store, writes, links };
+}
+
+export function createInMemoryApiKeyStore(now: () => Date) {
+  const byHash = new Map<string, ApiKey>();
+  const writes: string[] = [];
+  const store: ApiKeyStore = {
+    async insert(key) {
+      writes.push(`insert ${key.id}`);
+      const stored: ApiKey = {
+        id: key.id,
+        name: key.name,
+        prefix: key.prefix,
+        scopes: key.scopes,
+        createdAt: now(),
+        revokedAt: null,
+      };
+      byHash.set(key.secretHash.toString("hex"), stored);
+      return stored;
+    },
+    async findBySecretHash(hash) {
+      return byHash.get(hash.toString("hex"));
+    },
+    async list() {
+      return [];
+    },
+    async revoke(id) {
+      for (const [hash, key] of byHash) {
+        if (key.id !== id) continue;
+        writes.push(`revoke ${id}`);
+        const revoked: ApiKey = { ...key, revokedAt: key.revokedAt ?? now() };
+        byHash.set(hash, revoked);
+        return revoked;
+      }
+      return undefined;
+    },
+  };
+  return { store, writes };
+}
