@@ -24,7 +24,8 @@ export function configurationDoc(): string {
       "and refuses to start on a missing or malformed one: it writes one line per variable at fault to stderr,",
       "naming the variable (never the value of a secret), and exits with status 78 before it connects to anything.",
       "An empty value counts as unset. `./kurt up` sets the addresses and ports from the topology",
-      "(`KURT_PORT_BASE`, see the README); everything else keeps its default unless set in the environment.",
+      "(`KURT_PORT_BASE`, see the README) and the Redis password from `<KURT_STATE_DIR>/redis-password`;",
+      "everything else keeps its default unless set in the environment.",
     ].join("\n"),
     sections: [
       {

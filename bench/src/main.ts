@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { benchBareListenerPort } from "@kurt/gateway";
-import { readAdminKey, resolvePaths } from "@kurt/launcher";
+import { readAdminKey, readRedisPassword, resolvePaths } from "@kurt/launcher";
 import { createCpuPinning } from "./cpu-pinning.js";
 import { type FloorStubs, startFloorStubs } from "./floor/floor-stubs.js";
 import { describeMachine } from "./machine.js";
@@ -72,7 +72,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const loadAtStart = loadAverage();
   const pinning = createCpuPinning(opts.pin);
   const stack = await openStack(say);
-  const redis = benchRedis(stack.topology);
+  // Read after openStack: a first `kurt up` makes the password.
+  const redis = benchRedis(stack.topology, readRedisPassword(resolvePaths()));
   let stubs: FloorStubs | undefined;
   let cleaned = false;
   const cleanUp = async () => {

@@ -83,11 +83,11 @@ async function waitForReplica(topology: Topology): Promise<void> {
   });
 }
 
-/** The bench's own client of the stack's Redis Cluster: seeding, flushing, versions. */
-export function benchRedis(topology: Topology): Cluster {
+/** The bench's own client of the stack's Redis Cluster: seeding, flushing, versions (`password`: the stack's, from its state folder). */
+export function benchRedis(topology: Topology, password: string | undefined): Cluster {
   return new Cluster(
     topology.redis.ports.map((port) => ({ host: topology.host, port })),
-    { redisOptions: { connectTimeout: 2_000 } },
+    { redisOptions: { connectTimeout: 2_000, ...(password === undefined ? {} : { password }) } },
   );
 }
 

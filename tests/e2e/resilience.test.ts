@@ -10,7 +10,7 @@ import { describe } from "../support/http-client.js";
 import { createLink, visit } from "../support/links-api.js";
 import { type MetricsPage, scrapeService, total } from "../support/metrics-scrape.js";
 import { type RedirectFailure, startRedirectLoad } from "../support/redirect-load.js";
-import { topology } from "../support/stack.js";
+import { serviceEnv, topology } from "../support/stack.js";
 
 // Parts of the stack fail while redirects run through Envoy. Each test puts
 // back what it broke, with the launcher's own idempotent start, and waits
@@ -47,7 +47,14 @@ function summarise(failures: readonly RedirectFailure[]): string {
 }
 
 function redisNode(port: number): Redis {
-  return new Redis({ host: topology.host, port, lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 1_000 });
+  return new Redis({
+    host: topology.host,
+    port,
+    password: serviceEnv.KURT_REDIS_PASSWORD,
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 1_000,
+  });
 }
 
 /** The master (by port) that serves `slot`, as the node at `askPort` sees the cluster. */
@@ -152,7 +159,7 @@ test("the Postgres replica stopped: redirects of links that are in no cache are 
   // Out of Redis, and never resolved, so in no resolver's memory either: only Postgres has them.
   const cluster = new Cluster(
     topology.redis.ports.map((port) => ({ host: topology.host, port })),
-    { redisOptions: { connectTimeout: 1_000 } },
+    { redisOptions: { connectTimeout: 1_000, password: serviceEnv.KURT_REDIS_PASSWORD } },
   );
   try {
     for (const { code } of targets) await cluster.del(linkCacheKey(code));

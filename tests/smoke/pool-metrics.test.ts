@@ -53,7 +53,7 @@ test("Redis client gauges show readiness, node connections by role and commands 
     const [host, port] = address.split(":");
     return { host: host as string, port: Number(port) };
   });
-  const cluster = new Cluster(nodes, { lazyConnect: true });
+  const cluster = new Cluster(nodes, { lazyConnect: true, redisOptions: { password: serviceEnv.KURT_REDIS_PASSWORD } });
   exposeRedisClusterMetrics(registry, cluster);
   try {
     assert.is(await gauge(registry, "redis_client_ready"), 0, "not connected yet");

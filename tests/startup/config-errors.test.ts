@@ -34,6 +34,7 @@ const VALID: Record<Service, Record<string, string>> = {
   shortener: {
     KURT_PG_PRIMARY_URL: pgUrl,
     KURT_REDIS_NODES: tripwire,
+    KURT_REDIS_PASSWORD: SECRET,
     KURT_KAFKA_BROKERS: tripwire,
     KURT_PUBLIC_URL: `http://${tripwire}`,
   },
@@ -42,6 +43,7 @@ const VALID: Record<Service, Record<string, string>> = {
     KURT_PG_PRIMARY_URL: pgUrl,
     KURT_PG_REPLICA_URL: pgUrl,
     KURT_REDIS_NODES: tripwire,
+    KURT_REDIS_PASSWORD: SECRET,
     KURT_KAFKA_BROKERS: tripwire,
   },
   clicklog: { KURT_PG_PRIMARY_URL: pgUrl, KURT_KAFKA_BROKERS: tripwire },
@@ -63,6 +65,7 @@ const CASES: readonly Case[] = [
   { service: "shortener", what: "out of range", variable: "KURT_PG_POOL_SIZE", value: "1000" },
   { service: "shortener", what: "missing", variable: "KURT_PUBLIC_URL", value: undefined },
   { service: "shortener", what: "not a host", variable: "KURT_SHORT_DOMAINS", value: "exa mple.com" },
+  { service: "shortener", what: "missing", variable: "KURT_REDIS_PASSWORD", value: undefined },
   {
     service: "shortener",
     what: "malformed secret",
@@ -72,6 +75,7 @@ const CASES: readonly Case[] = [
   },
   { service: "resolver", what: "missing", variable: "KURT_PG_REPLICA_URL", value: undefined },
   { service: "resolver", what: "missing", variable: "KURT_HTTP_PORT", value: undefined },
+  { service: "resolver", what: "missing", variable: "KURT_REDIS_PASSWORD", value: undefined },
   { service: "resolver", what: "port out of range", variable: "KURT_METRICS_PORT", value: "70000" },
   { service: "resolver", what: "below its minimum", variable: "KURT_CLICK_BATCH_SIZE", value: "0" },
   { service: "resolver", what: "not host:port", variable: "KURT_KAFKA_BROKERS", value: "kafka-without-port" },

@@ -8,6 +8,7 @@ import { postgresDataDirs } from "./components/postgres.js";
 import { serviceReplicas } from "./components/services.js";
 import { tailOf } from "./log-tail.js";
 import { assertOutsideEphemeralRange } from "./port-range.js";
+import { redisPasswordFile } from "./redis-password.js";
 import { installAll, type Stack, startAll, stopAll } from "./stack.js";
 import { waitFor } from "./wait.js";
 
@@ -76,7 +77,8 @@ export async function down(stack: Stack, purge: boolean): Promise<void> {
   say(stopped.length === 0 ? "nothing of Kurt's was running" : `stopped ${stopped.join(", ")}`);
   if (purge) {
     for (const dir of postgresDataDirs(stack.context)) rmSync(dir, { recursive: true, force: true });
-    for (const dir of [paths.runDir, paths.logDir, adminKeyFile(paths)]) rmSync(dir, { recursive: true, force: true });
+    for (const dir of [paths.runDir, paths.logDir, adminKeyFile(paths), redisPasswordFile(paths)])
+      rmSync(dir, { recursive: true, force: true });
     say(`removed the state under ${paths.stateDir} (downloads in ${paths.cacheDir} are kept)`);
   }
 }

@@ -7,6 +7,7 @@ export * from "./components/postgres-connection.js";
 export { resolvePaths } from "./paths.js";
 export type { Sample } from "./prometheus-text.js";
 export { parsePrometheusText, select, sumOf } from "./prometheus-text.js";
+export { readRedisPassword, redisPasswordFile } from "./redis-password.js";
 export type { RunResult } from "./run-command.js";
 export { runCommand } from "./run-command.js";
 export type { ServiceEnvironment } from "./service-environment.js";

@@ -27,6 +27,11 @@ export const RESOLVER_CONFIG_SCHEMA = {
     item: HOST_PORT_ITEM,
     description: "Redis Cluster seed nodes; any reachable subset finds the rest of the cluster",
   },
+  KURT_REDIS_PASSWORD: {
+    kind: "string",
+    secret: true,
+    description: "Password of the Redis Cluster (its nodes' requirepass); `./kurt up` makes one per state folder",
+  },
   KURT_KAFKA_BROKERS: { kind: "list", item: HOST_PORT_ITEM, description: "Kafka bootstrap brokers" },
   KURT_RESOLVER_MEMORY_MAX_ENTRIES: {
     kind: "integer",

@@ -48,6 +48,7 @@ const warmPool = (target: typeof replicaPool) =>
 const redis = createRedisCluster({
   nodes: config.KURT_REDIS_NODES,
   commandTimeoutMs: config.KURT_RESOLVER_REDIS_TIMEOUT_MS,
+  password: config.KURT_REDIS_PASSWORD,
 });
 // Connection trouble shows in the lookup metrics and throttled warnings; ioredis's events would repeat it at length.
 redis.on("error", (error: Error) => logger.debug("redis client error", { error }));

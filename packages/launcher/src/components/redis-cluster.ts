@@ -1,7 +1,9 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { redisBusPort, type Topology } from "@kurt/topology";
+import type { Topology } from "@kurt/topology";
 import { ensureDebianPackages } from "../debian-packages.js";
+import { writePrivateFile } from "../private-file.js";
+import { ensureRedisPassword, redisPasswordFile } from "../redis-password.js";
 import { runCommand } from "../run-command.js";
 import { waitFor } from "../wait.js";
 import type { Component, ComponentContext, StatusLine } from "./component.js";
@@ -9,6 +11,7 @@ import { ComponentError } from "./component.js";
 import type { NodeReport } from "./redis-cluster-state.js";
 import { clusterShape, nodeReport, notReadyReason } from "./redis-cluster-state.js";
 import { onRedisNode, redisText } from "./redis-node.js";
+import { renderRedisNodeConfig } from "./redis-node-config.js";
 
 const REDIS_SERVER = "/usr/bin/redis-server";
 const REDIS_CLI = "/usr/bin/redis-cli";
@@ -22,47 +25,23 @@ export function redisClusterNodes(topology: Topology): Array<{ host: string; por
 const daemonName = (port: number) => `redis-${port}`;
 const nodeDir = (ctx: ComponentContext, port: number) => path.join(ctx.paths.runDir, "redis", String(port));
 const nodesConf = (ctx: ComponentContext, port: number) => path.join(nodeDir(ctx, port), "nodes.conf");
+const redisConf = (ctx: ComponentContext, port: number) => path.join(nodeDir(ctx, port), "redis.conf");
+const password = (ctx: ComponentContext) => ensureRedisPassword(ctx.paths);
 
-function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "::1" || host.startsWith("127.");
+/** The node's redis.conf, with the password: the only argument redis-server gets is its path. */
+function writeNodeConfig(ctx: ComponentContext, port: number): void {
+  const file = redisConf(ctx, port);
+  const placement = {
+    bind: ctx.topology.host,
+    dir: nodeDir(ctx, port),
+    clusterConfigFile: nodesConf(ctx, port),
+    enableDebugCommand: "local",
+  } as const;
+  writePrivateFile(file, renderRedisNodeConfig(ctx.topology, port, placement, password(ctx)));
 }
 
-function serverArgs(ctx: ComponentContext, port: number): string[] {
-  const { host, redis } = ctx.topology;
-  return [
-    "--port",
-    String(port),
-    "--bind",
-    host,
-    // Protected mode only guards a node reachable from other machines.
-    "--protected-mode",
-    isLoopback(host) ? "no" : "yes",
-    "--dir",
-    nodeDir(ctx, port),
-    "--cluster-enabled",
-    "yes",
-    "--cluster-config-file",
-    nodesConf(ctx, port),
-    "--cluster-port",
-    String(redisBusPort(ctx.topology, port)),
-    "--cluster-node-timeout",
-    String(redis.clusterNodeTimeoutMs),
-    "--save",
-    "",
-    "--appendonly",
-    "no",
-    "--repl-diskless-sync-delay",
-    "0",
-    // Failover tests crash nodes with DEBUG SEGFAULT / DEBUG SLEEP.
-    "--enable-debug-command",
-    "local",
-    "--daemonize",
-    "no",
-  ];
-}
-
-async function reportOf(host: string, port: number): Promise<NodeReport> {
-  return onRedisNode(host, port, async (node) =>
+async function reportOf(ctx: ComponentContext, port: number): Promise<NodeReport> {
+  return onRedisNode({ host: ctx.topology.host, port, password: password(ctx) }, async (node) =>
     nodeReport(
       port,
       await redisText(node, "CLUSTER", "INFO"),
@@ -73,7 +52,7 @@ async function reportOf(host: string, port: number): Promise<NodeReport> {
 }
 
 function reportsOf(ctx: ComponentContext): Promise<NodeReport[]> {
-  return Promise.all(ctx.topology.redis.ports.map((port) => reportOf(ctx.topology.host, port)));
+  return Promise.all(ctx.topology.redis.ports.map((port) => reportOf(ctx, port)));
 }
 
 function deadNode(ctx: ComponentContext): number | undefined {
@@ -124,7 +103,8 @@ async function createCluster(ctx: ComponentContext): Promise<void> {
       "1",
       "--cluster-yes",
     ],
-    { timeoutMs: 60_000 },
+    // From the environment, not `-a`: a command line is public to every user of the machine.
+    { timeoutMs: 60_000, env: { REDISCLI_AUTH: password(ctx) } },
   );
   if (result.code !== 0) {
     const output = `${result.stdout}${result.stderr}`.trim().split("\n").slice(-10).join("\n");
@@ -138,11 +118,56 @@ async function createCluster(ctx: ComponentContext): Promise<void> {
  */
 async function resetCluster(ctx: ComponentContext): Promise<void> {
   const { host, redis } = ctx.topology;
+  const address = (port: number) => ({ host, port, password: password(ctx) });
   await Promise.all(
     // A replica refuses FLUSHALL; its RESET below flushes it anyway.
-    redis.ports.map((port) => onRedisNode(host, port, (node) => node.call("FLUSHALL").catch(() => undefined))),
+    redis.ports.map((port) => onRedisNode(address(port), (node) => node.call("FLUSHALL").catch(() => undefined))),
   );
-  for (const port of redis.ports) await onRedisNode(host, port, (node) => node.call("CLUSTER", "RESET", "HARD"));
+  for (const port of redis.ports) await onRedisNode(address(port), (node) => node.call("CLUSTER", "RESET", "HARD"));
+}
+
+/**
+ * Nodes still running from before the cluster had a password (started by an
+ * older `kurt up`) get it at once, masterauth first so that no replica is
+ * left unable to reconnect; their redis.conf has it for their next start.
+ * A node that wants another password (the file was replaced while it ran)
+ * cannot be fixed live: it says how to restart it.
+ */
+async function protectRunningNodes(ctx: ComponentContext, ports: readonly number[]): Promise<void> {
+  const { host } = ctx.topology;
+  const open: number[] = [];
+  for (const port of ports) {
+    const without = await onRedisNode({ host, port, password: undefined }, (node) => node.call("PING")).then(
+      () => "answers",
+      (error: Error) => error.message,
+    );
+    if (without === "answers") {
+      open.push(port);
+      continue;
+    }
+    if (!/NOAUTH/.test(without)) continue; // not answering yet: the waits below say so
+    const proven = await onRedisNode({ host, port, password: password(ctx) }, (node) => node.call("PING")).then(
+      () => undefined,
+      (error: Error) => error.message,
+    );
+    if (proven !== undefined && /WRONGPASS|invalid password/i.test(proven)) {
+      throw new ComponentError(
+        COMPONENT,
+        `redis-server on port ${port} wants another password than ${redisPasswordFile(ctx.paths)}; ./kurt down, then ./kurt up, restarts every node with it`,
+      );
+    }
+  }
+  if (open.length === 0) return;
+  ctx.say(`redis: nodes ${open.join(", ")} ran without a password; setting it on them now`);
+  for (const setting of ["masterauth", "requirepass"]) {
+    for (const port of open)
+      await onRedisNode({ host, port, password: undefined }, (node) =>
+        node.call("CONFIG", "SET", setting, password(ctx)),
+      );
+  }
+  ctx.say(
+    "redis: services started before Redis had a password need a restart to get it (./kurt restart shortener, ./kurt restart resolver)",
+  );
 }
 
 async function waitForNodesToAnswer(ctx: ComponentContext): Promise<NodeReport[]> {
@@ -163,7 +188,7 @@ async function nodeStatus(ctx: ComponentContext, port: number): Promise<StatusLi
   const pid = ctx.supervisor.pidOf(name);
   if (pid === undefined) return { name, up: false, port };
   try {
-    const report = await reportOf(ctx.topology.host, port);
+    const report = await reportOf(ctx, port);
     const me = report.nodes.find((n) => n.myself);
     const portOf = (id: string | undefined) => report.nodes.find((n) => n.id === id)?.port ?? "?";
     const detail =
@@ -190,11 +215,18 @@ export function createRedisClusterComponent(): Component {
     async start(ctx) {
       const { ports } = ctx.topology.redis;
       const stopped = ports.filter((port) => ctx.supervisor.pidOf(daemonName(port)) === undefined);
-      if (stopped.length > 0) ctx.say(`starting redis-server on ${stopped.join(", ")}`);
-      for (const port of stopped) {
+      await protectRunningNodes(
+        ctx,
+        ports.filter((port) => !stopped.includes(port)),
+      );
+      // Every node's, the running ones' too, so that each file says what its node is now.
+      for (const port of ports) {
         mkdirSync(nodeDir(ctx, port), { recursive: true });
-        await ctx.supervisor.start({ name: daemonName(port), command: REDIS_SERVER, args: serverArgs(ctx, port) });
+        writeNodeConfig(ctx, port);
       }
+      if (stopped.length > 0) ctx.say(`starting redis-server on ${stopped.join(", ")}`);
+      for (const port of stopped)
+        await ctx.supervisor.start({ name: daemonName(port), command: REDIS_SERVER, args: [redisConf(ctx, port)] });
       // Asked even when every node was already running: an earlier start may have died before creating the cluster.
       const reports = await waitForNodesToAnswer(ctx);
       const shape = clusterShape(reports, ports.length);

@@ -2,6 +2,7 @@ import path from "node:path";
 import { checkHealth } from "@kurt/platform";
 import { SERVICE_NAMES, type ServiceName, type Topology } from "@kurt/topology";
 import { ensureBundles, IMAGE_ENTRIES } from "../bundles.js";
+import { ensureRedisPassword } from "../redis-password.js";
 import { serviceEnvironment } from "../service-environment.js";
 import { waitFor } from "../wait.js";
 import { type Component, type ComponentContext, ComponentError, type StatusLine } from "./component.js";
@@ -52,7 +53,7 @@ export function createServicesComponent(): Component {
           args: ["--enable-source-maps", path.join(ctx.paths.root, IMAGE_ENTRIES[replica.service].bundle)],
           cwd: ctx.paths.root,
           env: {
-            ...serviceEnvironment(ctx.topology),
+            ...serviceEnvironment(ctx.topology, ensureRedisPassword(ctx.paths)),
             KURT_GRPC_PORT: String(replica.grpcPort),
             KURT_METRICS_PORT: String(replica.metricsPort),
             ...(replica.httpPort === undefined ? {} : { KURT_HTTP_PORT: String(replica.httpPort) }),

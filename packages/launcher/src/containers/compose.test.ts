@@ -20,6 +20,7 @@ import { parse } from "yaml";
 import { IMAGE_ENTRIES } from "../bundles.js";
 import { kafkaServerProperties } from "../components/kafka-server-properties.js";
 import { renderPgBouncerFiles } from "../components/pgbouncer-config.js";
+import { renderRedisNodeConfig } from "../components/redis-node-config.js";
 import { KAFKA_TOPICS } from "../kafka-topics.js";
 import { resolvePaths } from "../paths.js";
 import { serviceEnvironment } from "../service-environment.js";
@@ -134,18 +135,52 @@ test("the gateway publishes the topology's Envoy ports, on loopback only", () =>
   );
 });
 
+/** Directive → arguments of a redis.conf, quotes taken off a single quoted argument. */
+function redisDirectives(config: string): Map<string, string> {
+  return new Map(
+    config
+      .split("\n")
+      .filter((line) => line !== "" && !line.startsWith("#"))
+      .map((line) => {
+        const [name, ...rest] = line.split(" ");
+        return [name as string, rest.join(" ").replace(/^"(.*)"$/, "$1")];
+      }),
+  );
+}
+
+const PASSWORD_FROM_ENV = /^\$\{KURT_REDIS_PASSWORD:\?[^}]*\}$/;
+
 test("the Redis Cluster has the launcher's six nodes and settings", () => {
   const nodes = Object.keys(compose.services).filter((name) => /^redis-\d+$/.test(name));
   assert.is(nodes.length, topology.redis.ports.length);
   assert.is(env("shortener").KURT_REDIS_NODES, nodes.map((node) => `${node}:6379`).join(","));
-  const command: string[] = compose.services["redis-1"].command;
-  const flag = (name: string) => command[command.indexOf(name) + 1];
-  assert.is(flag("--cluster-enabled"), "yes");
-  assert.is(flag("--cluster-node-timeout"), String(topology.redis.clusterNodeTimeoutMs));
-  assert.is(flag("--save"), "");
-  assert.is(flag("--appendonly"), "no");
-  assert.is(flag("--repl-diskless-sync-delay"), "0");
+  const port = topology.redis.ports[0] as number;
+  const placement = { bind: "127.0.0.1", clusterConfigFile: "nodes.conf", enableDebugCommand: "local" } as const;
+  const local = redisDirectives(renderRedisNodeConfig(topology, port, placement, "x"));
+  for (const node of nodes) {
+    const command: string[] = compose.services[node].command;
+    const flag = (name: string) => command[command.indexOf(name) + 1];
+    for (const name of ["cluster-enabled", "cluster-node-timeout", "save", "appendonly", "repl-diskless-sync-delay"])
+      assert.is(flag(`--${name}`), local.get(name), `${node} ${name}`);
+  }
   assert.match(compose.services["redis-cluster-init"].command[0], /--cluster-replicas 1 /);
+});
+
+test("every Redis node demands the password from .env, and every client of the cluster proves it", () => {
+  const auth = redisDirectives(compose.configs["redis-auth"].content);
+  assert.equal([...auth.keys()], ["requirepass", "masterauth"]);
+  for (const value of auth.values()) assert.match(value, PASSWORD_FROM_ENV);
+  for (const node of Object.keys(compose.services).filter((name) => /^redis-\d+$/.test(name))) {
+    const service = compose.services[node];
+    const mounted = service.configs.find((c: Loose) => c.source === "redis-auth");
+    assert.ok(mounted, `${node} mounts redis-auth`);
+    assert.is(service.command[1], mounted.target, `${node} reads it as its config file`);
+    assert.match(service.environment.REDISCLI_AUTH, PASSWORD_FROM_ENV, `${node}'s health check proves it`);
+  }
+  assert.match(env("redis-cluster-init").REDISCLI_AUTH, PASSWORD_FROM_ENV);
+  for (const name of ["shortener", "resolver"]) assert.match(env(name).KURT_REDIS_PASSWORD, PASSWORD_FROM_ENV, name);
+  // Neither a password argument of redis-server nor one of redis-cli: both would show in `ps`.
+  assert.not.match(composeText, /--requirepass|--masterauth|redis-cli[^\n]* -a /);
 });
 
 test("Kafka runs the launcher's server.properties, addresses aside, and the topics are created first", () => {
@@ -210,8 +245,10 @@ function literalSecrets(text: string): string[] {
   const found: string[] = [];
   for (const match of text.matchAll(/\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]+:(\$\{[^}]*\}|[^@\s]+)@/g))
     if (!fromEnv.test(match[1] as string)) found.push(`a password in the URL ${match[0]}`);
-  for (const match of text.matchAll(/^\s*([A-Z0-9_]*(PASSWORD|SECRET|TOKEN)[A-Z0-9_]*):\s*(.+)$/gm))
+  for (const match of text.matchAll(/^\s*([A-Z0-9_]*(PASSWORD|SECRET|TOKEN|AUTH)[A-Z0-9_]*):\s*(.+)$/gm))
     if (!fromEnv.test((match[3] as string).trim())) found.push(`${match[1]} is written in the file`);
+  for (const match of text.matchAll(/^\s*(requirepass|masterauth)\s+"?([^"\n]*)"?\s*$/gm))
+    if (!fromEnv.test(match[2] as string)) found.push(`${match[1]} is written in the file`);
   for (const match of text.matchAll(/^\s*"[^"]+" "([^"]*)"\s*$/gm))
     if (!fromEnv.test(match[1] as string)) found.push(`a userlist password ${match[0].trim()}`);
   return found;
@@ -228,6 +265,11 @@ test("compose.yaml holds no secret: passwords come from .env, which git ignores"
   );
   assert.equal(literalSecrets(leaked), ["a password in the URL postgres://kurt:hunter2@"]);
   assert.equal(literalSecrets("      POSTGRES_PASSWORD: hunter2\n"), ["POSTGRES_PASSWORD is written in the file"]);
+  assert.match(composeText, /\$\{KURT_REDIS_PASSWORD:\?/);
+  assert.equal(
+    literalSecrets('      requirepass "hunter2"\n      masterauth hunter2\n      REDISCLI_AUTH: hunter2\n'),
+    ["REDISCLI_AUTH is written in the file", "requirepass is written in the file", "masterauth is written in the file"],
+  );
 });
 
 // --- Envoy ----------------------------------------------------------------------

@@ -115,7 +115,11 @@ test("with replay paused, a link created on the primary misses on the replica an
     negativeTtlMs: 60_000,
     negativeMaxEntries: 100,
   });
-  const cluster = createRedisCluster({ nodes: env.KURT_REDIS_NODES.split(","), commandTimeoutMs: 500 });
+  const cluster = createRedisCluster({
+    nodes: env.KURT_REDIS_NODES.split(","),
+    commandTimeoutMs: 500,
+    password: env.KURT_REDIS_PASSWORD,
+  });
   await once(cluster, "ready");
   const observer: LookupObserver = { lookup() {}, layerFailed() {} };
   const resolver = createLinkResolver({

@@ -12,6 +12,8 @@ export interface RedisClusterOptions {
    * (redis-link-cache.ts).
    */
   readonly commandTimeoutMs: number;
+  /** The nodes' requirepass (KURT_REDIS_PASSWORD), proven on every node connection. */
+  readonly password?: string;
 }
 
 function parseNode(text: string): { host: string; port: number } {
@@ -43,6 +45,7 @@ export function createRedisCluster(options: RedisClusterOptions): Cluster {
     redisOptions: {
       commandTimeout: Math.max(1_000, 10 * options.commandTimeoutMs),
       connectTimeout: 1_000,
+      ...(options.password === undefined ? {} : { password: options.password }),
     },
   });
 }

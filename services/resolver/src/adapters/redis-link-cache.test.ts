@@ -16,7 +16,9 @@ import type { SharedLinkCache } from "../domain/shared-link-cache.js";
 import { createRedisCluster } from "./redis-cluster.js";
 import { createRedisLinkCache } from "./redis-link-cache.js";
 
-const nodes = serviceEnvironment(loadTopology()).KURT_REDIS_NODES.split(",");
+const env = serviceEnvironment(loadTopology());
+const nodes = env.KURT_REDIS_NODES.split(",");
+const password = env.KURT_REDIS_PASSWORD;
 // The read path's client and, beside it, a plain one standing in for the shortener's write-through.
 let cluster: Cluster;
 let cache: SharedLinkCache;
@@ -37,9 +39,12 @@ function entry(url: string): LinkCacheEntry {
 }
 
 test.before(async () => {
-  cluster = createRedisCluster({ nodes, commandTimeoutMs: 100 });
+  cluster = createRedisCluster({ nodes, commandTimeoutMs: 100, password });
   cache = createRedisLinkCache(cluster, { timeoutMs: 100 });
-  writer = new Cluster(nodes.map((node) => ({ host: node.split(":")[0], port: Number(node.split(":")[1]) })));
+  writer = new Cluster(
+    nodes.map((node) => ({ host: node.split(":")[0], port: Number(node.split(":")[1]) })),
+    { redisOptions: { password } },
+  );
   await Promise.all([once(cluster, "ready"), once(writer, "ready")]);
 });
 
