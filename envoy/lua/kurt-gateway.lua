@@ -10,19 +10,21 @@
 --     envoyproxy/envoy#6608); the body is dropped on the way out.
 --   * A bare OPTIONS (not a CORS preflight, which the CORS filter answered)
 --     gets 204 with the methods the API allows.
---   * Raw gRPC is refused: it belongs on the internal gRPC listener, and
---     letting it through here would bypass the transcoder's validation and
---     the write rate limit.
---   * What the transcoder is too lenient about, driven by route metadata
---     that gateway/src/http-bindings.ts renders from the contract's HTTP rules:
---       path_fields  a query parameter naming a path-bound field is refused
---                    (`DELETE /v1/links/abc?code=zzz` would delete zzz);
---       body_fields  the members a JSON body may have: any other member is
---                    refused with 400 (the transcoder drops unknown members
---                    silently; docs/adr/0005-unknown-json-fields.md), and so is
---                    a query parameter naming one of them;
---       array_fields members that must be JSON arrays (the transcoder would
---                    take `"tags": "a"` for `["a"]`).
+--   * Raw gRPC is refused with HTTP 415 and grpc-status UNIMPLEMENTED: it
+--     belongs on the internal gRPC listener, and letting it through here would
+--     bypass the strict-input checks.
+--   * Headers that steer Envoy or the services' gRPC servers (grpc-timeout,
+--     x-envoy-*) are internal: a client's are dropped, so that no HTTP client
+--     can give a write a deadline that cuts it off after it committed.
+--   * DESIGN.md §2's strict input, driven by route metadata that
+--     gateway/src/http-bindings.ts renders from the contract's HTTP rules
+--     (every route under /v1/ has it):
+--       unknown_call  the path or method is not a call of the API (a
+--                     trailing slash included): 404 or 405;
+--       query_fields  the only query parameters the call takes;
+--       body_fields   the only members its JSON body may have, and the JSON
+--                     kind of each value; the body must be RFC 8259 JSON;
+--       body_message  the request message named in the error.
 -- Responses:
 --   * Envoy maps FAILED_PRECONDITION to 400; Kurt means "gone" by it: 410.
 --     The transcoder drops grpc-status from the answer, so the code is read
@@ -32,6 +34,8 @@
 
 local ALLOWED_METHODS = "GET, HEAD, POST, PATCH, DELETE, OPTIONS"
 local GRPC_HEADERS = { "grpc-status", "grpc-message", "grpc-encoding", "grpc-accept-encoding" }
+local MAX_DEPTH = 32
+local GRPC_REFUSAL = "gRPC is served on the internal gRPC listener, not the public HTTP one"
 
 local function url_decode(text)
   text = string.gsub(text, "%+", " ")
@@ -40,28 +44,35 @@ local function url_decode(text)
   end))
 end
 
--- Returns a message for a refused query parameter, or nil.
+-- Returns a message for a query parameter the call does not take, or nil.
 local function check_query(headers, rules)
   local path = headers:get(":path")
   local mark = string.find(path, "?", 1, true)
   if mark == nil then
     return nil
   end
-  local path_fields = rules:get("path_fields") or {}
-  local body_fields = rules:get("body_fields") or {}
+  local allowed = rules:get("query_fields") or {}
+  local call = rules:get("call") or "this call"
   for pair in string.gmatch(string.sub(path, mark + 1), "[^&]+") do
     local name = url_decode(string.match(pair, "^[^=]*"))
-    if path_fields[name] then
-      return name .. ": is taken from the path; it cannot also be a query parameter"
-    end
-    if body_fields[name] then
-      return name .. ": belongs in the JSON body, not in the query string"
+    if not allowed[name] then
+      if name == "" then
+        name = "(empty name)"
+      end
+      return name .. ": not a query parameter of " .. call
     end
   end
   return nil
 end
 
+-- Strict RFC 8259 JSON. Every reader takes the text s and the index i of
+-- what it reads, and returns the index after it, or nil and why not.
+
 local JSON_ESCAPES = { ['"'] = '"', ["\\"] = "\\", ["/"] = "/", b = "\b", f = "\f", n = "\n", r = "\r", t = "\t" }
+
+local function fail(i, what)
+  return nil, "request body: not valid JSON (RFC 8259): " .. what .. " at byte " .. i
+end
 
 -- UTF-8 for a \uXXXX escape; a lone surrogate half becomes U+FFFD (only
 -- names are decoded, and no field name has either).
@@ -76,28 +87,27 @@ local function utf8_char(code)
   return string.char(0xE0 + math.floor(code / 0x1000), 0x80 + math.floor(code / 0x40) % 0x40, 0x80 + code % 0x40)
 end
 
--- Reads the JSON string starting at s[i] == '"'; returns its value and the
--- index after it, or nil when it is not a well-formed string.
+-- A string at s[i] == '"': returns the index after it and its value.
 local function read_string(s, i)
   local parts = {}
   local j = i + 1
   while true do
     local k = string.find(s, '["\\%z\1-\31]', j)
     if k == nil then
-      return nil
+      return fail(i, "unterminated string")
     end
     local c = string.sub(s, k, k)
     parts[#parts + 1] = string.sub(s, j, k - 1)
     if c == '"' then
-      return table.concat(parts), k + 1
+      return k + 1, table.concat(parts)
     elseif c ~= "\\" then
-      return nil
+      return fail(k, "control character in a string (escape it)")
     end
     local escape = string.sub(s, k + 1, k + 1)
     if escape == "u" then
       local hex = string.sub(s, k + 2, k + 5)
       if string.find(hex, "^%x%x%x%x$") == nil then
-        return nil
+        return fail(k, "bad \\u escape")
       end
       parts[#parts + 1] = utf8_char(tonumber(hex, 16))
       j = k + 6
@@ -105,94 +115,204 @@ local function read_string(s, i)
       parts[#parts + 1] = JSON_ESCAPES[escape]
       j = k + 2
     else
-      return nil
+      return fail(k, "bad escape \\" .. escape)
     end
   end
 end
 
+-- JSON's only white space: space, tab, line feed, carriage return.
 local function skip_space(s, i)
   return string.find(s, "[^ \t\r\n]", i) or (#s + 1)
 end
 
--- Returns the index after the JSON value at s[i], or nil. Nested values are
--- only skipped (brackets counted, strings read); the transcoder parses them.
-local function skip_value(s, i)
-  local c = string.sub(s, i, i)
-  if c == '"' then
-    local _, after = read_string(s, i)
-    return after
+-- A number: returns the index after it and "integer" or "number".
+local function read_number(s, i)
+  local j = i
+  if string.sub(s, j, j) == "-" then
+    j = j + 1
   end
-  if c == "{" or c == "[" then
-    local depth = 0
-    local j = i
-    while true do
-      local k = string.find(s, '[%[%]{}"]', j)
-      if k == nil then
-        return nil
-      end
-      local d = string.sub(s, k, k)
-      if d == '"' then
-        local _, after = read_string(s, k)
-        if after == nil then
-          return nil
-        end
-        j = after
-      else
-        depth = depth + ((d == "{" or d == "[") and 1 or -1)
-        j = k + 1
-        if depth == 0 then
-          return j
-        end
-      end
+  local _, last = string.find(s, "^%d+", j)
+  if last == nil then
+    return fail(i, "not a number")
+  end
+  if string.sub(s, j, j) == "0" and last > j then
+    return fail(i, "leading zero in a number")
+  end
+  local kind = "integer"
+  j = last + 1
+  if string.sub(s, j, j) == "." then
+    _, last = string.find(s, "^%d+", j + 1)
+    if last == nil then
+      return fail(j, "digits must follow the decimal point")
     end
+    kind = "number"
+    j = last + 1
   end
-  local _, last = string.find(s, "^[%w%.%+%-]+", i)
-  return last and last + 1
+  if string.find(s, "^[eE]", j) then
+    _, last = string.find(s, "^[+-]?%d+", j + 1)
+    if last == nil then
+      return fail(j, "digits must follow the exponent")
+    end
+    kind = "number"
+    j = last + 1
+  end
+  return j, kind
 end
 
--- The members of the JSON object text s as {name, first character of the
--- value}, or nil when s is not one (the transcoder then reports the
--- malformed body itself).
-local function member_names(s)
-  local i = skip_space(s, 1)
-  if string.sub(s, i, i) ~= "{" then
-    return nil
-  end
-  local names = {}
-  i = skip_space(s, i + 1)
-  if string.sub(s, i, i) == "}" then
-    return names
+local read_value
+
+-- An array at s[i] == "[": returns the index after it and whether every element is a string.
+local function read_array(s, i, depth)
+  local strings = true
+  local j = skip_space(s, i + 1)
+  if string.sub(s, j, j) == "]" then
+    return j + 1, true
   end
   while true do
-    if string.sub(s, i, i) ~= '"' then
-      return nil
-    end
-    local name, after = read_string(s, i)
-    if name == nil then
-      return nil
-    end
-    i = skip_space(s, after)
-    if string.sub(s, i, i) ~= ":" then
-      return nil
-    end
-    local start = skip_space(s, i + 1)
-    after = skip_value(s, start)
+    local after, kind = read_value(s, j, depth + 1)
     if after == nil then
-      return nil
+      return nil, kind
     end
-    names[#names + 1] = { name = name, first = string.sub(s, start, start) }
-    i = skip_space(s, after)
-    local c = string.sub(s, i, i)
-    if c == "}" then
-      return names
+    strings = strings and kind == "string"
+    j = skip_space(s, after)
+    local c = string.sub(s, j, j)
+    if c == "]" then
+      return j + 1, strings
     elseif c ~= "," then
-      return nil
+      return fail(j, "expected , or ] in an array")
     end
-    i = skip_space(s, i + 1)
+    j = skip_space(s, j + 1)
+    if string.sub(s, j, j) == "]" then
+      return fail(j, "trailing comma")
+    end
   end
 end
 
--- Returns a message for a JSON member the request message has no field for, or nil.
+-- An object at s[i] == "{": returns the index after it and its members as
+-- a list of {name, kind, strings}; calls each member's name at most once.
+local function read_object(s, i, depth)
+  local members = {}
+  local seen = {}
+  local j = skip_space(s, i + 1)
+  if string.sub(s, j, j) == "}" then
+    return j + 1, members
+  end
+  while true do
+    if string.sub(s, j, j) ~= '"' then
+      return fail(j, "a member name must be a double-quoted string")
+    end
+    local after, name = read_string(s, j)
+    if after == nil then
+      return nil, name
+    end
+    if seen[name] then
+      return nil, "request body: member " .. name .. " appears twice"
+    end
+    seen[name] = true
+    j = skip_space(s, after)
+    if string.sub(s, j, j) ~= ":" then
+      return fail(j, "expected : after a member name")
+    end
+    local start = skip_space(s, j + 1)
+    local value_after, kind, strings = read_value(s, start, depth + 1)
+    if value_after == nil then
+      return nil, kind
+    end
+    members[#members + 1] = { name = name, kind = kind, strings = strings }
+    j = skip_space(s, value_after)
+    local c = string.sub(s, j, j)
+    if c == "}" then
+      return j + 1, members
+    elseif c ~= "," then
+      return fail(j, "expected , or } in an object")
+    end
+    j = skip_space(s, j + 1)
+    if string.sub(s, j, j) == "}" then
+      return fail(j, "trailing comma")
+    end
+  end
+end
+
+-- Any value at s[i]: returns the index after it, its kind ("string",
+-- "integer", "number", "boolean", "null", "array", "object") and, for an
+-- array, whether every element is a string.
+read_value = function(s, i, depth)
+  if depth > MAX_DEPTH then
+    return fail(i, "nested deeper than " .. MAX_DEPTH .. " levels")
+  end
+  local c = string.sub(s, i, i)
+  if c == '"' then
+    local after, why = read_string(s, i)
+    if after == nil then
+      return nil, why
+    end
+    return after, "string"
+  elseif c == "{" then
+    local after, why = read_object(s, i, depth)
+    if after == nil then
+      return nil, why
+    end
+    return after, "object"
+  elseif c == "[" then
+    local after, strings = read_array(s, i, depth)
+    if after == nil then
+      return nil, strings
+    end
+    return after, "array", strings
+  elseif c == "-" or string.find(c, "^%d$") then
+    return read_number(s, i)
+  end
+  for literal, kind in pairs({ ["true"] = "boolean", ["false"] = "boolean", null = "null" }) do
+    if string.sub(s, i, i + #literal - 1) == literal then
+      return i + #literal, kind
+    end
+  end
+  if c == "" then
+    return fail(i, "unexpected end")
+  end
+  return fail(i, "unexpected character " .. string.format("%q", c))
+end
+
+local KIND_NAMES = {
+  string = "a string",
+  integer = "a whole number",
+  number = "a number with a fraction or exponent",
+  boolean = "true or false",
+  null = "null",
+  array = "an array",
+  object = "an object",
+}
+
+-- Whether a member's value has the kind its field needs (null is "absent").
+local function kind_problem(member, expected)
+  if member.kind == "null" then
+    return nil
+  elseif expected == "string" and member.kind == "string" then
+    return nil
+  elseif expected == "integer" and member.kind == "integer" then
+    return nil
+  elseif expected == "boolean" and member.kind == "boolean" then
+    return nil
+  elseif expected == "timestamp" and member.kind == "string" then
+    return nil
+  elseif expected == "string-list" and member.kind == "array" and member.strings then
+    return nil
+  end
+  local wanted = ({
+    string = "a JSON string",
+    integer = "a JSON number without fraction or exponent",
+    boolean = "true or false",
+    timestamp = "an RFC 3339 timestamp string",
+    ["string-list"] = "a JSON array of strings",
+  })[expected] or expected
+  local got = KIND_NAMES[member.kind] or member.kind
+  if member.kind == "array" then
+    got = "an array with an element that is not a string"
+  end
+  return member.name .. ": must be " .. wanted .. ", got " .. got
+end
+
+-- Returns a message for a body that is not a JSON object of the call's fields, or nil.
 local function check_body(request_handle, rules)
   local body_fields = rules:get("body_fields")
   if body_fields == nil then
@@ -200,22 +320,47 @@ local function check_body(request_handle, rules)
   end
   -- Handles taken before body() are invalid after it yields.
   local message = rules:get("body_message") or "the request"
-  local array_fields = rules:get("array_fields") or {}
   local body = request_handle:body()
   if body == nil or body:length() == 0 then
     return nil
   end
-  local members = member_names(body:getBytes(0, body:length()))
-  for _, member in ipairs(members or {}) do
-    if not body_fields[member.name] then
+  local s = body:getBytes(0, body:length())
+  local start = skip_space(s, 1)
+  if string.sub(s, start, start) ~= "{" then
+    return "request body: must be a JSON object"
+  end
+  local after, members = read_object(s, start, 1)
+  if after == nil then
+    return members
+  end
+  if skip_space(s, after) <= #s then
+    local _, why = fail(skip_space(s, after), "text after the JSON object")
+    return why
+  end
+  for _, member in ipairs(members) do
+    local expected = body_fields[member.name]
+    if expected == nil then
       return member.name .. ": unknown field (" .. message .. " has no such field)"
     end
-    -- The transcoder would take a lone value for a one-element list.
-    if array_fields[member.name] and member.first ~= "[" and member.first ~= "n" then
-      return member.name .. ": must be a JSON array"
+    local problem = kind_problem(member, expected)
+    if problem ~= nil then
+      return problem
     end
   end
   return nil
+end
+
+-- Drops a client's headers that would steer Envoy's router or a service's gRPC server.
+local function drop_internal_headers(headers)
+  local names = {}
+  for name, _ in pairs(headers) do
+    if string.sub(name, 1, 5) == "grpc-" or string.sub(name, 1, 8) == "x-envoy-" then
+      names[#names + 1] = name
+    end
+  end
+  for _, name in ipairs(names) do
+    headers:remove(name)
+  end
 end
 
 function envoy_on_request(request_handle)
@@ -225,22 +370,30 @@ function envoy_on_request(request_handle)
   -- The transcoder turns every call into a POST; the access log wants the client's method.
   local metadata = request_handle:streamInfo():dynamicMetadata()
   metadata:set("kurt", "method", method)
-  if method == "HEAD" then
-    headers:replace(":method", "GET")
-    metadata:set("kurt", "head", true)
-  elseif method == "OPTIONS" then
+  if method == "OPTIONS" then
     request_handle:respond({ [":status"] = "204", ["allow"] = ALLOWED_METHODS }, "")
     return
   end
 
   local content_type = headers:get("content-type")
-  if content_type ~= nil and string.sub(content_type, 1, 16) == "application/grpc" then
-    -- A local reply: the connection manager's local_reply_config makes it JSON.
-    request_handle:respond({ [":status"] = "415" }, "gRPC is served on the internal gRPC listener, not the public HTTP one")
+  if content_type ~= nil and string.sub(string.lower(content_type), 1, 16) == "application/grpc" then
+    -- Answered 415 on the way out (see envoy_on_response).
+    metadata:set("kurt", "grpc_refused", true)
+    request_handle:respond({ [":status"] = "415" }, GRPC_REFUSAL)
     return
   end
+  drop_internal_headers(headers)
 
   local rules = request_handle:metadata()
+  if rules:get("unknown_call") then
+    local path = string.match(headers:get(":path"), "^[^?]*")
+    request_handle:respond({ [":status"] = "404" }, "no such call: " .. method .. " " .. path)
+    return
+  end
+  if method == "HEAD" then
+    headers:replace(":method", "GET")
+    metadata:set("kurt", "head", true)
+  end
   local problem = check_query(headers, rules)
   if problem == nil then
     problem = check_body(request_handle, rules)
@@ -256,6 +409,15 @@ function envoy_on_response(response_handle)
   local status = headers:get(":status")
   local meta = response_handle:streamInfo():dynamicMetadata():get("kurt")
   local head = meta ~= nil and meta["head"]
+  if meta ~= nil and meta["grpc_refused"] then
+    -- Envoy answers a gRPC request's local reply in gRPC's form (HTTP 200,
+    -- grpc-status in the headers); the status makes it a real 4xx for HTTP
+    -- tools too, and gRPC clients read grpc-status as ever.
+    headers:replace(":status", "415")
+    headers:replace("grpc-status", "12")
+    headers:replace("grpc-message", GRPC_REFUSAL)
+    return
+  end
 
   for _, name in ipairs(GRPC_HEADERS) do
     headers:remove(name)

@@ -16,7 +16,8 @@ export function renderAccessLog(): EnvoyObject[] {
             time: "%START_TIME%",
             requestId: "%REQ(X-REQUEST-ID)%",
             method: "%DYNAMIC_METADATA(kurt:method)%",
-            path: "%REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%",
+            // Never the query string: a client may put a secret there (`?access_token=…`).
+            path: "%PATH(NQ:ORIG_OR_PATH)%",
             status: "%RESPONSE_CODE%",
             grpcStatus: "%GRPC_STATUS%",
             flags: "%RESPONSE_FLAGS%",

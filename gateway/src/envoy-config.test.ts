@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createFileRegistry, fromBinary, getExtension, hasExtension } from "@bufbuild/protobuf";
+import { createFileRegistry, fromBinary, getExtension, hasExtension, ScalarType } from "@bufbuild/protobuf";
 import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import { allPorts, loadTopology } from "@kurt/topology";
 import { test } from "uvu";
@@ -12,7 +12,7 @@ import { renderComposeEnvoyConfig } from "./compose-envoy.js";
 import { buildDescriptorSet } from "./descriptor-set.js";
 import { renderEnvoyConfig } from "./envoy-config.js";
 import { GRPC_SERVICE_CLUSTERS } from "./gateway-routes.js";
-import { JSON_BODY_RULES, jsonName, PATH_FIELDS, templateRegex } from "./http-bindings.js";
+import { HTTP_CALLS, jsonName, templateRegex } from "./http-bindings.js";
 import { gatewayLuaFile } from "./runtime-files.js";
 import { writeEnvoyConfig } from "./write-envoy-config.js";
 
@@ -93,7 +93,8 @@ test("the transcoder serves the REST API's three services with the options it ne
   ).typed_config;
   assert.equal(transcoder.services, ["kurt.v1.LinkService", "kurt.v1.ApiKeyService", "kurt.v1.StatsService"]);
   assert.is(transcoder.proto_descriptor, options.descriptorFile);
-  assert.is(transcoder.ignore_unknown_query_parameters, true);
+  assert.is(transcoder.ignore_unknown_query_parameters, undefined);
+  assert.is(transcoder.request_validation_options.reject_unknown_query_parameters, true);
   assert.is(transcoder.request_validation_options.reject_unknown_method, true);
   assert.is(transcoder.convert_grpc_status, true);
   assert.is(transcoder.case_insensitive_enum_parsing, true, "?interval=hour names HOUR");
@@ -157,30 +158,41 @@ test("a replica's NOT_SERVING is seen within its drain (two checks a second apar
 });
 
 test("routes Envoy answers itself are hidden from the transcoder, which would take them for codes", () => {
-  for (const name of ["healthz", "metrics", "ceiling"]) {
-    const route = publicRoutes().find((r: Loose) => r.name === name);
-    assert.is(route.typed_per_filter_config["envoy.filters.http.grpc_json_transcoder"].disabled, true, name);
-  }
-  const ceiling = publicRoutes().find((r: Loose) => r.name === "ceiling");
-  assert.is(ceiling.direct_response.status, 302);
+  const health = publicRoutes().find((r: Loose) => r.name === "healthz");
+  assert.is(health.typed_per_filter_config["envoy.filters.http.grpc_json_transcoder"].disabled, true);
 });
 
-test("only /v1/ writes carry the rate limit", () => {
-  const limited = publicRoutes().filter(
-    (r: Loose) => r.typed_per_filter_config?.["envoy.filters.http.local_ratelimit"]?.token_bucket,
+test("the public listener has no admin, metrics or benchmark route, and no shared write bucket", () => {
+  const names = publicRoutes().map((r: Loose) => r.name);
+  for (const name of ["metrics", "ceiling", "bench-ceiling", "bench-floor-http"])
+    assert.not.ok(names.includes(name), name);
+  const text = JSON.stringify(listener("public_http"));
+  assert.not.match(text, /__ceiling|__floor|stats\/prometheus|local_ratelimit|"admin"/);
+  assert.not.ok(
+    config.static_resources.clusters.some((c: Loose) => c.name === "admin"),
+    "no cluster reaches the admin port",
   );
-  assert.equal(
-    limited.map((r: Loose) => r.name),
-    ["create-link", "update-link", "create-api-key", "v1-writes"],
-  );
-  for (const route of limited) {
-    const { string_match } = route.match.headers[0];
-    const methods = new RegExp(`^${string_match.safe_regex?.regex ?? string_match.exact}$`);
-    for (const method of ["GET", "HEAD", "OPTIONS"]) assert.not.ok(methods.test(method), `${route.name} ${method}`);
-  }
-  const catchAll = limited.at(-1);
-  const methods = new RegExp(`^${catchAll.match.headers[0].string_match.safe_regex.regex}$`);
-  for (const method of ["POST", "PATCH", "DELETE"]) assert.ok(methods.test(method), method);
+});
+
+test("client timeouts cut off a request whose headers trickle in (slowloris)", () => {
+  const hcm = manager("public_http");
+  assert.is(hcm.request_headers_timeout, "10s");
+  assert.is(hcm.request_timeout, "60s");
+  assert.ok(hcm.common_http_protocol_options.idle_timeout);
+});
+
+test("without configured origins there is no CORS policy; with them, exactly those origins", () => {
+  assert.equal(manager("public_http").route_config.virtual_hosts[0].typed_per_filter_config, {});
+  const withOrigins: Loose = renderEnvoyConfig(topology, { ...options, corsOrigins: ["https://app.example"] });
+  const vhost =
+    withOrigins.static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0];
+  const policy = vhost.typed_per_filter_config["envoy.filters.http.cors"];
+  assert.equal(policy.allow_origin_string_match, [{ exact: "https://app.example" }]);
+});
+
+test("the access log never carries a query string", () => {
+  const format = manager("public_http").access_log[0].typed_config.log_format.json_format;
+  assert.is(format.path, "%PATH(NQ:ORIG_OR_PATH)%");
 });
 
 const luaRules = (route: Loose): Loose => route.metadata?.filter_metadata?.["envoy.filters.http.lua"];
@@ -190,7 +202,6 @@ test("a redirect goes as plain HTTP to the resolvers' HTTP listeners, past none 
   assert.is(redirect.route.cluster, "resolver_http");
   assert.equal(Object.keys(redirect.typed_per_filter_config).sort(), [
     "envoy.filters.http.grpc_json_transcoder",
-    "envoy.filters.http.local_ratelimit",
     "envoy.filters.http.lua",
   ]);
   for (const filter of Object.values(redirect.typed_per_filter_config) as Loose[]) assert.is(filter.disabled, true);
@@ -204,7 +215,7 @@ test("a redirect goes as plain HTTP to the resolvers' HTTP listeners, past none 
   assert.not.ok(methods.test("POST"));
   const names = publicRoutes().map((r: Loose) => r.name);
   assert.ok(names.indexOf("redirect") < names.indexOf("not-found"));
-  for (const reserved of ["healthz", "metrics"]) assert.ok(names.indexOf(reserved) < names.indexOf("redirect"));
+  assert.ok(names.indexOf("healthz") < names.indexOf("redirect"));
 });
 
 test("the redirect cluster is every resolver's HTTP port over HTTP/1.1 keep-alive, health-checked like the gRPC ones", () => {
@@ -225,24 +236,33 @@ test("the redirect cluster is every resolver's HTTP port over HTTP/1.1 keep-aliv
   assert.equal(http.circuit_breakers, grpc.circuit_breakers);
 });
 
-test("every /v1/ route refuses path-bound fields as query parameters", () => {
-  for (const route of publicRoutes().filter((r: Loose) => r.name.startsWith("v1") || luaRules(r)?.body_fields)) {
-    assert.equal(luaRules(route).path_fields, { code: true, id: true }, route.name);
-  }
-});
-
-test("each JSON body route accepts exactly its request's members, in both spellings", () => {
-  const create = publicRoutes().find((r: Loose) => r.name === "create-link");
+test("under /v1/, each call of the contract is one route; any other path or method is refused by Lua", () => {
+  const v1 = publicRoutes().filter((r: Loose) => luaRules(r) !== undefined);
+  assert.equal(
+    v1.map((r: Loose) => r.name),
+    [...HTTP_CALLS.map((c) => c.name), "v1-unknown"],
+  );
+  assert.equal(luaRules(v1.at(-1)), { unknown_call: true });
+  const create = v1.find((r: Loose) => r.name === "create-link");
   assert.equal(create.match.safe_regex.regex, "/v1/links");
   assert.equal(create.match.headers[0].string_match.exact, "POST");
+  assert.is(luaRules(create).call, "POST /v1/links");
+  assert.equal(luaRules(create).query_fields, {}, "a create takes no query parameter");
   assert.is(luaRules(create).body_message, "CreateLinkRequest");
-  assert.ok(luaRules(create).body_fields.redirectStatus && luaRules(create).body_fields.redirect_status);
+  assert.is(luaRules(create).body_fields.redirectStatus, "integer");
+  assert.is(luaRules(create).body_fields.redirect_status, "integer");
+  assert.is(luaRules(create).body_fields.expiresAt, "timestamp");
+  assert.is(luaRules(create).body_fields.tags, "string-list");
   assert.not.ok(luaRules(create).body_fields.bogus);
-  assert.equal(luaRules(create).array_fields, { tags: true });
-  const update = publicRoutes().find((r: Loose) => r.name === "update-link");
+  const list = v1.find((r: Loose) => r.name === "list-links");
+  assert.equal(list.match.headers[0].string_match.safe_regex.regex, "GET|HEAD");
+  assert.equal(luaRules(list).query_fields, { page_size: true, pageSize: true, page_token: true, pageToken: true });
+  const update = v1.find((r: Loose) => r.name === "update-link");
   assert.ok(new RegExp(`^${update.match.safe_regex.regex}$`).test("/v1/links/AbC1234"));
+  assert.not.ok(new RegExp(`^${update.match.safe_regex.regex}$`).test("/v1/links/AbC1234/"), "no trailing slash");
   assert.not.ok(new RegExp(`^${update.match.safe_regex.regex}$`).test("/v1/links/AbC1234/stats"));
   assert.not.ok(luaRules(update).body_fields.code, "the code is the path's; {code} in the body is refused");
+  assert.is(luaRules(update).body_fields.disabled, "boolean");
 });
 
 test("route templates become anchored-by-Envoy regexes with one segment per variable", () => {
@@ -251,7 +271,26 @@ test("route templates become anchored-by-Envoy regexes with one segment per vari
   assert.is(jsonName("clear_expires_at"), "clearExpiresAt");
 });
 
-test("the JSON body rules match the contract's google.api.http options", async () => {
+/** The JSON kind the gateway demands for a field, from its descriptor. */
+function kindOf(field: Loose): string {
+  if (field.message?.typeName === "google.protobuf.Timestamp") return "timestamp";
+  if (field.message?.typeName === "google.protobuf.ListValue") return "string-list";
+  if (field.fieldKind === "list" && field.scalar === ScalarType.STRING) return "string-list";
+  if (field.fieldKind === "enum") return "enum";
+  switch (field.scalar) {
+    case ScalarType.STRING:
+      return "string";
+    case ScalarType.BOOL:
+      return "boolean";
+    case ScalarType.INT32:
+    case ScalarType.UINT32:
+      return "integer";
+    default:
+      return `unsupported ${field.fieldKind} ${field.scalar}`;
+  }
+}
+
+test("the table of calls matches the contract's google.api.http options, field by field", async () => {
   const dir = mkdtempSync(path.join(tmpdir(), "kurt-gateway-"));
   try {
     const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -259,49 +298,45 @@ test("the JSON body rules match the contract's google.api.http options", async (
     const registry = createFileRegistry(fromBinary(FileDescriptorSetSchema, readFileSync(file)));
     const http = registry.getExtension("google.api.http");
     assert.ok(http, "the descriptor set carries google.api.http");
-    const bodyRules: Loose[] = [];
-    const pathFields = new Set<string>();
-    for (const { service } of GRPC_SERVICE_CLUSTERS) {
+    const calls: Loose[] = [];
+    for (const { service, transcoded } of GRPC_SERVICE_CLUSTERS) {
+      if (!transcoded) continue;
       for (const method of registry.getService(service)?.methods ?? []) {
         const options = method.proto.options;
-        if (!options || !http || !hasExtension(options, http)) continue;
+        assert.ok(options && http && hasExtension(options, http), `${method.name} has an HTTP rule`);
         const rule: Loose = getExtension(options, http);
         const template: string = rule.pattern.value;
         const bound = [...template.matchAll(/\{([a-z_]+)\}/g)].map((m) => m[1] as string);
-        for (const field of bound) pathFields.add(field);
-        if (rule.body !== "*") continue;
-        const bodyFields = method.input.fields.filter((f) => !bound.includes(f.name));
-        bodyRules.push({
+        const free = method.input.fields.filter((f) => !bound.includes(f.name));
+        for (const f of method.input.fields)
+          assert.is(f.jsonName, jsonName(f.name), `${f.name} has no custom json_name`);
+        calls.push({
           method: rule.pattern.case.toUpperCase(),
           template,
           message: method.input.typeName,
-          fields: bodyFields.map((f) => f.name),
-          arrays: bodyFields
-            .filter((f) => f.fieldKind === "list" || f.message?.typeName === "google.protobuf.ListValue")
-            .map((f) => f.name),
+          query: rule.body === "*" ? [] : free.map((f) => f.name),
+          body: rule.body === "*" ? Object.fromEntries(free.map((f) => [f.name, kindOf(f)])) : undefined,
         });
-        for (const f of method.input.fields)
-          assert.is(f.jsonName, jsonName(f.name), `${f.name} has no custom json_name`);
       }
     }
+    const key = (c: Loose) => `${c.method} ${c.template}`;
     assert.equal(
-      JSON_BODY_RULES.map(({ method, template, message, fields, arrays }) => ({
+      HTTP_CALLS.map(({ method, template, message, query, body }) => ({
         method,
         template,
         message,
-        fields: [...fields],
-        arrays: [...arrays],
-      })),
-      bodyRules,
+        query: [...query],
+        body,
+      })).sort((a, b) => key(a).localeCompare(key(b))),
+      calls.sort((a, b) => key(a).localeCompare(key(b))),
     );
-    assert.equal([...PATH_FIELDS].sort(), [...pathFields].sort());
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
 const benchFloor = { httpPort: topology.portBase + 961 };
-const FLOOR_ROUTES = ["bench-floor-http"];
+const FLOOR_ROUTES = ["bench-ceiling", "bench-floor-http"];
 const FLOOR_CLUSTERS = ["floor_http"];
 
 const routesOf = (c: Loose): Loose[] =>
@@ -316,7 +351,7 @@ test("without the bench floor option there is no floor cluster or route", () => 
   }
 });
 
-test("the bench floor option adds one cluster, one route and the bare listener, and changes nothing else", () => {
+test("the bench option adds one cluster, the ceiling and floor routes and the bare listener, and changes nothing else", () => {
   const floored: Loose = renderEnvoyConfig(topology, { ...options, benchFloor });
   const clusters = floored.static_resources.clusters.map((c: Loose) => c.name);
   assert.equal(clusters, [...config.static_resources.clusters.map((c: Loose) => c.name), ...FLOOR_CLUSTERS]);

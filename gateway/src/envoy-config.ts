@@ -3,7 +3,6 @@ import { renderBenchBareListener } from "./bench-listeners.js";
 import type { BenchFloor, EnvoyObject, ServiceDiscovery } from "./envoy-clusters.js";
 import { renderBenchFloorClusters, renderClusters } from "./envoy-clusters.js";
 import { renderGrpcListener } from "./grpc-listener.js";
-import type { WriteRateLimit } from "./public-listener.js";
 import { renderPublicListener } from "./public-listener.js";
 
 export interface EnvoyConfigOptions {
@@ -19,24 +18,18 @@ export interface EnvoyConfigOptions {
   readonly serviceDiscovery?: ServiceDiscovery;
   /** One JSON line per request on stdout. Default: true. */
   readonly accessLog?: boolean;
-  readonly writeRateLimit?: WriteRateLimit;
+  /** Browser origins allowed to call the REST API cross-origin (exact `scheme://host[:port]`). Default: none. */
+  readonly corsOrigins?: readonly string[];
   /** Where the benchmark's fixed redirects (`/__ceiling/…` and the bare listener's) point. */
   readonly ceilingLocation?: string;
   /**
-   * The benchmark's profile: adds the bare listener (bench-listeners.ts, its
-   * own port) and, with `httpPort`, the HTTP floor's cluster floor_http and
-   * the route that reaches it. Off by default; only `npm run bench` sets it.
+   * The benchmark's profile: adds the ceiling route `/__ceiling/…`, the bare
+   * listener (bench-listeners.ts, its own port) and, with `httpPort`, the
+   * HTTP floor's cluster floor_http and the route that reaches it. Off by
+   * default; only `npm run bench` sets it.
    */
   readonly benchFloor?: BenchFloor;
 }
-
-/**
- * Shared by every client of one Envoy. The burst covers a client that
- * creates a few hundred links at once (the end-to-end tests send 200
- * concurrent creates of one code); the sustained rate is what a single
- * shortener pair commits comfortably on a small machine.
- */
-export const DEFAULT_WRITE_RATE_LIMIT: WriteRateLimit = { burst: 400, perSecond: 100 };
 
 /** Envoy's bootstrap configuration for a topology: a pure function, so it can be tested without Envoy. */
 export function renderEnvoyConfig(topology: Topology, options: EnvoyConfigOptions): EnvoyObject {
@@ -57,9 +50,9 @@ export function renderEnvoyConfig(topology: Topology, options: EnvoyConfigOption
           descriptorFile: options.descriptorFile,
           luaFile: options.luaFile,
           accessLog,
-          writeRateLimit: options.writeRateLimit ?? DEFAULT_WRITE_RATE_LIMIT,
+          corsOrigins: options.corsOrigins ?? [],
           ceilingLocation,
-          benchFloor: bench?.httpPort !== undefined,
+          ...(bench === undefined ? {} : { bench: { floorRoute: bench.httpPort !== undefined } }),
         }),
         renderGrpcListener(topology, listenAddress, accessLog),
         ...(bench === undefined ? [] : [renderBenchBareListener(topology, listenAddress, ceilingLocation)]),

@@ -29,12 +29,14 @@ export const SAFE_METHOD_PATTERN = "(Get|List|Resolve)[A-Za-z0-9]*";
  */
 export const GATEWAY_PATHS = {
   health: "/healthz",
-  metrics: "/metrics",
-  /** Fixed redirect answered by Envoy alone: the benchmark's ceiling. */
+  /** Fixed redirect answered by Envoy alone: the benchmark's ceiling; routed only in the bench's configuration. */
   ceilingPrefix: "/__ceiling/",
   /** Proxied like a redirect to the benchmark's trivial HTTP upstream; routed only with the benchFloor option (see public-listener.ts). */
   floorHttpPrefix: "/__floor-http/",
 } as const;
 
-/** First path segments the gateway routes itself; link codes must avoid them. */
+/**
+ * First path segments the gateway routes itself, or did (`metrics`, now on
+ * Envoy's admin port only) or does for the benchmark; link codes must avoid them.
+ */
 export const RESERVED_CODES: readonly string[] = ["v1", "healthz", "metrics", "__ceiling", "__floor-http"];

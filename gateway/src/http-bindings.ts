@@ -1,61 +1,109 @@
 import type { EnvoyObject } from "./envoy-clusters.js";
 
 /**
- * What the Lua filter needs to know about the contract's HTTP rules
- * (google.api.http in proto/), because the transcoder is lenient where
- * DESIGN.md §2 is strict:
- *   - it takes a lone value for a one-element list (`"tags": "a"`);
- *   - it drops JSON members that name no field (the library behind it hard-codes
- *     ignore_unknown_fields; docs/adr/0005-unknown-json-fields.md), so the Lua
- *     filter refuses them before transcoding;
- *   - it binds query parameters to any field, even one the path already bound
- *     (`GET /abc?code=zzz` resolved zzz, `DELETE /v1/links/abc?code=zzz`
- *     deleted zzz), so such parameters are refused, or dropped for redirects.
- * The unit tests check these lists against the descriptor set that buf builds.
+ * Every call of the REST API (the contract's google.api.http options in
+ * proto/), as the Lua filter needs them to hold DESIGN.md §2's strict-input
+ * rule where Envoy's transcoder is lenient:
+ *   - it parses JSON loosely (unquoted member names, single quotes, trailing
+ *     commas, `\f` as white space) and drops members that name no field
+ *     (docs/adr/0005-unknown-json-fields.md);
+ *   - it converts between JSON types (`"disabled": "yes"` is true, `"60"` is
+ *     60, `"tags": "a"` is ["a"], `[["a"]]` is ["a"]);
+ *   - it binds a query parameter to any field, body fields included
+ *     (`POST /v1/links?expiresAt.seconds=…`), and ignores unknown ones;
+ *   - it takes `/v1/links/` for `/v1/links`.
+ * So the Lua filter admits only these calls, only the query parameters each
+ * names, and only bodies that are RFC 8259 JSON objects whose members are the
+ * call's fields with values of the right JSON type. The unit tests check this
+ * table against the descriptor set that buf builds.
  */
 
-/** Fields bound by a path template of the contract (`/{code}`, `/v1/links/{code}`, `/v1/api-keys/{id}`). */
-export const PATH_FIELDS: readonly string[] = ["code", "id"];
+/** The JSON type a member must have (null, proto3 JSON's "absent", is accepted for every kind). */
+export type JsonKind = "string" | "integer" | "boolean" | "timestamp" | "string-list";
 
-export interface JsonBodyRule {
+export interface HttpCall {
   /** Route name in the rendered configuration. */
   readonly name: string;
-  readonly method: "POST" | "PATCH";
+  readonly method: "GET" | "POST" | "PATCH" | "DELETE";
   /** The path template with `{field}` variables, as in the proto's google.api.http option. */
   readonly template: string;
   /** Fully qualified request message. */
   readonly message: string;
-  /** Proto names of the fields the JSON body may carry (every field the path does not bind). */
-  readonly fields: readonly string[];
-  /** Those of `fields` whose JSON form is an array (repeated, or google.protobuf.ListValue). */
-  readonly arrays: readonly string[];
+  /** Proto names of the fields a query parameter may set (GET and DELETE calls). */
+  readonly query: readonly string[];
+  /** For `body: "*"` calls: proto name → JSON kind of every field the path does not bind. */
+  readonly body?: Readonly<Record<string, JsonKind>>;
 }
 
-/** The contract's calls with `body: "*"`. */
-export const JSON_BODY_RULES: readonly JsonBodyRule[] = [
+const LINK_BODY = {
+  url: "string",
+  redirect_status: "integer",
+  expires_at: "timestamp",
+  title: "string",
+  tags: "string-list",
+  cache_seconds: "integer",
+} as const satisfies Record<string, JsonKind>;
+
+export const HTTP_CALLS: readonly HttpCall[] = [
   {
     name: "create-link",
     method: "POST",
     template: "/v1/links",
     message: "kurt.v1.CreateLinkRequest",
-    fields: ["url", "code", "redirect_status", "expires_at", "title", "tags", "cache_seconds"],
-    arrays: ["tags"],
+    query: [],
+    body: { ...LINK_BODY, code: "string" },
   },
+  {
+    name: "list-links",
+    method: "GET",
+    template: "/v1/links",
+    message: "kurt.v1.ListLinksRequest",
+    query: ["page_size", "page_token"],
+  },
+  { name: "get-link", method: "GET", template: "/v1/links/{code}", message: "kurt.v1.GetLinkRequest", query: [] },
   {
     name: "update-link",
     method: "PATCH",
     template: "/v1/links/{code}",
     message: "kurt.v1.UpdateLinkRequest",
-    fields: ["url", "redirect_status", "expires_at", "disabled", "title", "tags", "clear_expires_at", "cache_seconds"],
-    arrays: ["tags"],
+    query: [],
+    body: { ...LINK_BODY, disabled: "boolean", clear_expires_at: "boolean" },
+  },
+  {
+    name: "delete-link",
+    method: "DELETE",
+    template: "/v1/links/{code}",
+    message: "kurt.v1.DeleteLinkRequest",
+    query: [],
+  },
+  {
+    name: "get-link-stats",
+    method: "GET",
+    template: "/v1/links/{code}/stats",
+    message: "kurt.v1.GetLinkStatsRequest",
+    query: ["from", "to", "interval"],
   },
   {
     name: "create-api-key",
     method: "POST",
     template: "/v1/api-keys",
     message: "kurt.v1.CreateApiKeyRequest",
-    fields: ["name", "scopes"],
-    arrays: ["scopes"],
+    query: [],
+    body: { name: "string", scopes: "string-list" },
+  },
+  {
+    name: "list-api-keys",
+    method: "GET",
+    template: "/v1/api-keys",
+    message: "kurt.v1.ListApiKeysRequest",
+    query: ["page_size", "page_token"],
+  },
+  {
+    name: "revoke-api-key",
+    method: "DELETE",
+    template: "/v1/api-keys/{id}",
+    message: "kurt.v1.RevokeApiKeyRequest",
+    query: [],
   },
 ];
 
@@ -64,7 +112,7 @@ export function jsonName(protoName: string): string {
   return protoName.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
 }
 
-/** A path template as an Envoy safe_regex (a variable is one non-empty segment). */
+/** A path template as an Envoy safe_regex, which Envoy anchors (a variable is one non-empty segment). */
 export function templateRegex(template: string): string {
   return template
     .split(/(\{[a-z_]+\})/)
@@ -72,14 +120,14 @@ export function templateRegex(template: string): string {
     .join("");
 }
 
-/** Both spellings the transcoder accepts for a member name: proto name and JSON name. */
-function nameSet(protoNames: readonly string[]): Record<string, true> {
-  const set: Record<string, true> = {};
-  for (const name of protoNames) {
-    set[name] = true;
-    set[jsonName(name)] = true;
+/** The transcoder accepts both spellings of a name, proto and JSON; the contract documents the JSON one. */
+function bothSpellings<T>(entries: ReadonlyArray<readonly [string, T]>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const [name, value] of entries) {
+    out[name] = value;
+    out[jsonName(name)] = value;
   }
-  return set;
+  return out;
 }
 
 const LUA_FILTER = "envoy.filters.http.lua";
@@ -87,21 +135,22 @@ const LUA_FILTER = "envoy.filters.http.lua";
 /**
  * Route metadata the Lua filter reads (`request_handle:metadata()`), under
  * its filter name as Envoy requires:
- *   path_fields      query parameters refused because the path binds them
- *   body_fields      the only members the JSON body may have, and the
- *   body_message     request message named in the error
- *   array_fields     members whose value must be a JSON array
+ *   call          "METHOD /template", named in error messages
+ *   query_fields  the only query parameters the call takes
+ *   body_fields   (body calls) the only members the JSON body may have, with
+ *                 the JSON kind each value must have
+ *   body_message  the request message named in the error
+ * A `/v1/` route without `call` is a path or method the API does not have.
  */
-export interface LuaRouteMetadata {
-  readonly bodyRule?: JsonBodyRule;
-}
-
-export function luaRouteMetadata(options: LuaRouteMetadata): EnvoyObject {
-  const entries: Record<string, unknown> = { path_fields: nameSet(PATH_FIELDS) };
-  if (options.bodyRule) {
-    entries.body_fields = nameSet(options.bodyRule.fields);
-    entries.body_message = options.bodyRule.message.split(".").at(-1);
-    entries.array_fields = nameSet(options.bodyRule.arrays);
+export function luaCallMetadata(call: HttpCall | undefined): EnvoyObject {
+  if (call === undefined) return { filter_metadata: { [LUA_FILTER]: { unknown_call: true } } };
+  const entries: Record<string, unknown> = {
+    call: `${call.method} ${call.template}`,
+    query_fields: bothSpellings(call.query.map((name) => [name, true] as const)),
+  };
+  if (call.body !== undefined) {
+    entries.body_fields = bothSpellings(Object.entries(call.body));
+    entries.body_message = call.message.split(".").at(-1);
   }
   return { filter_metadata: { [LUA_FILTER]: entries } };
 }

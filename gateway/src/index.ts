@@ -7,17 +7,17 @@ export {
   renderComposeEnvoyConfig,
   writeComposeEnvoyFiles,
 } from "./compose-envoy.js";
+export { parseCorsOrigins } from "./cors-origins.js";
 export { buildDescriptorSet } from "./descriptor-set.js";
 export type { BenchFloor, EnvoyObject, ServiceDiscovery } from "./envoy-clusters.js";
 export { ADMIN_CLUSTER, BENCH_FLOOR_CLUSTERS, REDIRECT_CLUSTER } from "./envoy-clusters.js";
 export type { EnvoyConfigOptions } from "./envoy-config.js";
-export { DEFAULT_WRITE_RATE_LIMIT, renderEnvoyConfig } from "./envoy-config.js";
+export { renderEnvoyConfig } from "./envoy-config.js";
 export {
   GATEWAY_PATHS,
   GRPC_SERVICE_CLUSTERS,
   RESERVED_CODES,
   SAFE_METHOD_PATTERN,
 } from "./gateway-routes.js";
-export type { WriteRateLimit } from "./public-listener.js";
 export { gatewayLuaFile } from "./runtime-files.js";
 export { writeEnvoyConfig } from "./write-envoy-config.js";

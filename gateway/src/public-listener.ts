@@ -1,36 +1,32 @@
 import type { Topology } from "@kurt/topology";
 import { renderAccessLog } from "./access-log.js";
 import type { EnvoyObject } from "./envoy-clusters.js";
-import { ADMIN_CLUSTER, BENCH_FLOOR_CLUSTERS } from "./envoy-clusters.js";
+import { BENCH_FLOOR_CLUSTERS } from "./envoy-clusters.js";
 import { GATEWAY_PATHS, GRPC_SERVICE_CLUSTERS } from "./gateway-routes.js";
-import { JSON_BODY_RULES, luaRouteMetadata, templateRegex } from "./http-bindings.js";
+import { HTTP_CALLS, type HttpCall, luaCallMetadata, templateRegex } from "./http-bindings.js";
 import { renderHttpListener, renderRouterFilter } from "./http-listener.js";
 import { renderJsonLocalReplies } from "./local-replies.js";
 import { renderRedirectRouteAction, renderUpstreamRoutes } from "./upstream-routes.js";
-
-export interface WriteRateLimit {
-  /** Writes allowed at once after a quiet period. */
-  readonly burst: number;
-  /** Sustained writes per second, shared by every client of this Envoy. */
-  readonly perSecond: number;
-}
 
 export interface PublicListenerOptions {
   readonly listenAddress: string;
   readonly descriptorFile: string;
   readonly luaFile: string;
   readonly accessLog: boolean;
-  readonly writeRateLimit: WriteRateLimit;
-  /** Where `/__ceiling/…` redirects to. */
+  /** Browser origins (`https://app.example`) allowed to call the REST API cross-origin; none by default. */
+  readonly corsOrigins: readonly string[];
+  /** Where the bench's `/__ceiling/…` redirects to. */
   readonly ceilingLocation: string;
-  /** The benchmark's HTTP floor route (see benchFloorRoute); never in a production configuration. */
-  readonly benchFloor: boolean;
+  /**
+   * The benchmark's routes: `/__ceiling/…` and, with `floorRoute`,
+   * `/__floor-http/…` (see benchFloorRoute); never in a production configuration.
+   */
+  readonly bench?: { readonly floorRoute: boolean };
 }
 
 const FILTER = {
   cors: "envoy.filters.http.cors",
   lua: "envoy.filters.http.lua",
-  rateLimit: "envoy.filters.http.local_ratelimit",
   transcoder: "envoy.filters.http.grpc_json_transcoder",
 } as const;
 
@@ -57,25 +53,8 @@ const WITHOUT_TRANSCODER: EnvoyObject = { [FILTER.transcoder]: DISABLED };
  */
 const PLAIN_PROXY: EnvoyObject = {
   [FILTER.lua]: DISABLED,
-  [FILTER.rateLimit]: DISABLED,
   [FILTER.transcoder]: DISABLED,
 };
-
-function rateLimitConfig(limit: WriteRateLimit | undefined): EnvoyObject {
-  const base = {
-    "@type": "type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit",
-    stat_prefix: "kurt_writes",
-  };
-  if (!limit) return base;
-  const always = { default_value: { numerator: 100, denominator: "HUNDRED" }, runtime_key: "kurt_writes_unused" };
-  return {
-    ...base,
-    token_bucket: { max_tokens: limit.burst, tokens_per_fill: limit.perSecond, fill_interval: "1s" },
-    filter_enabled: always,
-    filter_enforced: always,
-    enable_x_ratelimit_headers: "DRAFT_VERSION_03",
-  };
-}
 
 function httpFilters(options: PublicListenerOptions): EnvoyObject[] {
   return [
@@ -87,8 +66,6 @@ function httpFilters(options: PublicListenerOptions): EnvoyObject[] {
         default_source_code: { filename: options.luaFile },
       },
     },
-    // No bucket here: only the write routes below set one.
-    { name: FILTER.rateLimit, typed_config: rateLimitConfig(undefined) },
     {
       name: FILTER.transcoder,
       typed_config: {
@@ -97,14 +74,13 @@ function httpFilters(options: PublicListenerOptions): EnvoyObject[] {
         services: GRPC_SERVICE_CLUSTERS.filter(({ transcoded }) => transcoded).map(({ service }) => service),
         print_options: { always_print_primitive_fields: true },
         convert_grpc_status: true,
-        // A query parameter that no field binds is ignored rather than making the call an unknown method.
-        ignore_unknown_query_parameters: true,
         query_param_unescape_plus: true,
         // `?interval=hour` names the enum value HOUR (see proto/kurt/v1/stats_service.proto).
         case_insensitive_enum_parsing: true,
         request_validation_options: {
           reject_unknown_method: true,
-          reject_unknown_query_parameters: false,
+          // The Lua filter refused every parameter the call does not name already; this is the second line.
+          reject_unknown_query_parameters: true,
           // `PATCH /v1/links/abc {"code":"xyz"}` would otherwise update xyz.
           reject_binding_body_field_collisions: true,
         },
@@ -135,16 +111,46 @@ function benchFloorRoute(): EnvoyObject {
   };
 }
 
+/** `/__ceiling/…`: a fixed redirect Envoy answers alone, through every filter of this listener (the bench's ceiling). */
+function benchCeilingRoute(location: string): EnvoyObject {
+  return {
+    name: "bench-ceiling",
+    match: { prefix: GATEWAY_PATHS.ceilingPrefix },
+    direct_response: { status: 302 },
+    // Envoy would otherwise append to the Location it derives from the request.
+    response_headers_to_add: [
+      { header: { key: "location", value: location }, append_action: "OVERWRITE_IF_EXISTS_OR_ADD" },
+    ],
+    typed_per_filter_config: WITHOUT_TRANSCODER,
+  };
+}
+
+function callRoute(call: HttpCall): EnvoyObject {
+  // The CORS filter has picked the route before the Lua filter turns HEAD into GET.
+  const method = call.method === "GET" ? { safe_regex: { regex: "GET|HEAD" } } : { exact: call.method };
+  return {
+    name: call.name,
+    match: {
+      safe_regex: { regex: templateRegex(call.template) },
+      headers: [{ name: ":method", string_match: method }],
+    },
+    route: API_PLACEHOLDER,
+    metadata: luaCallMetadata(call),
+  };
+}
+
 /**
  * Routes are matched twice: once on the request as the client sent it, and
  * again after the transcoder rewrote the path to `/<package>.<Service>/<Method>`
- * (it clears the route cache). The first match decides the write rate limit,
- * the Lua filter's checks (route metadata, see http-bindings.ts) and whether
- * the transcoder runs at all; the second picks the upstream.
+ * (it clears the route cache). The first match decides the Lua filter's
+ * checks (route metadata, see http-bindings.ts) and whether the transcoder
+ * runs at all; the second picks the upstream. Under `/v1/`, only the calls of
+ * the contract are routes; any other path or method is refused by the Lua
+ * filter before the transcoder could take it for a near spelling.
  */
 function routes(options: PublicListenerOptions): EnvoyObject[] {
-  const writeRateLimit = { [FILTER.rateLimit]: rateLimitConfig(options.writeRateLimit) };
-  const floor = options.benchFloor ? [benchFloorRoute()] : [];
+  const bench = options.bench === undefined ? [] : [benchCeilingRoute(options.ceilingLocation)];
+  if (options.bench?.floorRoute) bench.push(benchFloorRoute());
   return [
     {
       name: "healthz",
@@ -153,45 +159,9 @@ function routes(options: PublicListenerOptions): EnvoyObject[] {
       response_headers_to_add: [{ header: { key: "content-type", value: "application/json" } }],
       typed_per_filter_config: WITHOUT_TRANSCODER,
     },
-    {
-      name: "metrics",
-      match: { path: GATEWAY_PATHS.metrics },
-      route: { cluster: ADMIN_CLUSTER, prefix_rewrite: "/stats/prometheus" },
-      typed_per_filter_config: WITHOUT_TRANSCODER,
-    },
-    {
-      name: "ceiling",
-      match: { prefix: GATEWAY_PATHS.ceilingPrefix },
-      direct_response: { status: 302 },
-      // Envoy would otherwise append to the Location it derives from the request.
-      response_headers_to_add: [
-        { header: { key: "location", value: options.ceilingLocation }, append_action: "OVERWRITE_IF_EXISTS_OR_ADD" },
-      ],
-      typed_per_filter_config: WITHOUT_TRANSCODER,
-    },
-    ...floor,
-    // Calls with a JSON body: the Lua filter checks the body's members against these lists.
-    ...JSON_BODY_RULES.map((rule) => ({
-      name: rule.name,
-      match: {
-        safe_regex: { regex: templateRegex(rule.template) },
-        headers: [{ name: ":method", string_match: { exact: rule.method } }],
-      },
-      route: API_PLACEHOLDER,
-      metadata: luaRouteMetadata({ bodyRule: rule }),
-      typed_per_filter_config: writeRateLimit,
-    })),
-    {
-      name: "v1-writes",
-      match: {
-        prefix: "/v1/",
-        headers: [{ name: ":method", string_match: { safe_regex: { regex: "POST|PUT|PATCH|DELETE" } } }],
-      },
-      route: API_PLACEHOLDER,
-      metadata: luaRouteMetadata({}),
-      typed_per_filter_config: writeRateLimit,
-    },
-    { name: "v1", match: { prefix: "/v1/" }, route: API_PLACEHOLDER, metadata: luaRouteMetadata({}) },
+    ...bench,
+    ...HTTP_CALLS.map(callRoute),
+    { name: "v1-unknown", match: { prefix: "/v1/" }, route: API_PLACEHOLDER, metadata: luaCallMetadata(undefined) },
     ...renderUpstreamRoutes(),
     {
       // `GET|HEAD /{code}`, any query string: proxied as is to a resolver's
@@ -212,6 +182,36 @@ function routes(options: PublicListenerOptions): EnvoyObject[] {
   ];
 }
 
+/**
+ * Cross-origin calls only from the configured origins (the dashboard is
+ * served from the gateway itself and needs none); without any, no CORS
+ * policy at all, so a browser refuses every cross-origin call.
+ */
+function corsPolicy(origins: readonly string[]): EnvoyObject {
+  if (origins.length === 0) return {};
+  return {
+    [FILTER.cors]: {
+      "@type": "type.googleapis.com/envoy.extensions.filters.http.cors.v3.CorsPolicy",
+      allow_origin_string_match: origins.map((origin) => ({ exact: origin })),
+      allow_methods: "GET, HEAD, POST, PATCH, DELETE, OPTIONS",
+      allow_headers: "authorization, content-type, x-request-id",
+      expose_headers: "location, x-request-id",
+      max_age: "86400",
+    },
+  };
+}
+
+/**
+ * How long a client may take: the request's headers within 10 s (a client
+ * that trickles them in, slowloris, is cut off), the whole request within
+ * 60 s, and a keep-alive connection may idle 5 minutes.
+ */
+const CLIENT_TIMEOUTS: EnvoyObject = {
+  request_headers_timeout: "10s",
+  request_timeout: "60s",
+  common_http_protocol_options: { idle_timeout: "300s" },
+};
+
 export function renderPublicListener(topology: Topology, options: PublicListenerOptions): EnvoyObject {
   return renderHttpListener("public_http", options.listenAddress, topology.envoy.httpPort, {
     codec_type: "AUTO",
@@ -221,6 +221,7 @@ export function renderPublicListener(topology: Topology, options: PublicListener
     always_set_request_id_in_response: true,
     normalize_path: true,
     merge_slashes: true,
+    ...CLIENT_TIMEOUTS,
     local_reply_config: renderJsonLocalReplies(MAX_REQUEST_BODY_BYTES),
     ...(options.accessLog ? { access_log: renderAccessLog() } : {}),
     route_config: {
@@ -230,16 +231,7 @@ export function renderPublicListener(topology: Topology, options: PublicListener
           name: "kurt",
           domains: ["*"],
           routes: routes(options),
-          typed_per_filter_config: {
-            [FILTER.cors]: {
-              "@type": "type.googleapis.com/envoy.extensions.filters.http.cors.v3.CorsPolicy",
-              allow_origin_string_match: [{ safe_regex: { regex: ".*" } }],
-              allow_methods: "GET, HEAD, POST, PATCH, DELETE, OPTIONS",
-              allow_headers: "authorization, content-type, x-request-id",
-              expose_headers: "location, x-request-id",
-              max_age: "86400",
-            },
-          },
+          typed_per_filter_config: corsPolicy(options.corsOrigins),
         },
       ],
     },

@@ -1,5 +1,11 @@
 import { type CallOptions, type ClientUnaryCall, credentials, Metadata, type ServiceError } from "@grpc/grpc-js";
-import { ApiKeyServiceClient, AUTHORIZATION_KEY, LinkServiceClient, ResolverServiceClient } from "@kurt/contract";
+import {
+  ApiKeyServiceClient,
+  AUTHORIZATION_KEY,
+  LinkServiceClient,
+  ResolverServiceClient,
+  StatsServiceClient,
+} from "@kurt/contract";
 import { topology } from "./stack.js";
 
 /** Envoy's internal gRPC listener: the same balancing, health checks and retries as the public one. */
@@ -11,6 +17,10 @@ export function linkClient(address = internalGrpcAddress): LinkServiceClient {
 
 export function apiKeyClient(address = internalGrpcAddress): ApiKeyServiceClient {
   return new ApiKeyServiceClient(address, credentials.createInsecure());
+}
+
+export function statsClient(address = internalGrpcAddress): StatsServiceClient {
+  return new StatsServiceClient(address, credentials.createInsecure());
 }
 
 /** A resolver through Envoy, or one replica directly at its own port. */

@@ -1,3 +1,4 @@
+import { parseCorsOrigins } from "@kurt/gateway";
 import { ensureAdminKey } from "@kurt/shortener/bootstrap-admin-key";
 import { loadTopology, SERVICE_NAMES, type Topology } from "@kurt/topology";
 import { adminKeyFile } from "./admin-key.js";
@@ -48,7 +49,7 @@ export function createStack(
   const redis = infra?.redis ?? createRedisClusterComponent();
   const kafka = infra?.kafka ?? createKafkaComponent();
   const services = createServicesComponent();
-  const envoy = createEnvoyComponent();
+  const envoy = createEnvoyComponent({ corsOrigins: parseCorsOrigins(env.KURT_CORS_ORIGINS) });
   return {
     context,
     postgres,

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { BenchFloor, WriteRateLimit } from "@kurt/gateway";
+import type { BenchFloor } from "@kurt/gateway";
 import {
   buildDescriptorSet,
   gatewayLuaFile,
@@ -31,7 +31,8 @@ const NAME = "envoy";
 export interface EnvoyComponentOptions {
   /** One JSON line per request in the log. Default: true; benchmarks may turn it off. */
   readonly accessLog?: boolean;
-  readonly writeRateLimit?: WriteRateLimit;
+  /** Browser origins allowed to call the REST API cross-origin (KURT_CORS_ORIGINS); default none. */
+  readonly corsOrigins?: readonly string[];
   /** Worker threads; Envoy's default is one per core. */
   readonly concurrency?: number;
   /** The benchmark's floor upstreams and routes (see EnvoyConfigOptions); only `npm run bench` sets it. */
@@ -246,7 +247,7 @@ async function renderConfig(
     descriptorFile,
     luaFile,
     ...(options.accessLog === undefined ? {} : { accessLog: options.accessLog }),
-    ...(options.writeRateLimit === undefined ? {} : { writeRateLimit: options.writeRateLimit }),
+    ...(options.corsOrigins === undefined ? {} : { corsOrigins: options.corsOrigins }),
     ...(options.benchFloor === undefined ? {} : { benchFloor: options.benchFloor }),
   });
   const file = writeEnvoyConfig(config, envoyConfigFile(ctx.paths));
