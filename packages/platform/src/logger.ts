@@ -1,3 +1,5 @@
+import { redactSecrets } from "./redact-secrets.js";
+
 /**
  * JSON logs, one line per event. Fields are flat so that `jq` and log
  * shippers read them directly; `child` adds fields such as the request id.
@@ -40,7 +42,7 @@ export function createLogger(
       if (ORDER[level] < threshold) return;
       const record: Record<string, unknown> = { time: new Date().toISOString(), level, ...bound, msg };
       if (fields) for (const [key, value] of Object.entries(fields)) record[key] = serializeError(value);
-      write(`${JSON.stringify(record)}\n`);
+      write(`${redactSecrets(JSON.stringify(record))}\n`);
     };
     return {
       debug: (msg, fields) => emit("debug", msg, fields),

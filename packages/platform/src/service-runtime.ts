@@ -1,3 +1,4 @@
+import { setLogger as setGrpcLogger } from "@grpc/grpc-js";
 import { ConfigError, type ConfigOf, type ConfigSchema, commonConfigSchema, loadConfig } from "./config.js";
 import { awaitDependencies, type DependencyCheck } from "./dependencies.js";
 import { type RunningGrpcServer, type ServiceBinding, startGrpcServer } from "./grpc-server.js";
@@ -37,10 +38,26 @@ export function createServiceRuntime(service: string, config: CommonConfig): Ser
   const configured = config.KURT_LOG_LEVEL as LogLevel;
   const logger = createLogger({ level: configured, base: { service, instance: config.KURT_INSTANCE } });
   process.on("SIGUSR2", () => toggleDebug(logger, configured));
+  routeGrpcLog(logger);
   const metrics = createMetrics({ service, instance: config.KURT_INSTANCE });
   // Every service talks to Kafka; its clients are built after this.
   repairKafkaJsIdleLoop();
   return { logger, metrics };
+}
+
+/**
+ * grpc-js writes its own errors to the console, as text, echoing what it
+ * could not take (a malformed `authorization` header included, the key in
+ * it): they go through the service's JSON logger instead, whose redaction
+ * keeps secrets out (redact-secrets.ts).
+ */
+function routeGrpcLog(logger: Logger): void {
+  const line = (args: unknown[]) => ({ detail: args.map((arg) => String(arg)).join(" ") });
+  setGrpcLogger({
+    error: (...args: unknown[]) => logger.warn("grpc-js", line(args)),
+    info: (...args: unknown[]) => logger.info("grpc-js", line(args)),
+    debug: (...args: unknown[]) => logger.debug("grpc-js", line(args)),
+  });
 }
 
 /** How long a starting replica waits for its dependencies before it reports SERVING anyway. */
