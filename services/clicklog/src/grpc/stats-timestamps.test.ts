@@ -13,6 +13,7 @@ import {
   startGrpcServer,
   UnreadableTimestamp,
 } from "@kurt/platform";
+import { rawTimestampField } from "@kurt/platform/testing";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createLinkStats, type StatsStore } from "../domain/link-stats.js";
@@ -30,22 +31,8 @@ const logger = createLogger({ level: "error", base: {} }, () => {});
 let server: RunningGrpcServer;
 let client: Client;
 
-function varint(value: bigint): number[] {
-  let rest = BigInt.asUintN(64, value);
-  const bytes: number[] = [];
-  do {
-    const low = Number(rest & 0x7fn);
-    rest >>= 7n;
-    bytes.push(rest === 0n ? low : low | 0x80);
-  } while (rest !== 0n);
-  return bytes;
-}
-
 /** A Timestamp field (from = 2, to = 3) as raw seconds and nanos. */
-function timestamp(field: 2 | 3, seconds: bigint, nanos = 0n): Buffer {
-  const inner = [0x08, ...varint(seconds), 0x10, ...varint(nanos)];
-  return Buffer.from([(field << 3) | 2, ...varint(BigInt(inner.length)), ...inner]);
-}
+const timestamp = (field: 2 | 3, seconds: bigint, nanos = 0n): Buffer => rawTimestampField(field, seconds, nanos);
 
 const request = (...times: Buffer[]) =>
   Buffer.concat([

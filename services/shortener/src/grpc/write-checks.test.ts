@@ -17,6 +17,7 @@ import {
   UpdateLinkRequest,
 } from "@kurt/contract";
 import { createLogger, createMetrics, type RunningGrpcServer, startGrpcServer } from "@kurt/platform";
+import { rawTimestampField } from "@kurt/platform/testing";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createApiKeyService } from "../domain/api-key-service.js";
@@ -82,22 +83,8 @@ const create = (fields: Partial<CreateLinkRequest> = {}) =>
 const update = (fields: Partial<UpdateLinkRequest>) =>
   UpdateLinkRequest.encode(UpdateLinkRequest.fromPartial({ code: "", ...fields })).finish();
 
-function varint(value: bigint): number[] {
-  let rest = BigInt.asUintN(64, value);
-  const bytes: number[] = [];
-  do {
-    const low = Number(rest & 0x7fn);
-    rest >>= 7n;
-    bytes.push(rest === 0n ? low : low | 0x80);
-  } while (rest !== 0n);
-  return bytes;
-}
-
 /** expires_at (field 4 of both requests) as raw seconds and nanos. */
-function rawExpiresAt(seconds: bigint, nanos = 0n): Buffer {
-  const inner = [0x08, ...varint(seconds), 0x10, ...varint(nanos)];
-  return Buffer.from([0x22, ...varint(BigInt(inner.length)), ...inner]);
-}
+const rawExpiresAt = (seconds: bigint, nanos = 0n): Buffer => rawTimestampField(4, seconds, nanos);
 
 const withRaw = (request: Uint8Array, seconds: bigint, nanos = 0n) =>
   Buffer.concat([Buffer.from(request), rawExpiresAt(seconds, nanos)]);
