@@ -22,4 +22,18 @@ test("lines without secrets are left alone", () => {
   assert.is(redactSecrets(line), line);
 });
 
+test("a redacted JSON line is still valid JSON, whatever surrounds the secret", () => {
+  for (const value of [
+    'Bearer\tabc"def',
+    'value "Bearer x\\y" contains',
+    `Metadata string value "Bearer\t${key}" contains illegal characters`,
+    "bearer",
+    `Bearer ${key}\\`,
+  ]) {
+    const line = redactSecrets(JSON.stringify({ msg: "grpc-js", detail: value }));
+    assert.type(JSON.parse(line), "object", line);
+    assert.not.match(line, key.slice(9));
+  }
+});
+
 test.run();

@@ -6,7 +6,8 @@
  * (@kurt/api-keys); a credential after `Bearer` may be anything a client sent.
  */
 const API_KEY = /kurt_[A-Za-z0-9_-]{8,}/g;
-const BEARER = /(bearer)(\s|\\t|\\u0009)+[^\s",}]+/gi;
+// Never across a quote or a backslash: the text is a JSON line, which must stay valid JSON.
+const BEARER = /(bearer)(\s|\\t|\\u0009)+[^\s"\\]+/gi;
 
 export function redactSecrets(text: string): string {
   return text.replace(BEARER, "$1 [redacted]").replace(API_KEY, (key) => `${key.slice(0, 9)}…[redacted]`);
