@@ -27,6 +27,7 @@ COPY package.json package-lock.json ./
 COPY gateway/package.json gateway/
 COPY packages/api-keys/package.json packages/api-keys/
 COPY packages/contract/package.json packages/contract/
+COPY packages/core/package.json packages/core/
 COPY packages/launcher/package.json packages/launcher/
 COPY packages/platform/package.json packages/platform/
 COPY packages/topology/package.json packages/topology/

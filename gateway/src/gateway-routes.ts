@@ -36,7 +36,8 @@ export const GATEWAY_PATHS = {
 } as const;
 
 /**
- * First path segments the gateway routes itself, or did (`metrics`, now on
- * Envoy's admin port only) or does for the benchmark; link codes must avoid them.
+ * Words link codes must avoid: kept in @kurt/core/link-code so that the
+ * shortener need not import the gateway. gateway-routes.test.ts checks that
+ * every first path segment routed here is among them.
  */
-export const RESERVED_CODES: readonly string[] = ["v1", "healthz", "metrics", "__ceiling", "__floor-http"];
+export { GATEWAY_ROUTED_CODES, RESERVED_CODES } from "@kurt/core/link-code";

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { createStack, waitFor } from "@kurt/launcher";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -9,7 +8,7 @@ import {
   describeGroupView,
   type GroupView,
 } from "../support/click-consumer-group.js";
-import { startClickTraffic } from "../support/click-traffic.js";
+import { sendMarkerClicks, startClickTraffic } from "../support/click-traffic.js";
 import { describe } from "../support/http-client.js";
 import { quantile, startLatencyProbe, summariseLatency } from "../support/latency-probe.js";
 import { createLink, uniqueCode } from "../support/links-api.js";
@@ -55,6 +54,17 @@ function aroundNow() {
 }
 
 const seriesSum = (stats: StatsJson) => stats.series.reduce((sum, point) => sum + point.clicks, 0);
+
+/**
+ * The stats once `total` clicks, the markers of sendMarkerClicks last, are
+ * counted: a copy of an earlier click would be counted by then too.
+ */
+async function settledStats(code: string, total: number, query: ReturnType<typeof aroundNow>): Promise<StatsJson> {
+  const { stats, last, waitedMs } = await statsWhenTotal(statsKey, code, total, { withinMs: 10_000, query });
+  assert.ok(stats, `no stats: ${last}`);
+  assert.ok(stats.total >= total, `the markers not counted ${waitedMs} ms after they were sent: ${last.slice(0, 200)}`);
+  return stats;
+}
 
 async function withinMs<T>(what: string, ms: number, work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -162,12 +172,18 @@ test("Kafka stopped while redirects run: every redirect answers with no added la
     `total ${waitedMs} ms after Kafka was back (restart took ${restartMs} ms; ${duringOutage} redirects during the outage; ${latency})`,
   );
   const probed = await statsWhenTotal(statsKey, probeLink.code, probe.redirected(), { withinMs: 10_000, query });
-  await sleep(1_000);
-  const settled = (await getStats(statsKey, code, query)).json as StatsJson;
-  assert.is(settled.total, N, "clicks sent again after the outage are not counted twice");
-  assert.is(seriesSum(settled), N);
-  const settledProbe = (await getStats(statsKey, probeLink.code, query)).json as StatsJson;
-  assert.is(settledProbe.total, probe.redirected(), `the probe's clicks too (${probed.last.slice(0, 100)})`);
+  // A click sent again would arrive before the markers sent after it.
+  const markers = await sendMarkerClicks(code, location, N);
+  const settled = await settledStats(code, N + markers.length, query);
+  assert.is(settled.total, N + markers.length, "clicks sent again after the outage are not counted twice");
+  assert.is(seriesSum(settled), N + markers.length);
+  const probeMarkers = await sendMarkerClicks(probeLink.code, probeLink.location, probe.redirected());
+  const settledProbe = await settledStats(probeLink.code, probe.redirected() + probeMarkers.length, query);
+  assert.is(
+    settledProbe.total,
+    probe.redirected() + probeMarkers.length,
+    `the probe's clicks too (${probed.last.slice(0, 100)})`,
+  );
 });
 
 test("two clicklog replicas share the partitions; one killed, the other takes them over without losing a click", async () => {
@@ -256,10 +272,11 @@ test("two clicklog replicas share the partitions; one killed, the other takes th
     N,
     `total ${waitedMs} ms after the last redirect (${victim} killed after ${killedAt}; takeover in ${takeoverMs} ms)`,
   );
-  await sleep(1_000);
-  const settled = (await getStats(statsKey, code, query)).json as StatsJson;
-  assert.is(settled.total, N, "what the killed replica had stored is not counted again");
-  assert.is(seriesSum(settled), N);
+  // What the survivor read again would be counted before the markers sent after it.
+  const markers = await sendMarkerClicks(code, location, N);
+  const settled = await settledStats(code, N + markers.length, query);
+  assert.is(settled.total, N + markers.length, "what the killed replica had stored is not counted again");
+  assert.is(seriesSum(settled), N + markers.length);
   assert.is(restored, undefined, `the killed replica is back in the group: ${String(restored)}`);
 });
 

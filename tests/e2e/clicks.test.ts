@@ -1,9 +1,8 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { createStack, waitFor } from "@kurt/launcher";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createApiKey } from "../support/api-keys.js";
-import { expectedStats, startClickTraffic } from "../support/click-traffic.js";
+import { expectedStats, sendMarkerClicks, startClickTraffic } from "../support/click-traffic.js";
 import { describe, request } from "../support/http-client.js";
 import { createLink, uniqueCode, updateLink, visit } from "../support/links-api.js";
 import { countsOf, getStats, type StatsJson, statsWhenTotal } from "../support/stats-api.js";
@@ -40,6 +39,17 @@ function aroundNow() {
 }
 
 const seriesSum = (stats: StatsJson) => stats.series.reduce((sum, point) => sum + point.clicks, 0);
+
+/**
+ * The stats once `total` clicks, the markers of sendMarkerClicks last, are
+ * counted: a copy of an earlier click would be counted by then too.
+ */
+async function settledStats(code: string, total: number, query: ReturnType<typeof aroundNow>): Promise<StatsJson> {
+  const { stats, last, waitedMs } = await statsWhenTotal(statsKey, code, total, { withinMs: VISIBLE_WITHIN_MS, query });
+  assert.ok(stats, `no stats: ${last}`);
+  assert.ok(stats.total >= total, `the markers not counted ${waitedMs} ms after they were sent: ${last.slice(0, 200)}`);
+  return stats;
+}
 
 test("thousands of redirects from concurrent clients are each counted once, with browser, OS, device and referrer, bots apart", async () => {
   const N = 2_400;
@@ -79,12 +89,12 @@ test("thousands of redirects from concurrent clients are each counted once, with
   });
   assert.ok(stats, `no stats: ${last}`);
   assert.is(stats.total, N, `total ${waitedMs} ms after the last redirect (last answer: ${last.slice(0, 200)})`);
-  // A click sent twice, or a HEAD counted, would arrive later still.
-  await sleep(1_000);
-  const settled = (await getStats(statsKey, code, query)).json as StatsJson;
-  const expected = expectedStats(traffic.redirected);
-  assert.is(settled.total, N, "no click is counted twice");
-  assert.is(seriesSum(settled), N, "the series adds up to the total");
+  // A click sent twice, or a HEAD counted, would arrive later still: before the markers sent after them.
+  const markers = await sendMarkerClicks(code, location, N);
+  const settled = await settledStats(code, N + markers.length, query);
+  const expected = expectedStats([...traffic.redirected, ...markers]);
+  assert.is(settled.total, N + markers.length, "no click is counted twice");
+  assert.is(seriesSum(settled), N + markers.length, "the series adds up to the total");
   assert.is(settled.humanTotal, expected.humanTotal);
   assert.is(settled.botTotal, expected.botTotal);
   assert.equal(countsOf(settled.browsers), expected.browsers);
@@ -134,11 +144,11 @@ test("clicklog killed with SIGKILL in the middle of a stream of redirects, then 
   const { stats, last, waitedMs } = await statsWhenTotal(statsKey, code, N, { withinMs: 45_000, query });
   assert.ok(stats, `no stats: ${last}`);
   assert.is(stats.total, N, `total ${waitedMs} ms after the restart (${killedAt} redirects before the kill)`);
-  await sleep(1_000);
-  const settled = (await getStats(statsKey, code, query)).json as StatsJson;
-  assert.is(settled.total, N, "nothing the dead clicklog had stored is counted again");
-  assert.is(seriesSum(settled), N);
-  const expected = expectedStats(traffic.redirected);
+  const markers = await sendMarkerClicks(code, location, N);
+  const settled = await settledStats(code, N + markers.length, query);
+  assert.is(settled.total, N + markers.length, "nothing the dead clicklog had stored is counted again");
+  assert.is(seriesSum(settled), N + markers.length);
+  const expected = expectedStats([...traffic.redirected, ...markers]);
   assert.is(settled.botTotal, expected.botTotal);
   assert.equal(countsOf(settled.browsers), expected.browsers);
   assert.equal(countsOf(settled.referrers), expected.referrers);
@@ -183,10 +193,10 @@ test("Kafka frozen while redirects run: every redirect is still answered, and on
   const { stats, last, waitedMs } = await statsWhenTotal(statsKey, code, N, { withinMs: 30_000, query });
   assert.ok(stats, `no stats: ${last}`);
   assert.is(stats.total, N, `total ${waitedMs} ms after Kafka resumed (${duringOutage} redirects during the outage)`);
-  await sleep(1_000);
-  const settled = (await getStats(statsKey, code, query)).json as StatsJson;
-  assert.is(settled.total, N, "clicks sent again after the outage are not counted twice");
-  assert.is(seriesSum(settled), N);
+  const markers = await sendMarkerClicks(code, location, N);
+  const settled = await settledStats(code, N + markers.length, query);
+  assert.is(settled.total, N + markers.length, "clicks sent again after the outage are not counted twice");
+  assert.is(seriesSum(settled), N + markers.length);
 });
 
 test("the stats call needs a key with stats:read, knows unknown codes, and refuses a reversed or too wide range", async () => {

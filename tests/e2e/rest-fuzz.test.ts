@@ -49,6 +49,7 @@
  */
 import { connect } from "node:net";
 import type { ApiKeyScope } from "@kurt/contract";
+import { CUSTOM_CODE_PATTERN } from "@kurt/core/link-code";
 import { primaryConnectionString } from "@kurt/launcher";
 import fc from "fast-check";
 import pg from "pg";
@@ -1908,7 +1909,7 @@ async function runBatch(w: World, batch: readonly FuzzCase[], tally: Tally, stat
 async function repair(changed: readonly string[], strayLinks: readonly string[]): Promise<void> {
   const key = adminKey();
   for (const code of changed) {
-    if (!/^[A-Za-z0-9_-]{3,64}$/.test(code)) continue; // an API key id
+    if (!CUSTOM_CODE_PATTERN.test(code)) continue; // an API key id
     const path = `/v1/links/${encodeURIComponent(code)}`;
     if (strayLinks.includes(code)) await request("DELETE", path, { key }).catch(() => undefined);
     else await request("PATCH", path, { key, body: { clearExpiresAt: true } }).catch(() => undefined);

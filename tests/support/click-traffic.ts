@@ -1,4 +1,5 @@
 import { request } from "./http-client.js";
+import { topology } from "./stack.js";
 
 /** A kind of visitor and what clicklog should make of its user agent. */
 export interface Visitor {
@@ -57,6 +58,39 @@ export function clickProfile(n: number) {
     visitor: VISITORS[n % VISITORS.length] as Visitor,
     referrer: REFERRERS[n % REFERRERS.length] as (typeof REFERRERS)[number],
   };
+}
+
+/**
+ * One redirect of `code` straight to each resolver replica, as the gateway
+ * would pass it on, with the profiles of clicks `first`, `first + 1`, …;
+ * returns those indices (for expectedStats). A link's clicks share a Kafka
+ * partition and each resolver sends its clicks in order, retries included,
+ * so once the stats count every marker, no click a resolver sent before its
+ * marker (nor a copy of one) is still on its way: a test that then sees no
+ * duplicate has proved there is none, where a fixed wait only hopes so.
+ */
+export async function sendMarkerClicks(code: string, location: string, first: number): Promise<number[]> {
+  const sent: number[] = [];
+  for (const [i, port] of topology.services.resolver.httpPorts.entries()) {
+    const n = first + i;
+    const { visitor, referrer } = clickProfile(n);
+    // Envoy sets the TCP peer's address; the suites reach it from the topology's host.
+    const headers: Record<string, string> = {
+      "user-agent": visitor.userAgent,
+      "x-envoy-external-address": topology.host,
+    };
+    if (referrer.header !== undefined) headers.referer = referrer.header;
+    const answer = await fetch(`http://${topology.host}:${port}/${code}`, {
+      headers,
+      redirect: "manual",
+      signal: AbortSignal.timeout(5_000),
+    });
+    await answer.text();
+    if (answer.status !== 302 || answer.headers.get("location") !== location)
+      throw new Error(`marker click through resolver port ${port}: ${answer.status}, not a redirect to ${location}`);
+    sent.push(n);
+  }
+  return sent;
 }
 
 export interface ClickTraffic {

@@ -63,16 +63,17 @@ export {
   statsIntervalFromJSON,
   statsIntervalToJSON,
 } from "./gen/kurt/v1/stats_service.js";
-export type { LinkCacheEntry, LinkState } from "./link-cache.js";
+export type { LinkCacheEntry } from "./link-cache.js";
 export {
   decodeLinkCacheEntry,
   encodeLinkCacheEntry,
   LINK_CACHE_TTL_SECONDS,
   linkCacheKey,
-  linkState,
 } from "./link-cache.js";
 export {
   AUTHORIZATION_KEY,
+  ERROR_CODE_KEY,
+  ERROR_FIELD_KEY,
   LOCATION_KEY,
   NO_CLICK_KEY,
   REDIRECT_STATUS_KEY,

@@ -4,8 +4,8 @@
  * these functions so that the format lives in one place.
  *
  * The entry holds what a redirect needs and the facts that make a link gone;
- * whether it is gone is decided at read time, so an expiry takes effect at
- * its instant, not when some cache entry ages out.
+ * whether it is gone is decided at read time by @kurt/core/link-state, so an
+ * expiry takes effect at its instant, not when some cache entry ages out.
  */
 
 export interface LinkCacheEntry {
@@ -71,14 +71,4 @@ export function decodeLinkCacheEntry(text: string): LinkCacheEntry | undefined {
     deleted: deleted === 1,
     updatedAtMs,
   };
-}
-
-export type LinkState = "active" | "disabled" | "deleted" | "expired";
-
-/** Whether a link redirects at `nowMs`, or why it is gone. */
-export function linkState(entry: LinkCacheEntry, nowMs: number): LinkState {
-  if (entry.deleted) return "deleted";
-  if (entry.disabled) return "disabled";
-  if (entry.expiresAtMs !== null && entry.expiresAtMs <= nowMs) return "expired";
-  return "active";
 }

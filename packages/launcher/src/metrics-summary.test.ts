@@ -149,7 +149,7 @@ test("with nothing running, every line says n/a and why, and nothing throws", as
     const paths = resolvePaths({ KURT_STATE_DIR: stateDir });
     const input = await collectMetricsSummary(
       { topology, paths, supervisor: createSupervisor(paths.runDir, paths.logDir), say: () => {} },
-      { sampleMs: 100 },
+      { wait: async () => {} },
     );
     const lines = summarize(input);
     assert.is(lines.length, 7);

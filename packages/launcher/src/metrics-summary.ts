@@ -55,7 +55,16 @@ async function scrape(target: string, url: string, timeoutMs: number): Promise<S
 /** Scrapes Envoy and the resolvers twice, `sampleMs` apart, and everything else once. */
 export async function collectMetricsSummary(
   ctx: ComponentContext,
-  { sampleMs = 1_000, timeoutMs = 2_000 }: { sampleMs?: number; timeoutMs?: number } = {},
+  {
+    sampleMs = 1_000,
+    timeoutMs = 2_000,
+    wait = sleep,
+  }: {
+    sampleMs?: number;
+    timeoutMs?: number;
+    /** The wait between the two rounds: the real one, or a test's that returns at once. */
+    wait?: (ms: number) => Promise<unknown>;
+  } = {},
 ): Promise<SummaryInput> {
   const { host, envoy, services } = ctx.topology;
   const envoyUrl = `http://${host}:${envoy.adminPort}/stats/prometheus?filter=${encodeURIComponent(ENVOY_FILTER)}`;
@@ -73,7 +82,7 @@ export async function collectMetricsSummary(
 
   const started = performance.now();
   const [envoyBefore, resolversBefore] = await firstRound();
-  await sleep(Math.max(0, sampleMs - (performance.now() - started)));
+  await wait(Math.max(0, sampleMs - (performance.now() - started)));
   const secondStarted = performance.now();
   const [[envoyAfter, resolversAfter], shorteners, clicklogs, replication] = await Promise.all([
     firstRound(),

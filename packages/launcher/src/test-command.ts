@@ -19,6 +19,24 @@ interface Step {
   readonly args: readonly string[];
 }
 
+/** uvu's patterns: unit tests beside the code need no stack; integration tests and tests/ need it (DESIGN.md §3). */
+const UNIT_TESTS = ["(?<!\\.integration)\\.test\\.ts$", "-i", "^\\.kurt", "-i", "^tests/"];
+const STACK_TESTS = ["(\\.integration\\.test\\.ts|^tests/.*\\.test\\.ts)$", "-i", "^\\.kurt"];
+
+interface Summary {
+  readonly total: number;
+  readonly passed: number;
+  readonly skipped: number;
+}
+
+/** uvu's summary is "Total: N / Passed: N / Skipped: N"; null when the run crashed before it. */
+function uvuSummary(output: string): Summary | null {
+  const match = /Total:\s+(\d+)[\s\S]*?Passed:\s+(\d+)[\s\S]*?Skipped:\s+(\d+)/.exec(output);
+  if (match === null) return null;
+  const [total, passed, skipped] = match.slice(1).map(Number) as [number, number, number];
+  return { total, passed, skipped };
+}
+
 function run(root: string, step: Step, onOutput?: (text: string) => void): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(step.command, [...step.args], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
@@ -32,7 +50,8 @@ function run(root: string, step: Step, onOutput?: (text: string) => void): Promi
 }
 
 /**
- * `npm test`: the static checks, then the suites against the real stack.
+ * `npm test`: the static checks, the unit tests (no stack needed), then the
+ * integration tests and the suites in tests/ against the real stack.
  * It reuses a stack that is already up, and stops one it started itself
  * (unless KURT_KEEP_STACK=1) so that a test run leaves the machine as it was;
  * when it started from no data at all, it removes the data it made too.
@@ -44,6 +63,7 @@ export async function testCommand(stack: Stack, env: Readonly<Record<string, str
   const checks: Step[] = [
     { title: "types", command: bin("tsc"), args: ["-p", "tsconfig.json", "--noEmit"] },
     { title: "lint and format", command: bin("biome"), args: ["check", "."] },
+    { title: "dependency rules", command: "npm", args: ["run", "--silent", "lint:deps"] },
     { title: "proto lint", command: bin("buf"), args: ["lint"] },
     {
       // CI tests a clone of main, so "against main" would compare main with itself: the baseline is a file (ADR 0007).
@@ -66,6 +86,26 @@ export async function testCommand(stack: Stack, env: Readonly<Record<string, str
     }
   }
 
+  // Unit tests first, on their own: they need no stack, so a failure shows before one starts.
+  say("suites: unit tests");
+  let unitOutput = "";
+  const unitCode = await run(
+    root,
+    {
+      title: "unit tests",
+      command: process.execPath,
+      args: ["--import", "tsx", bin("uvu"), ".", ...UNIT_TESTS, "--no-color"],
+    },
+    (text) => {
+      unitOutput += text;
+    },
+  );
+  const unit = uvuSummary(unitOutput);
+  if (unit === null) {
+    say(`the unit tests ended before their summary (exit code ${unitCode}): a test crashed the run`);
+    return unitCode === 0 ? 1 : unitCode;
+  }
+
   const alreadyUp = (await collectStatus(stack)).every((line) => line.up);
   // A run that starts with no data at all (a fresh clone, CI) also removes the data it made.
   const fresh = postgresDataDirs(stack.context).length === 0;
@@ -75,13 +115,14 @@ export async function testCommand(stack: Stack, env: Readonly<Record<string, str
   try {
     if (alreadyUp) say("reusing the running stack");
     else await up(stack);
+    say("suites: integration tests and tests/");
     code = await run(
       root,
       {
         title: "suites",
         command: process.execPath,
-        // Unit tests beside the code and the suites in tests/, in one run.
-        args: ["--import", "tsx", bin("uvu"), ".", "\\.test\\.ts$", "-i", "^\\.kurt", "--no-color"],
+        // Integration tests beside the code and the suites in tests/, in one run.
+        args: ["--import", "tsx", bin("uvu"), ".", ...STACK_TESTS, "--no-color"],
       },
       (text) => {
         output += text;
@@ -106,14 +147,17 @@ export async function testCommand(stack: Stack, env: Readonly<Record<string, str
     }
   }
 
-  // uvu's summary is "Total: N / Passed: N"; say it also in the plain form CI tools read.
-  const summary = /Total:\s+(\d+)[\s\S]*?Passed:\s+(\d+)[\s\S]*?Skipped:\s+(\d+)/.exec(output);
-  if (summary === null) {
+  const onStack = uvuSummary(output);
+  if (onStack === null) {
     say(`the suites ended before their summary (exit code ${code}): a test crashed the run`);
     return code === 0 ? 1 : code;
   }
+  if (code === 0) code = unitCode;
   for (const line of sdkResults) say(line);
-  const [total, passed, skipped] = summary.slice(1).map(Number) as [number, number, number];
+  // Both uvu runs in the plain form CI tools read.
+  const total = unit.total + onStack.total;
+  const passed = unit.passed + onStack.passed;
+  const skipped = unit.skipped + onStack.skipped;
   console.log(`${passed} passed, ${total - passed - skipped} failed, ${skipped} skipped`);
   if (total === 0) {
     say("no test ran");

@@ -24,22 +24,34 @@ export interface DependencyOutcome {
  */
 export async function awaitDependencies(
   checks: readonly DependencyCheck[],
-  { timeoutMs, retryMs = 200, logger }: { timeoutMs: number; retryMs?: number; logger: Logger },
+  {
+    timeoutMs,
+    retryMs = 200,
+    logger,
+    now = Date.now,
+    wait = sleep,
+  }: {
+    timeoutMs: number;
+    retryMs?: number;
+    logger: Logger;
+    /** The clock and the wait between tries: the real ones, or a test's fake. */
+    now?: () => number;
+    wait?: (ms: number) => Promise<unknown>;
+  },
 ): Promise<DependencyOutcome[]> {
-  const started = Date.now();
+  const started = now();
   const outcomes = await Promise.all(
     checks.map(async ({ name, check }): Promise<DependencyOutcome> => {
       let error = "";
       for (;;) {
         try {
           await check();
-          return { name, ready: true, waitedMs: Date.now() - started };
+          return { name, ready: true, waitedMs: now() - started };
         } catch (failure) {
           error = failure instanceof Error ? failure.message : String(failure);
         }
-        if (Date.now() - started + retryMs > timeoutMs)
-          return { name, ready: false, waitedMs: Date.now() - started, error };
-        await sleep(retryMs);
+        if (now() - started + retryMs > timeoutMs) return { name, ready: false, waitedMs: now() - started, error };
+        await wait(retryMs);
       }
     }),
   );

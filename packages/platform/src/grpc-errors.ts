@@ -1,4 +1,5 @@
 import { Metadata, type ServiceError, status } from "@grpc/grpc-js";
+import { ERROR_CODE_KEY, ERROR_FIELD_KEY } from "@kurt/core/headers";
 import { type ErrorCode, KurtError } from "./errors.js";
 
 /** The gRPC status of each domain error code (DESIGN.md §2). */
@@ -21,8 +22,8 @@ export const GRPC_STATUS_OF: Record<ErrorCode, status> = {
 export function toServiceError(error: unknown): { serviceError: Partial<ServiceError>; internal: boolean } {
   if (error instanceof KurtError) {
     const metadata = new Metadata();
-    metadata.set("x-kurt-error-code", error.code);
-    if (error.field !== undefined) metadata.set("x-kurt-error-field", error.field);
+    metadata.set(ERROR_CODE_KEY, error.code);
+    if (error.field !== undefined) metadata.set(ERROR_FIELD_KEY, error.field);
     return { serviceError: { code: GRPC_STATUS_OF[error.code], details: error.message, metadata }, internal: false };
   }
   return { serviceError: { code: status.INTERNAL, details: "internal error" }, internal: true };

@@ -9,6 +9,7 @@ import {
   type ServiceDefinition,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { REQUEST_ID_KEY } from "@kurt/core/headers";
 import { HealthImplementation, type ServingStatus } from "grpc-health-check";
 import type { Logger } from "./logger.js";
 import type { Metrics } from "./metrics.js";
@@ -42,7 +43,7 @@ function observabilityInterceptor(metrics: Metrics, logger: Logger): ServerInter
     const started = process.hrtime.bigint();
     // Kept, not read: the request id is looked up only for a line that is written.
     let received: Metadata | undefined;
-    const requestId = () => received?.get("x-request-id")[0]?.toString();
+    const requestId = () => received?.get(REQUEST_ID_KEY)[0]?.toString();
     return new ServerInterceptingCall(call, {
       start: (next) =>
         next({

@@ -25,17 +25,30 @@ interface RequestQueueState {
 const CHECK_PENDING_REQUESTS_INTERVAL_MS = 10;
 const REPAIRED = Symbol.for("kurt.kafkajs-idle-loop-repaired");
 
-export function scheduleCheckPendingRequests(this: RequestQueueState): void {
-  if (this.pending.length === 0 || this.throttleCheckTimeoutId) return;
-  const untilUnthrottled = this.throttledUntil - Date.now();
-  this.throttleCheckTimeoutId = setTimeout(
-    () => {
-      this.throttleCheckTimeoutId = null;
-      this.checkPendingRequests();
-    },
-    untilUnthrottled > 0 ? untilUnthrottled : CHECK_PENDING_REQUESTS_INTERVAL_MS,
-  );
+/** The clock and timer the repaired method uses: the real ones, or a test's fake. */
+export interface QueueClock {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): NodeJS.Timeout;
 }
+
+const REAL_CLOCK: QueueClock = { now: () => Date.now(), setTimeout: (callback, ms) => setTimeout(callback, ms) };
+
+/** The repaired `scheduleCheckPendingRequests`, on `clock`. */
+export function createScheduleCheckPendingRequests(clock: QueueClock = REAL_CLOCK) {
+  return function scheduleCheckPendingRequests(this: RequestQueueState): void {
+    if (this.pending.length === 0 || this.throttleCheckTimeoutId) return;
+    const untilUnthrottled = this.throttledUntil - clock.now();
+    this.throttleCheckTimeoutId = clock.setTimeout(
+      () => {
+        this.throttleCheckTimeoutId = null;
+        this.checkPendingRequests();
+      },
+      untilUnthrottled > 0 ? untilUnthrottled : CHECK_PENDING_REQUESTS_INTERVAL_MS,
+    );
+  };
+}
+
+export const scheduleCheckPendingRequests = createScheduleCheckPendingRequests();
 
 /** Repairs the request queue of the kafkajs this process loads; idempotent. Call before any Kafka client connects. */
 export function repairKafkaJsIdleLoop(): void {

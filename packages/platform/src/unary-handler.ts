@@ -1,4 +1,5 @@
 import { Metadata, type ServerUnaryCall, type sendUnaryData } from "@grpc/grpc-js";
+import { REQUEST_ID_KEY } from "@kurt/core/headers";
 import { toServiceError } from "./grpc-errors.js";
 import type { Logger } from "./logger.js";
 
@@ -26,7 +27,7 @@ export function unary<Req, Res>(
       const value = call.metadata.get(name)[0];
       return value === undefined ? undefined : value.toString();
     };
-    const requestId = header("x-request-id");
+    const requestId = header(REQUEST_ID_KEY);
     const responseHeaders = new Metadata();
     let hasHeaders = false;
     // Built on first use: most calls (every redirect) never log.

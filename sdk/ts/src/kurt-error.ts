@@ -1,4 +1,5 @@
 import { type Metadata, type ServiceError, status } from "@grpc/grpc-js";
+import { ERROR_CODE_KEY, ERROR_FIELD_KEY } from "@kurt/core/headers";
 
 /** The error codes of Kurt's API (DESIGN.md §2), the same names the services use. */
 export type KurtErrorCode =
@@ -73,12 +74,12 @@ export function toKurtError(error: unknown): KurtError {
   if (typeof serviceError?.code !== "number") {
     return new KurtError("internal", error instanceof Error ? error.message : String(error), { cause: error });
   }
-  const sent = firstString(serviceError.metadata, "x-kurt-error-code");
+  const sent = firstString(serviceError.metadata, ERROR_CODE_KEY);
   const code: KurtErrorCode =
     sent !== undefined && KNOWN_CODES.has(sent)
       ? (sent as KurtErrorCode)
       : (CODE_OF_STATUS[serviceError.code] ?? "internal");
-  const field = firstString(serviceError.metadata, "x-kurt-error-field");
+  const field = firstString(serviceError.metadata, ERROR_FIELD_KEY);
   const message = serviceError.details || serviceError.message || code;
   return new KurtError(code, message, {
     grpcStatus: serviceError.code,

@@ -15,6 +15,19 @@ export function backoffMs(policy: RetryPolicy, attempt: number, random: () => nu
   return Math.round(ceiling * random());
 }
 
+/** The clock, the wait and the jitter withRetries uses: the real ones, or a test's fakes. */
+export interface RetryTiming {
+  readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<unknown>;
+  readonly random: () => number;
+}
+
+const REAL_TIMING: RetryTiming = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  random: Math.random,
+};
+
 /**
  * Runs `attempt` until it succeeds, fails with an error `retryable` refuses,
  * the attempts run out, or the next wait would pass `deadline` (epoch ms).
@@ -24,15 +37,16 @@ export async function withRetries<T>(
   deadline: number,
   retryable: (error: unknown) => boolean,
   attempt: (deadline: number) => Promise<T>,
+  timing: RetryTiming = REAL_TIMING,
 ): Promise<T> {
   for (let n = 1; ; n++) {
     try {
       return await attempt(deadline);
     } catch (error) {
       if (n >= policy.maxAttempts || !retryable(error)) throw error;
-      const wait = backoffMs(policy, n + 1);
-      if (Date.now() + wait >= deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      const wait = backoffMs(policy, n + 1, timing.random);
+      if (timing.now() + wait >= deadline) throw error;
+      await timing.sleep(wait);
     }
   }
 }

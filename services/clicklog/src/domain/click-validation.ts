@@ -1,6 +1,6 @@
+import { isWellFormedCode } from "@kurt/core/link-code";
 import type { RawClick } from "./click.js";
 
-const CODE_SHAPE = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_EVENT_ID_LENGTH = 128;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -14,7 +14,7 @@ export function clickProblem(click: RawClick): string | undefined {
   if (click.eventId === "") return "event_id is empty";
   if (click.eventId.length > MAX_EVENT_ID_LENGTH) return `event_id is longer than ${MAX_EVENT_ID_LENGTH} characters`;
   if (CONTROL.test(click.eventId)) return "event_id contains control characters";
-  if (!CODE_SHAPE.test(click.code)) return "code is not a link code";
+  if (!isWellFormedCode(click.code)) return "code is not a link code";
   if (Number.isNaN(click.occurredAt.getTime())) return "occurred_at is not a valid time";
   return undefined;
 }

@@ -1,4 +1,4 @@
-import { KurtError } from "@kurt/platform";
+import { KurtError } from "@kurt/platform/errors";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createLinkStats, type StatsSnapshot, type StatsStore } from "./link-stats.js";

@@ -1,4 +1,5 @@
-import { invalidArgument, notFound } from "@kurt/platform";
+import { isWellFormedCode } from "@kurt/core/link-code";
+import { invalidArgument, notFound } from "@kurt/platform/errors";
 import { resolveStatsRange, type StatsRangeRequest } from "./stats-range.js";
 
 export const DIMENSIONS = ["referrer", "browser", "os", "device"] as const;
@@ -6,8 +7,6 @@ export type Dimension = (typeof DIMENSIONS)[number];
 
 /** The breakdowns list this many values each, most clicks first. */
 export const TOP_VALUES = 10;
-
-const CODE_SHAPE = /^[A-Za-z0-9_-]{1,64}$/;
 
 export interface HourCount {
   readonly hour: Date;
@@ -65,7 +64,7 @@ export function createLinkStats(deps: { readonly store: StatsStore; readonly now
     if (request.code === "") throw invalidArgument("code", "required");
     const range = resolveStatsRange(request, now());
     // A code of another shape cannot name a link: no need to ask the database.
-    if (!CODE_SHAPE.test(request.code)) throw notFound(`link "${request.code.slice(0, 64)}"`);
+    if (!isWellFormedCode(request.code)) throw notFound(`link "${request.code.slice(0, 64)}"`);
     const snapshot = await deps.store.read(request.code, range.start, range.end, TOP_VALUES);
     if (snapshot === undefined) throw notFound(`link "${request.code}"`);
 

@@ -1,4 +1,5 @@
-import { KurtError, UnreadableTimestamp } from "@kurt/platform";
+import { KurtError } from "@kurt/platform/errors";
+import { UnreadableTimestamp } from "@kurt/platform/timestamps";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { resolveStatsRange } from "./stats-range.js";

@@ -1,4 +1,5 @@
-import { EARLIEST_TIMESTAMP, invalidArgument, validateTimestamp } from "@kurt/platform";
+import { invalidArgument } from "@kurt/platform/errors";
+import { EARLIEST_TIMESTAMP, validateTimestamp } from "@kurt/platform/timestamps";
 import { ceilTo, DAY_MS, floorTo, HOUR_MS } from "./utc-time.js";
 
 export type StatsInterval = "hour" | "day";

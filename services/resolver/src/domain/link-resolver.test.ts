@@ -1,5 +1,5 @@
 import type { LinkCacheEntry } from "@kurt/contract";
-import { KurtError } from "@kurt/platform";
+import { KurtError } from "@kurt/platform/errors";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createLinkResolver, type LinkResolver } from "./link-resolver.js";

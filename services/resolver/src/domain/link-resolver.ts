@@ -1,6 +1,7 @@
-import { type LinkCacheEntry, linkState } from "@kurt/contract";
-import { gone, notFound, unavailable } from "@kurt/platform";
-import { isWellFormedCode } from "./code-shape.js";
+import type { LinkCacheEntry } from "@kurt/contract";
+import { isWellFormedCode } from "@kurt/core/link-code";
+import { linkState } from "@kurt/core/link-state";
+import { gone, notFound, unavailable } from "@kurt/platform/errors";
 import type { LinkStore } from "./link-store.js";
 import type { LocalLinkCache } from "./local-link-cache.js";
 import type { LookupLayer } from "./lookup-layer.js";

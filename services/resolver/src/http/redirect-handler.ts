@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { REQUEST_ID_KEY } from "@kurt/core/headers";
 import { type HttpHandler, type Logger, toHttpError } from "@kurt/platform";
 import type { ClickRecorder } from "../domain/click.js";
 import type { LinkResolver } from "../domain/link-resolver.js";
@@ -55,14 +56,14 @@ export function createRedirectHandler(deps: {
     logger.debug("redirect", {
       method: request.method,
       status,
-      requestId: firstHeader(request, "x-request-id"),
+      requestId: firstHeader(request, REQUEST_ID_KEY),
       durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10,
     });
   };
 
   const fail = (request: IncomingMessage, response: ServerResponse, error: unknown, started: bigint) => {
     const { status, body, internal } = toHttpError(error);
-    if (internal) logger.error("unexpected error", { requestId: firstHeader(request, "x-request-id"), error });
+    if (internal) logger.error("unexpected error", { requestId: firstHeader(request, REQUEST_ID_KEY), error });
     response.writeHead(status, {
       "content-type": "application/json",
       "content-length": Buffer.byteLength(body),

@@ -1,3 +1,4 @@
+import { REQUEST_ID_KEY } from "@kurt/core/headers";
 import type { ClickFacts } from "../domain/click.js";
 import type { Redirect } from "../domain/link-resolver.js";
 import { clientAddress } from "./client-address.js";
@@ -23,6 +24,6 @@ export function clickFacts(code: string, redirect: Redirect, header: (name: stri
     clientAddress: clientAddress(header),
     redirectStatus: redirect.redirectStatus,
     servedBy: redirect.servedBy,
-    requestId: header("x-request-id") ?? "",
+    requestId: header(REQUEST_ID_KEY) ?? "",
   };
 }

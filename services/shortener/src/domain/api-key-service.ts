@@ -8,7 +8,7 @@ import {
   type KeyCacheOptions,
 } from "@kurt/api-keys";
 import type { ApiKeyScope } from "@kurt/contract";
-import { invalidArgument, notFound } from "@kurt/platform";
+import { invalidArgument, notFound } from "@kurt/platform/errors";
 import type { ApiKey, ApiKeyStore } from "./api-key.js";
 import { CONTROL_CHARACTER } from "./control-characters.js";
 import { decodePageToken, encodePageToken, pageSize } from "./page-token.js";

@@ -1,7 +1,12 @@
+import {
+  CUSTOM_CODE_PATTERN,
+  GENERATED_CODE_ALPHABET,
+  GENERATED_CODE_LENGTH,
+  isReservedCode,
+} from "@kurt/core/link-code";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { createCodeGenerator, GENERATED_CODE_ALPHABET, GENERATED_CODE_LENGTH } from "./code-generator.js";
-import { CUSTOM_CODE_PATTERN, isReservedCode } from "./link-code.js";
+import { createCodeGenerator } from "./code-generator.js";
 
 test("generated codes are 7 characters of [0-9A-Za-z]", () => {
   const generate = createCodeGenerator();

@@ -1,8 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { isReservedCode } from "./link-code.js";
-
-export const GENERATED_CODE_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-export const GENERATED_CODE_LENGTH = 7;
+import { GENERATED_CODE_ALPHABET, GENERATED_CODE_LENGTH, isReservedCode } from "@kurt/core/link-code";
 
 // 62 × 4 = 248: bytes at or above it are thrown away so that every character
 // is equally likely (a plain `byte % 62` would favour the first 8).

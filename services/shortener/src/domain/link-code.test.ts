@@ -1,7 +1,8 @@
-import { KurtError } from "@kurt/platform";
+import { isReservedCode } from "@kurt/core/link-code";
+import { KurtError } from "@kurt/platform/errors";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { isReservedCode, validateCustomCode, validateLookupCode } from "./link-code.js";
+import { validateCustomCode, validateLookupCode } from "./link-code.js";
 
 function refused(code: string, reason: RegExp) {
   try {

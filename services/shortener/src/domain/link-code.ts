@@ -1,51 +1,11 @@
-import { RESERVED_CODES as GATEWAY_ROUTED } from "@kurt/gateway";
-import { invalidArgument } from "@kurt/platform";
+import { CUSTOM_CODE_PATTERN, isReservedCode } from "@kurt/core/link-code";
+import { invalidArgument } from "@kurt/platform/errors";
 
 /**
- * Link codes. Custom codes follow DESIGN.md §2; generated codes (7 of
- * [0-9A-Za-z]) are a subset of the same shape, so one pattern recognises any
- * code a client may look up. Codes are case-sensitive, but reserved words
- * are refused in any case: `/Healthz` would look like the gateway's own path.
+ * Link codes as the shortener accepts them. The shape and the reserved words
+ * are @kurt/core/link-code's (one pattern for every part); this file turns a
+ * broken rule into INVALID_ARGUMENT naming it.
  */
-
-export const CUSTOM_CODE_PATTERN = /^[A-Za-z0-9_-]{3,64}$/;
-
-/**
- * Words the gateway routes itself (imported, so a new gateway path is
- * reserved here at once), plus first path segments Kurt may want later for
- * its own pages. Codes cannot contain dots, so file names such as
- * favicon.ico or robots.txt can never clash.
- */
-const OWN_RESERVED = [
-  "api",
-  "admin",
-  "app",
-  "assets",
-  "docs",
-  "health",
-  "help",
-  "links",
-  "login",
-  "logout",
-  "ready",
-  "readyz",
-  "livez",
-  "signup",
-  "static",
-  "stats",
-  "status",
-  "well-known",
-  "www",
-];
-
-const RESERVED = new Set([...GATEWAY_ROUTED, ...OWN_RESERVED].map((word) => word.toLowerCase()));
-
-/** API versions: /v1 is routed today, /v2… may be tomorrow. */
-const API_VERSION = /^v\d{1,3}$/i;
-
-export function isReservedCode(code: string): boolean {
-  return RESERVED.has(code.toLowerCase()) || API_VERSION.test(code);
-}
 
 /** A custom code as the client asked for it, or INVALID_ARGUMENT naming the rule it breaks. */
 export function validateCustomCode(code: string): string {

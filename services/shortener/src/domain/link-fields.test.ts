@@ -1,4 +1,4 @@
-import { UnreadableTimestamp } from "@kurt/platform";
+import { UnreadableTimestamp } from "@kurt/platform/timestamps";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import {

@@ -1,5 +1,6 @@
 import { DEFAULT_REDIRECT_STATUS, isRedirectStatus, type RedirectStatus } from "@kurt/contract";
-import { invalidArgument, validateTimestamp } from "@kurt/platform";
+import { invalidArgument } from "@kurt/platform/errors";
+import { validateTimestamp } from "@kurt/platform/timestamps";
 import { CONTROL_CHARACTER } from "./control-characters.js";
 
 /**

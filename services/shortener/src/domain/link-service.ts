@@ -1,6 +1,7 @@
-import { alreadyExists, invalidArgument, notFound, unavailable } from "@kurt/platform";
+import { CUSTOM_CODE_PATTERN } from "@kurt/core/link-code";
+import { alreadyExists, invalidArgument, notFound, unavailable } from "@kurt/platform/errors";
 import type { Link, LinkChanges, NewLink } from "./link.js";
-import { CUSTOM_CODE_PATTERN, validateCustomCode, validateLookupCode } from "./link-code.js";
+import { validateCustomCode, validateLookupCode } from "./link-code.js";
 import {
   validateCacheSeconds,
   validateExpiresAt,

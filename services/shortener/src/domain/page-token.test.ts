@@ -1,8 +1,7 @@
+import { CUSTOM_CODE_PATTERN as CODE } from "@kurt/core/link-code";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { DEFAULT_PAGE_SIZE, decodePageToken, encodePageToken, MAX_PAGE_SIZE, pageSize } from "./page-token.js";
-
-const CODE = /^[A-Za-z0-9_-]{3,64}$/;
 
 test("a page token decodes to the position it was made from", () => {
   const position = { createdAtMicros: 1_767_225_600_123_456n, key: "Ab3_x-Z" };

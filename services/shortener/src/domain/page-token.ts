@@ -1,4 +1,4 @@
-import { invalidArgument } from "@kurt/platform";
+import { invalidArgument } from "@kurt/platform/errors";
 
 /**
  * Keyset paging for newest-first listings. A page token is opaque to

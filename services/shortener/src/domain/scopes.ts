@@ -1,5 +1,5 @@
 import { API_KEY_SCOPES, type ApiKeyScope, isApiKeyScope } from "@kurt/contract";
-import { invalidArgument } from "@kurt/platform";
+import { invalidArgument } from "@kurt/platform/errors";
 
 /** The scopes of a new key: at least one, each known; duplicates dropped, order of the known list kept. */
 export function validateScopes(values: readonly string[]): ApiKeyScope[] {

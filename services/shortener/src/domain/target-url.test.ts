@@ -1,4 +1,4 @@
-import { KurtError } from "@kurt/platform";
+import { KurtError } from "@kurt/platform/errors";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createTargetUrlPolicy, MAX_URL_LENGTH, type TargetUrlPolicy } from "./target-url.js";

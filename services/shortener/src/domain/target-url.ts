@@ -1,4 +1,4 @@
-import { invalidArgument } from "@kurt/platform";
+import { invalidArgument } from "@kurt/platform/errors";
 
 export const MAX_URL_LENGTH = 8192;
 

@@ -1,4 +1,4 @@
-import { KurtError } from "@kurt/platform";
+import { KurtError } from "@kurt/platform/errors";
 
 /**
  * The write budget of each API key (DESIGN.md §2: `/v1/` writes are

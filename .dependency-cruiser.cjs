@@ -1,0 +1,88 @@
+/**
+ * Dependency rules (docs/adr/0020-dependency-rules.md, DESIGN.md §3
+ * "Dependencies point one way"). `npm run lint:deps`, run by `npm test`.
+ * Paths are the resolved files, so `@kurt/gateway` is `gateway/src/…` and a
+ * workspace package is its folder: an import cannot dodge a rule by spelling.
+ */
+
+/** Test code: uvu suites beside the code (`*.test.ts`, `*.integration.test.ts`) and the test folders. */
+const TEST_FILE = "\\.test\\.ts$";
+const TEST_FOLDER = "(^|/)(tests|test-support)/";
+
+/** Drivers: what domain code must reach only through a port. */
+const DRIVERS = [
+  "^node_modules/(pg|pg-pool|pg-protocol|ioredis|kafkajs|@grpc/grpc-js|grpc-health-check|prom-client)/",
+  "^(node:)?(http|https|http2|net|tls|dgram)$",
+  // The platform's index re-exports its pg, kafkajs and grpc-js code; domain code takes a driver-free sub-path (@kurt/platform/errors, …).
+  "^packages/platform/src/index\\.ts$",
+];
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: "no-other-service",
+      comment: "A service imports no other service: what they share belongs in packages/ (core, platform, contract).",
+      severity: "error",
+      from: { path: "^services/([^/]+)/" },
+      to: { path: "^services/", pathNot: "^services/$1/" },
+    },
+    {
+      name: "no-gateway-in-services",
+      comment:
+        "Services do not import the gateway (Envoy config renderer, buf, yaml): shared rules live in @kurt/core.",
+      severity: "error",
+      from: { path: "^services/" },
+      to: { path: "^gateway/" },
+    },
+    {
+      name: "no-launcher-in-services",
+      comment:
+        "Services do not import the development launcher. Known exception (ADR 0020): service test files still take their helpers from it; TODO move those helpers to tests/support and drop the pathNot.",
+      severity: "error",
+      from: { path: "^services/", pathNot: TEST_FILE },
+      to: { path: "^packages/launcher/" },
+    },
+    {
+      name: "no-drivers-in-domain",
+      comment:
+        "Domain code imports no driver (pg, ioredis, kafkajs, grpc-js, node:http/net) and not the whole @kurt/platform index; drivers stay in adapters.",
+      severity: "error",
+      from: { path: "(^|/)domain/" },
+      to: { path: DRIVERS },
+    },
+    {
+      name: "no-tests-from-code",
+      comment: "Code that ships imports no test file and no test folder (tests/, test-support/).",
+      severity: "error",
+      from: { pathNot: [TEST_FILE, TEST_FOLDER] },
+      to: { path: [TEST_FILE, TEST_FOLDER] },
+    },
+    {
+      name: "no-module-cycles",
+      comment: "No module imports itself through others (package cycles: .dependency-cruiser-packages.cjs).",
+      severity: "error",
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: "no-unresolvable",
+      comment: "Every import resolves: a rule cannot judge what it cannot see.",
+      severity: "error",
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    exclude: { path: ["(^|/)dist/", "(^|/)\\.kurt/"] },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default", "types"],
+      mainFields: ["module", "main", "types", "typings"],
+      extensions: [".ts", ".js", ".mjs", ".cjs", ".json", ".d.ts"],
+    },
+  },
+};
