@@ -5,9 +5,6 @@ import { HTTP_HEALTH_PATH, SERVICE_NAMES } from "@kurt/topology";
 /** A fragment of Envoy's v3 configuration, as it appears in YAML. */
 export type EnvoyObject = { readonly [key: string]: unknown };
 
-/** The cluster that reaches Envoy's own admin listener (for `/metrics`). */
-export const ADMIN_CLUSTER = "envoy_admin";
-
 function socketAddress(address: string, port: number): EnvoyObject {
   return { address: { socket_address: { address, port_value: port } } };
 }
@@ -154,18 +151,6 @@ function serviceCluster(
   };
 }
 
-function adminCluster(topology: Topology): EnvoyObject {
-  return {
-    name: ADMIN_CLUSTER,
-    type: "STATIC",
-    connect_timeout: "1s",
-    load_assignment: {
-      cluster_name: ADMIN_CLUSTER,
-      endpoints: [{ lb_endpoints: [{ endpoint: socketAddress("127.0.0.1", topology.envoy.adminPort) }] }],
-    },
-  };
-}
-
 /**
  * What only `npm run bench` adds to Envoy's configuration (EnvoyConfigOptions.benchFloor):
  * always the bare listener (bench-listeners.ts), and the HTTP floor when its
@@ -211,6 +196,5 @@ export function renderClusters(
       "http1",
       "resolver",
     ),
-    adminCluster(topology),
   ];
 }

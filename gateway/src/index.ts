@@ -10,7 +10,7 @@ export {
 export { parseCorsOrigins } from "./cors-origins.js";
 export { buildDescriptorSet } from "./descriptor-set.js";
 export type { BenchFloor, EnvoyObject, ServiceDiscovery } from "./envoy-clusters.js";
-export { ADMIN_CLUSTER, BENCH_FLOOR_CLUSTERS, REDIRECT_CLUSTER } from "./envoy-clusters.js";
+export { BENCH_FLOOR_CLUSTERS, REDIRECT_CLUSTER } from "./envoy-clusters.js";
 export type { EnvoyConfigOptions } from "./envoy-config.js";
 export { renderEnvoyConfig } from "./envoy-config.js";
 export {
