@@ -9,6 +9,8 @@ export {
 } from "./api-key-secret.js";
 export type { Authenticate, KeyLookup, StoredKeyGrant } from "./authenticate.js";
 export { createAuthenticate, grants } from "./authenticate.js";
+export type { AuthorizeCall } from "./authorize-call.js";
+export { createAuthorizeCall } from "./authorize-call.js";
 export type { CachedKeyLookup, KeyCacheOptions } from "./cached-key-lookup.js";
 export { createCachedKeyLookup } from "./cached-key-lookup.js";
 export { createApiKeyAuthorizer, createPgKeyLookup } from "./pg-key-lookup.js";

@@ -28,16 +28,21 @@ export type { LogFields, Logger, LogLevel, RootLogger } from "./logger.js";
 export { createLogger } from "./logger.js";
 export type { Metrics } from "./metrics.js";
 export { createMetrics, serveMetrics } from "./metrics.js";
+export { orUnavailable } from "./pg-unavailable.js";
 export type { PostgresPoolOptions } from "./postgres-pool.js";
 export { createPostgresPool } from "./postgres-pool.js";
 export type { PostgresPoolState } from "./postgres-pool-metrics.js";
 export { exposePostgresPoolMetrics } from "./postgres-pool-metrics.js";
 export type { RedisClusterState } from "./redis-client-metrics.js";
 export { exposeRedisClusterMetrics } from "./redis-client-metrics.js";
+export type { RedisClusterOptions } from "./redis-cluster.js";
+export { createRedisCluster, parseRedisNodes } from "./redis-cluster.js";
 export type { CommonConfig, ServiceRuntime } from "./service-runtime.js";
 export { createServiceRuntime, loadServiceConfigOrExit, serve } from "./service-runtime.js";
 export type { Closer } from "./shutdown.js";
 export { installGracefulShutdown } from "./shutdown.js";
+export type { ConsumerTimers, SupervisedConsumer, SupervisedConsumerOptions } from "./supervised-consumer.js";
+export { superviseConsumer } from "./supervised-consumer.js";
 export {
   checkTimestampFields,
   EARLIEST_TIMESTAMP,

@@ -6,14 +6,14 @@
  * up for it to start: stats answer UNAVAILABLE without Postgres, and the
  * consumer keeps retrying until Kafka is back.
  */
-import { createApiKeyAuthorizer } from "@kurt/api-keys";
-import { AUTHORIZATION_KEY, CLICKS_TOPIC } from "@kurt/contract";
+import { createApiKeyAuthorizer, createAuthorizeCall } from "@kurt/api-keys";
+import { CLICKS_TOPIC } from "@kurt/contract";
 import {
   createPostgresPool,
   createServiceRuntime,
   exposePostgresPoolMetrics,
-  KurtError,
   loadServiceConfigOrExit,
+  orUnavailable,
   serve,
 } from "@kurt/platform";
 import { Kafka, logLevel } from "kafkajs";
@@ -25,7 +25,6 @@ import { startPeriodicTask } from "./adapters/periodic-task.js";
 import { createPgClickPartitions } from "./adapters/pg-click-partitions.js";
 import { createPgClickStore } from "./adapters/pg-click-store.js";
 import { createPgStatsStore } from "./adapters/pg-stats-store.js";
-import { orUnavailable } from "./adapters/pg-unavailable.js";
 import { createPgVisitorKeys } from "./adapters/pg-visitor-keys.js";
 import { createUaParserClassifier } from "./adapters/ua-parser-classifier.js";
 import { CLICKLOG_CONFIG_SCHEMA } from "./config-schema.js";
@@ -113,14 +112,12 @@ const lag = startLagMonitor({
 });
 
 const verifyApiKey = createApiKeyAuthorizer(pool);
+// The key lookup reads Postgres: a database that is down is UNAVAILABLE, not an internal error.
+const checkApiKey = createAuthorizeCall((authorization, scope) =>
+  orUnavailable(() => verifyApiKey(authorization, scope)),
+);
 const authorize: Authorize = async (context, scope) => {
-  try {
-    // The key lookup reads Postgres: a database that is down is UNAVAILABLE, not an internal error.
-    await orUnavailable(() => verifyApiKey(context.header(AUTHORIZATION_KEY), scope));
-  } catch (error) {
-    if (error instanceof KurtError) context.logger.info("call refused", { needed: scope, reason: error.message });
-    throw error;
-  }
+  await checkApiKey(context, scope);
 };
 
 await serve({

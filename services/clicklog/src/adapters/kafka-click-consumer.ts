@@ -1,5 +1,5 @@
-import type { Logger } from "@kurt/platform";
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from "kafkajs";
+import { type Logger, superviseConsumer } from "@kurt/platform";
+import type { EachBatchPayload, Kafka, KafkaMessage } from "kafkajs";
 import type { RawClick } from "../domain/click.js";
 import type { ClickIngest } from "../domain/click-ingest.js";
 import { decodeClickMessage } from "./click-event-decoder.js";
@@ -82,13 +82,6 @@ export function startClickConsumer(options: ClickConsumerOptions): ClickConsumer
   const { logger, metrics, topic } = options;
   const firstDelay = options.retryDelayMs ?? 500;
   const maxDelay = options.maxRetryDelayMs ?? 5_000;
-  let stopped = false;
-  let current: Consumer | undefined;
-  let wakeUp: (() => void) | undefined;
-  let requestStop: () => void = () => {};
-  const stopRequested = new Promise<void>((resolve) => {
-    requestStop = resolve;
-  });
 
   const decodeChunk = (partition: number, messages: readonly KafkaMessage[]): RawClick[] => {
     const clicks: RawClick[] = [];
@@ -172,92 +165,51 @@ export function startClickConsumer(options: ClickConsumerOptions): ClickConsumer
     }
   };
 
-  /** Runs one consumer until it crashes or stop() is called. */
-  const runOnce = async (consumer: Consumer, onJoined: () => void) => {
-    // kafkajs's own restart is off (see the consumer's retry option), so every crash ends up here.
-    const crashed = new Promise<unknown>((resolve) => {
-      consumer.on(consumer.events.CRASH, ({ payload }) => resolve(payload.error));
-    });
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      logger.info("joined the click consumer group", {
-        groupId: options.groupId,
-        partitions: payload.memberAssignment[topic] ?? [],
-      });
-      onJoined();
-    });
-    await consumer.connect();
-    const admin = options.kafka.admin();
-    await admin.connect();
-    try {
-      // The first replica makes the topic with room for several consumers; if the resolver's first
-      // click made it already (broker auto-creation), it stays as it is.
-      await admin.createTopics({
-        topics: [{ topic, numPartitions: options.topicPartitions }],
-        waitForLeaders: true,
-      });
-    } finally {
-      await admin.disconnect();
-    }
-    // A new group reads from the start: clicks produced before clicklog first ran are counted too.
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
+  return superviseConsumer({
+    kafka: options.kafka,
+    consumer: {
+      groupId: options.groupId,
+      // A replica killed without leaving the group holds its partitions until its session
+      // expires: short enough for a quick takeover, long enough for a busy event loop.
+      sessionTimeout: 10_000,
+      heartbeatInterval: 2_000,
+      rebalanceTimeout: 30_000,
+      minBytes: options.fetchMinBytes ?? 1,
+      maxWaitTimeInMs: options.fetchMaxWaitMs ?? 500,
+    },
+    subscribe: async (consumer) => {
+      const admin = options.kafka.admin();
+      await admin.connect();
+      try {
+        // The first replica makes the topic with room for several consumers; if the resolver's first
+        // click made it already (broker auto-creation), it stays as it is.
+        await admin.createTopics({
+          topics: [{ topic, numPartitions: options.topicPartitions }],
+          waitForLeaders: true,
+        });
+      } finally {
+        await admin.disconnect();
+      }
+      // A new group reads from the start: clicks produced before clicklog first ran are counted too.
+      await consumer.subscribe({ topic, fromBeginning: true });
+    },
+    run: {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: options.concurrency,
       eachBatch,
-    });
-    const ended = await Promise.race([crashed, stopRequested.then(() => undefined)]);
-    if (ended !== undefined) throw ended;
-  };
-
-  const loop = async () => {
-    let delay = firstDelay;
-    while (!stopped) {
-      const consumer = options.kafka.consumer({
-        groupId: options.groupId,
-        // A replica killed without leaving the group holds its partitions until its session
-        // expires: short enough for a quick takeover, long enough for a busy event loop.
-        sessionTimeout: 10_000,
-        heartbeatInterval: 2_000,
-        rebalanceTimeout: 30_000,
-        minBytes: options.fetchMinBytes ?? 1,
-        maxWaitTimeInMs: options.fetchMaxWaitMs ?? 500,
-        // kafkajs would restart a crashed consumer by itself, on a timer that can fire after this loop
-        // has moved on to a new consumer, leaving two in one process. This loop restarts instead.
-        retry: { restartOnFailure: async () => false },
-      });
-      current = consumer;
-      try {
-        await runOnce(consumer, () => {
-          delay = firstDelay;
-        });
-      } catch (error) {
-        if (stopped) break;
-        logger.warn("click consumer unavailable; retrying", { retryInMs: delay, error });
-      }
-      await consumer.disconnect().catch(() => {});
-      if (stopped) break;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay);
-        wakeUp = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      delay = Math.min(delay * 2, maxDelay);
-    }
-  };
-  const running = loop();
-
-  return {
-    async stop() {
-      stopped = true;
-      requestStop();
-      wakeUp?.();
-      await current?.disconnect().catch(() => {});
-      // While Kafka is unreachable a connection attempt can take a while to give up; there is
-      // nothing to commit then, so shutdown does not wait for it.
-      await Promise.race([running, new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref())]);
     },
-  };
+    onJoined: (payload) =>
+      logger.info("joined the click consumer group", {
+        groupId: options.groupId,
+        partitions: payload.memberAssignment[topic] ?? [],
+      }),
+    logger,
+    failureMessage: "click consumer unavailable; retrying",
+    retryDelayMs: firstDelay,
+    maxRetryDelayMs: maxDelay,
+    // While Kafka is unreachable a connection attempt can take a while to give up; there is
+    // nothing to commit then, so shutdown does not wait for it.
+    stopWaitMs: STOP_WAIT_MS,
+  });
 }

@@ -1,7 +1,7 @@
+import { orUnavailable } from "@kurt/platform";
 import type pg from "pg";
 import { DIMENSIONS, type Dimension, type StatsStore, type ValueCount } from "../domain/link-stats.js";
 import { inTransaction } from "./pg-transaction.js";
-import { orUnavailable } from "./pg-unavailable.js";
 
 /**
  * Reads a link's rollups. All queries run in one REPEATABLE READ snapshot so

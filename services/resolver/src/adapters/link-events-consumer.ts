@@ -1,6 +1,6 @@
 import { LINKS_TOPIC, LinkEvent } from "@kurt/contract";
-import type { Logger } from "@kurt/platform";
-import { type Consumer, Kafka, logLevel } from "kafkajs";
+import { type Logger, superviseConsumer } from "@kurt/platform";
+import { Kafka, logLevel } from "kafkajs";
 
 export interface LinkEventsConsumerOptions {
   readonly brokers: readonly string[];
@@ -34,13 +34,11 @@ export interface LinkEventsConsumer {
  */
 export function startLinkEventsConsumer(options: LinkEventsConsumerOptions): LinkEventsConsumer {
   const { logger } = options;
-  const firstDelay = options.retryDelayMs ?? 1_000;
-  const maxDelay = options.maxRetryDelayMs ?? 5_000;
   const kafka = new Kafka({
     clientId: options.groupId,
     brokers: [...options.brokers],
     connectionTimeout: 3_000,
-    // Short client retries: the loop below owns the long-term retrying, with its own backoff.
+    // Short client retries: the supervising loop owns the long-term retrying, with its own backoff.
     retry: { retries: 3, initialRetryTime: 300, maxRetryTime: 2_000 },
     logLevel: logLevel.WARN,
     // kafkajs logs every retry; our own loop reports failures once per attempt.
@@ -50,9 +48,6 @@ export function startLinkEventsConsumer(options: LinkEventsConsumerOptions): Lin
         logger.debug("kafkajs", { namespace, detail: log.message, error: log.error }),
   });
 
-  let stopped = false;
-  let current: Consumer | undefined;
-  let wakeUp: (() => void) | undefined;
   let markReady: () => void = () => {};
   const ready = new Promise<void>((resolve) => {
     markReady = resolve;
@@ -71,69 +66,21 @@ export function startLinkEventsConsumer(options: LinkEventsConsumerOptions): Lin
     if (event.code !== "") options.onLinkChanged(event.code);
   };
 
-  /**
-   * Runs one consumer until it fails for good (kafkajs restarts it itself
-   * after retriable errors), or until stop() is called during its start.
-   */
-  const runOnce = async (consumer: Consumer) => {
-    const ended = new Promise<unknown>((resolve) => {
-      consumer.on(consumer.events.CRASH, ({ payload }) => {
-        if (!payload.restart) resolve(payload.error);
-      });
-      consumer.on(consumer.events.STOP, () => resolve(undefined));
-    });
-    consumer.on(consumer.events.GROUP_JOIN, () => {
-      delay = firstDelay;
-      logger.info("consuming link events", { groupId: options.groupId });
-    });
-    consumer.on(consumer.events.FETCH, () => markReady());
-    await consumer.connect();
-    if (stopped) return;
-    await consumer.subscribe({ topic: LINKS_TOPIC, fromBeginning: false });
-    if (stopped) return;
-    await consumer.run({ autoCommit: false, eachMessage: async ({ message }) => handle(message.value) });
-    const error = await ended;
-    if (!stopped) throw error ?? new Error("the consumer stopped");
-  };
-
-  let delay = firstDelay;
-  const loop = async () => {
-    while (!stopped) {
-      const consumer = kafka.consumer({
-        groupId: options.groupId,
-        maxWaitTimeInMs: 1_000,
-        // kafkajs would restart a crashed consumer on its own timer while this loop makes a new one:
-        // two consumers after an outage. The loop is the only one that restarts.
-        retry: { restartOnFailure: async () => false },
-      });
-      current = consumer;
-      try {
-        await runOnce(consumer);
-      } catch (error) {
-        if (!stopped) logger.warn("link events unavailable; retrying", { retryInMs: delay, error });
-      }
-      await consumer.disconnect().catch(() => {});
-      if (stopped) break;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay);
-        wakeUp = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      delay = Math.min(delay * 2, maxDelay);
-    }
-  };
-  const running = loop();
-
-  return {
-    ready,
-    async stop() {
-      stopped = true;
-      wakeUp?.();
-      await current?.disconnect().catch(() => {});
-      // A connect attempt in progress cannot be cancelled; the loop disconnects it when it ends, unawaited.
-      await Promise.race([running, new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref())]);
+  const supervised = superviseConsumer({
+    kafka,
+    consumer: { groupId: options.groupId, maxWaitTimeInMs: 1_000 },
+    subscribe: async (consumer) => {
+      consumer.on(consumer.events.FETCH, () => markReady());
+      await consumer.subscribe({ topic: LINKS_TOPIC, fromBeginning: false });
     },
-  };
+    run: { autoCommit: false, eachMessage: async ({ message }) => handle(message.value) },
+    onJoined: () => logger.info("consuming link events", { groupId: options.groupId }),
+    logger,
+    failureMessage: "link events unavailable; retrying",
+    retryDelayMs: options.retryDelayMs ?? 1_000,
+    maxRetryDelayMs: options.maxRetryDelayMs ?? 5_000,
+    stopWaitMs: STOP_WAIT_MS,
+  });
+
+  return { ready, stop: () => supervised.stop() };
 }

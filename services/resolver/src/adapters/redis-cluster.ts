@@ -1,4 +1,5 @@
-import { Cluster } from "ioredis";
+import { createRedisCluster as createCluster } from "@kurt/platform";
+import type { Cluster } from "ioredis";
 
 export interface RedisClusterOptions {
   /** "host:port" of the seed nodes; the client learns the rest of the cluster from them. */
@@ -16,14 +17,6 @@ export interface RedisClusterOptions {
   readonly password?: string;
 }
 
-function parseNode(text: string): { host: string; port: number } {
-  const match = /^(.+):(\d{1,5})$/.exec(text);
-  const port = Number(match?.[2]);
-  if (match === null || port < 1 || port > 65535)
-    throw new Error(`Redis node ${JSON.stringify(text)} is not host:port`);
-  return { host: match[1] as string, port };
-}
-
 /**
  * A Cluster client for the read path: it never queues commands while it has
  * no connection (a cache that cannot answer now is worth nothing later), and
@@ -32,20 +25,19 @@ function parseNode(text: string): { host: string; port: number } {
  * a replica has taken over, the client finds it by itself.
  */
 export function createRedisCluster(options: RedisClusterOptions): Cluster {
-  if (options.nodes.length === 0) throw new Error("no Redis nodes given");
-  return new Cluster(options.nodes.map(parseNode), {
-    enableOfflineQueue: false,
-    retryDelayOnFailover: 300,
-    maxRedirections: 16,
-    // A dead master is noticed by the periodic refresh even when no command hits its slots.
-    slotsRefreshInterval: 2_000,
-    slotsRefreshTimeout: 1_000,
-    // GETs issued in the same tick go out in one write per node instead of one write each.
-    enableAutoPipelining: true,
-    redisOptions: {
-      commandTimeout: Math.max(1_000, 10 * options.commandTimeoutMs),
-      connectTimeout: 1_000,
-      ...(options.password === undefined ? {} : { password: options.password }),
+  return createCluster({
+    nodes: options.nodes,
+    ...(options.password === undefined ? {} : { password: options.password }),
+    cluster: {
+      enableOfflineQueue: false,
+      retryDelayOnFailover: 300,
+      maxRedirections: 16,
+      // A dead master is noticed by the periodic refresh even when no command hits its slots.
+      slotsRefreshInterval: 2_000,
+      slotsRefreshTimeout: 1_000,
+      // GETs issued in the same tick go out in one write per node instead of one write each.
+      enableAutoPipelining: true,
     },
+    node: { commandTimeout: Math.max(1_000, 10 * options.commandTimeoutMs), connectTimeout: 1_000 },
   });
 }

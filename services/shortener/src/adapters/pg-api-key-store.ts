@@ -1,7 +1,7 @@
 import type { ApiKeyScope } from "@kurt/contract";
+import { orUnavailable } from "@kurt/platform";
 import type pg from "pg";
 import type { ApiKey, ApiKeyPosition, ApiKeyStore, NewApiKey } from "../domain/api-key.js";
-import { orUnavailable } from "./pg-unavailable.js";
 
 /** The api_keys table, on the primary through PgBouncer (single statements, no named queries). */
 

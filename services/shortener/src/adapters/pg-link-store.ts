@@ -1,9 +1,9 @@
 import type { RedirectStatus } from "@kurt/contract";
+import { orUnavailable } from "@kurt/platform";
 import type pg from "pg";
 import type { Link, LinkChanges, LinkPosition, ListedLink, NewLink } from "../domain/link.js";
 import type { LinkStore } from "../domain/link-ports.js";
 import { createMicroBatcher } from "../domain/micro-batcher.js";
-import { orUnavailable } from "./pg-unavailable.js";
 
 /**
  * The links table, through PgBouncer in transaction pooling: every method is

@@ -1,13 +1,5 @@
-import { Cluster } from "ioredis";
-
-/** "host:port,host:port" (KURT_REDIS_NODES) as ioredis cluster seeds. */
-export function parseRedisNodes(nodes: readonly string[]): Array<{ host: string; port: number }> {
-  return nodes.map((node) => {
-    const match = /^(.+):(\d+)$/.exec(node);
-    if (!match) throw new Error(`Redis node ${JSON.stringify(node)} must be host:port`);
-    return { host: match[1] as string, port: Number(match[2]) };
-  });
-}
+import { createRedisCluster as createCluster } from "@kurt/platform";
+import type { Cluster } from "ioredis";
 
 export interface RedisClusterAuth {
   /** The nodes' requirepass (KURT_REDIS_PASSWORD), proven on every node connection. */
@@ -25,17 +17,16 @@ export interface RedisClusterAuth {
  * one pipeline.
  */
 export function createRedisCluster(nodes: readonly string[], auth: RedisClusterAuth = {}): Cluster {
-  return new Cluster(parseRedisNodes(nodes), {
-    retryDelayOnFailover: 200,
-    maxRedirections: 16,
-    retryDelayOnClusterDown: 200,
-    slotsRefreshTimeout: 2_000,
-    enableAutoPipelining: true,
-    redisOptions: {
-      commandTimeout: 1_000,
-      connectTimeout: 2_000,
-      maxRetriesPerRequest: 2,
-      ...(auth.password === undefined ? {} : { password: auth.password }),
+  return createCluster({
+    nodes,
+    ...(auth.password === undefined ? {} : { password: auth.password }),
+    cluster: {
+      retryDelayOnFailover: 200,
+      maxRedirections: 16,
+      retryDelayOnClusterDown: 200,
+      slotsRefreshTimeout: 2_000,
+      enableAutoPipelining: true,
     },
+    node: { commandTimeout: 1_000, connectTimeout: 2_000, maxRetriesPerRequest: 2 },
   });
 }

@@ -1,4 +1,5 @@
-import { type ApiKeyScope, AUTHORIZATION_KEY } from "@kurt/contract";
+import { createAuthorizeCall } from "@kurt/api-keys";
+import type { ApiKeyScope } from "@kurt/contract";
 import type { CallContext } from "@kurt/platform";
 import type { ApiKey } from "../domain/api-key.js";
 import type { ApiKeyService } from "../domain/api-key-service.js";
@@ -12,22 +13,15 @@ export interface Authorize {
 }
 
 /**
- * Checks the call's `authorization` metadata (Envoy passes the HTTP header
- * on as is) before anything else, so that an unauthenticated caller learns
- * nothing about input rules or stored links. A write is counted against its
- * key only once the key is verified and grants the scope: a request without
- * a valid key uses up no one's budget. Only the key's id reaches the logs,
- * never the secret.
+ * The shared check of the call's API key (@kurt/api-keys' createAuthorizeCall)
+ * for every call; a write is then counted against its key, only once the key
+ * is verified and grants the scope: a request without a valid key uses up no
+ * one's budget. Only the key's id reaches the logs, never the secret.
  */
 export function createAuthorize(apiKeys: ApiKeyService, writeLimit: WriteRateLimiter): Authorize {
-  const read: Authorize["read"] = async (context, needed) => {
-    try {
-      return await apiKeys.authenticate(context.header(AUTHORIZATION_KEY), needed);
-    } catch (error) {
-      context.logger.info("call refused", { needed, reason: (error as Error).message });
-      throw error;
-    }
-  };
+  const read: Authorize["read"] = createAuthorizeCall((authorization, needed) =>
+    apiKeys.authenticate(authorization, needed),
+  );
   return {
     read,
     async write(context, needed) {

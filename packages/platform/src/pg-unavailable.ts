@@ -1,4 +1,4 @@
-import { KurtError, unavailable } from "@kurt/platform";
+import { KurtError, unavailable } from "./errors.js";
 
 // SQLSTATE classes that mean "the database is not there right now" rather
 // than "this statement is wrong": connection exceptions, operator
@@ -6,16 +6,17 @@ import { KurtError, unavailable } from "@kurt/platform";
 const UNAVAILABLE_CLASSES = ["08", "57", "53"];
 
 /**
- * Runs a store call for a gRPC answer; a database that cannot be reached
+ * Runs a Postgres call for a gRPC answer; a database that cannot be reached
  * (a SQLSTATE of those classes, or no SQLSTATE at all: refused connection,
- * timeout) becomes UNAVAILABLE (503, worth retrying) instead of an internal
- * error. Errors with another SQLSTATE stay internal: they are bugs.
+ * timeout) becomes UNAVAILABLE (503, worth retrying elsewhere) instead of an
+ * internal error. Errors with another SQLSTATE stay internal: they are bugs.
+ * A domain error thrown inside the call (an unknown API key…) passes as it
+ * is: it is the answer, not a sign that the database is away.
  */
 export async function orUnavailable<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    // A domain answer (an unknown API key…) passes as it is.
     if (error instanceof KurtError) throw error;
     const sqlState = (error as { code?: unknown }).code;
     const isSqlState = typeof sqlState === "string" && /^[0-9A-Z]{5}$/.test(sqlState);
