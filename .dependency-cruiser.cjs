@@ -36,12 +36,20 @@ module.exports = {
       to: { path: "^gateway/" },
     },
     {
-      name: "no-launcher-in-services",
+      name: "no-tool-outside-tests",
       comment:
-        "Services do not import the development launcher. Known exception (ADR 0020): service test files still take their helpers from it; TODO move those helpers to tests/support and drop the pathNot.",
+        "Nothing that ships imports the ./kurt tool (tools/). Tests reach it only through tests/support/tool.ts; the bench and the image's bundle script use it directly.",
       severity: "error",
-      from: { path: "^services/", pathNot: TEST_FILE },
-      to: { path: "^packages/launcher/" },
+      from: { pathNot: ["^tools/", "^tests/support/", "^bench/", "^scripts/"] },
+      to: { path: "^tools/" },
+    },
+    {
+      name: "no-services-in-tool",
+      comment:
+        "The tool runs the services and jobs as the bundles the image ships; it imports none of their code (DESIGN.md §3, what runs is what ships).",
+      severity: "error",
+      from: { path: "^tools/" },
+      to: { path: ["^services/", "^packages/jobs/src/.*-main\\.ts$"] },
     },
     {
       name: "no-drivers-in-domain",

@@ -28,15 +28,16 @@ COPY gateway/package.json gateway/
 COPY packages/api-keys/package.json packages/api-keys/
 COPY packages/contract/package.json packages/contract/
 COPY packages/core/package.json packages/core/
-COPY packages/launcher/package.json packages/launcher/
+COPY packages/jobs/package.json packages/jobs/
 COPY packages/platform/package.json packages/platform/
 COPY packages/topology/package.json packages/topology/
 COPY sdk/ts/package.json sdk/ts/
 COPY services/clicklog/package.json services/clicklog/
 COPY services/resolver/package.json services/resolver/
 COPY services/shortener/package.json services/shortener/
+COPY tools/kurt/package.json tools/kurt/
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
-      --workspace=@kurt/shortener --workspace=@kurt/resolver --workspace=@kurt/clicklog \
+      --workspace=@kurt/shortener --workspace=@kurt/resolver --workspace=@kurt/clicklog --workspace=@kurt/jobs \
   && npm cache clean --force
 
 # Everything, dev tools included (tsx, esbuild), to bundle the sources.
@@ -49,6 +50,7 @@ COPY scripts/bundle-image.ts scripts/
 COPY gateway/ gateway/
 COPY packages/ packages/
 COPY services/ services/
+COPY tools/kurt/src/bundles.ts tools/kurt/src/
 RUN node --import tsx scripts/bundle-image.ts /out \
   && for dir in services/*/migrations; do mkdir -p "/out/$dir" && cp -R "$dir/." "/out/$dir/"; done
 
@@ -64,19 +66,19 @@ RUN mkdir -p /var/lib/kurt && chown node:node /var/lib/kurt && chmod 0700 /var/l
 USER node
 # The service in this container, by grpc.health.v1 on KURT_GRPC_PORT: exit 0 only when SERVING.
 HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=3 \
-  CMD ["node", "/app/packages/launcher/dist/healthcheck.mjs"]
+  CMD ["node", "/app/packages/jobs/dist/healthcheck.mjs"]
 
 FROM runtime AS migrate
 HEALTHCHECK NONE
-CMD ["node", "/app/packages/launcher/dist/migrate.mjs"]
+CMD ["node", "/app/packages/jobs/dist/migrate.mjs"]
 
 FROM runtime AS admin-key
 HEALTHCHECK NONE
-CMD ["node", "/app/packages/launcher/dist/admin-key.mjs"]
+CMD ["node", "/app/services/shortener/dist/admin-key.mjs"]
 
 FROM runtime AS kafka-topics
 HEALTHCHECK NONE
-CMD ["node", "/app/packages/launcher/dist/kafka-topics.mjs"]
+CMD ["node", "/app/packages/jobs/dist/kafka-topics.mjs"]
 
 FROM runtime AS shortener
 CMD ["node", "/app/services/shortener/dist/main.mjs"]

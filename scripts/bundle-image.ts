@@ -1,12 +1,12 @@
 /**
  * Bundles the container image's entries into OUT_DIR (the Dockerfile's build
- * stage runs this); see packages/launcher/src/bundles.ts.
+ * stage runs this); see tools/kurt/src/bundles.ts.
  *
  *   node --import tsx scripts/bundle-image.ts OUT_DIR
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { bundleImage, IMAGE_ENTRIES } from "../packages/launcher/src/bundles.js";
+import { bundleImage, IMAGE_ENTRIES } from "../tools/kurt/src/bundles.js";
 
 const outDir = process.argv[2];
 if (!outDir) {

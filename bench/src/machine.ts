@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cpus, release, totalmem } from "node:os";
-import { primaryConnectionString, withPgClient } from "@kurt/launcher";
+import { primaryConnectionString, withPgClient } from "@kurt/tool";
 import type { Topology } from "@kurt/topology";
 import type { Cluster } from "ioredis";
 import { MACHINE_CORES } from "./cpu-pinning.js";

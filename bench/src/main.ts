@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { benchBareListenerPort } from "@kurt/gateway";
-import { readAdminKey, readRedisPassword, resolvePaths } from "@kurt/launcher";
+import { readAdminKey, readRedisPassword, resolvePaths } from "@kurt/tool";
 import { createCpuPinning } from "./cpu-pinning.js";
 import { type FloorStubs, startFloorStubs } from "./floor/floor-stubs.js";
 import { describeMachine } from "./machine.js";

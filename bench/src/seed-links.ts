@@ -1,5 +1,5 @@
 import { encodeLinkCacheEntry, LINK_CACHE_TTL_SECONDS, linkCacheKey } from "@kurt/contract";
-import { primaryConnectionString, replicaConnectionString, withPgClient } from "@kurt/launcher";
+import { primaryConnectionString, replicaConnectionString, withPgClient } from "@kurt/tool";
 import type { Topology } from "@kurt/topology";
 import { Cluster, type Redis } from "ioredis";
 import { keySlot, SLOT_COUNT } from "./redis-slots.js";

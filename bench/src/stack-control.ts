@@ -2,10 +2,8 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import type { BenchFloor } from "@kurt/gateway";
 import { BENCH_FLOOR_CLUSTERS, REDIRECT_CLUSTER } from "@kurt/gateway";
-import { createStack, upstreamHosts } from "@kurt/launcher";
+import { createEnvoyComponent, createStack, upstreamHosts } from "@kurt/tool";
 import type { Topology } from "@kurt/topology";
-// Not exported by @kurt/launcher: the bench swaps Envoy's configuration for its own profile (see BENCHMARKS.md).
-import { createEnvoyComponent } from "../../packages/launcher/src/components/envoy.js";
 import { MACHINE_CORES } from "./cpu-pinning.js";
 
 type Stack = ReturnType<typeof createStack>;

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { runCommand } from "@kurt/launcher";
+import { runCommand } from "@kurt/tool";
 import { type CpuPinning, onGeneratorCore } from "./cpu-pinning.js";
 
 /** wrk from Debian's packages (installed by ./kurt up). */

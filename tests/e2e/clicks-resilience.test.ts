@@ -1,4 +1,3 @@
-import { createStack, waitFor } from "@kurt/launcher";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createApiKey } from "../support/api-keys.js";
@@ -13,6 +12,7 @@ import { describe } from "../support/http-client.js";
 import { quantile, startLatencyProbe, summariseLatency } from "../support/latency-probe.js";
 import { createLink, uniqueCode } from "../support/links-api.js";
 import { getStats, type StatsJson, statsWhenTotal } from "../support/stats-api.js";
+import { createStack, waitFor } from "../support/tool.js";
 
 // The click pipeline losing a part while redirects run: the Kafka broker
 // itself, then one of the two clicklog replicas. Redirects must not notice,

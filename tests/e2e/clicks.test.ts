@@ -1,4 +1,3 @@
-import { createStack, waitFor } from "@kurt/launcher";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createApiKey } from "../support/api-keys.js";
@@ -6,6 +5,7 @@ import { expectedStats, sendMarkerClicks, startClickTraffic } from "../support/c
 import { describe, request } from "../support/http-client.js";
 import { createLink, uniqueCode, updateLink, visit } from "../support/links-api.js";
 import { countsOf, getStats, type StatsJson, statsWhenTotal } from "../support/stats-api.js";
+import { createStack, waitFor } from "../support/tool.js";
 
 // Clicks end to end: redirects through Envoy, the resolvers' click producer,
 // Kafka, clicklog, and the stats API back through Envoy. Every figure is

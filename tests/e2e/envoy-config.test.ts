@@ -10,10 +10,10 @@ import {
   renderEnvoyConfig,
   writeEnvoyConfig,
 } from "@kurt/gateway";
-import { findInstalledEnvoy, resolvePaths, validateEnvoyConfig } from "@kurt/launcher";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { topology } from "../support/stack.js";
+import { findInstalledEnvoy, resolvePaths, validateEnvoyConfig } from "../support/tool.js";
 
 // The rendered configuration is checked by Envoy itself (`--mode validate`),
 // for this machine's topology and for the committed compose form (names, not IPs).
@@ -32,6 +32,20 @@ test("Envoy accepts the rendered gateway configuration for local processes", asy
     const descriptorFile = await buildDescriptorSet(paths.root, path.join(dir, "kurt.pb"));
     const config = renderEnvoyConfig(topology, { descriptorFile, luaFile: gatewayLuaFile(paths.root) });
     await validateEnvoyConfig(envoy, writeEnvoyConfig(config, path.join(dir, "local.yaml")));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("Envoy accepts the configuration with the bench floor", async () => {
+  const paths = resolvePaths();
+  const envoy = await installedEnvoy();
+  const dir = mkdtempSync(path.join(tmpdir(), "kurt-envoy-floor-"));
+  try {
+    const descriptorFile = await buildDescriptorSet(paths.root, path.join(dir, "kurt.pb"));
+    const benchFloor = { httpPort: topology.portBase + 961 };
+    const floored = renderEnvoyConfig(topology, { descriptorFile, luaFile: gatewayLuaFile(paths.root), benchFloor });
+    await validateEnvoyConfig(envoy, writeEnvoyConfig(floored, path.join(dir, "floor.yaml")));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { type RunResult, resolvePaths, runCommand } from "@kurt/launcher";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createApiKey } from "../support/api-keys.js";
 import { createLink, uniqueCode, visit } from "../support/links-api.js";
+import { type RunResult, resolvePaths, runCommand } from "../support/tool.js";
 
 // `./kurt status` run the way a person runs it, against the running stack
 // while redirects flow: below the component table, the key metrics with

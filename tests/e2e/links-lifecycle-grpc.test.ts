@@ -1,13 +1,13 @@
 import { status } from "@grpc/grpc-js";
 import type { Link } from "@kurt/contract";
 import { LOCATION_KEY, REDIRECT_STATUS_KEY } from "@kurt/contract";
-import { waitFor } from "@kurt/launcher";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { adminKey } from "../support/api-keys.js";
 import { apiKeyClient, call, callError, callWithHeaders, linkClient, resolverClient } from "../support/grpc-client.js";
 import { uniqueCode } from "../support/links-api.js";
 import { publicUrl, uniqueName } from "../support/stack.js";
+import { waitFor } from "../support/tool.js";
 
 // The same lifecycle as over REST, as an internal client sees it: gRPC
 // through Envoy's internal listener, with the API key as metadata.

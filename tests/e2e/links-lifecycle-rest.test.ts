@@ -1,4 +1,3 @@
-import { waitFor } from "@kurt/launcher";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { adminKey, createApiKey } from "../support/api-keys.js";
@@ -14,6 +13,7 @@ import {
   visit,
 } from "../support/links-api.js";
 import { publicUrl } from "../support/stack.js";
+import { waitFor } from "../support/tool.js";
 
 // The whole life of a link over the public REST API, through Envoy. The
 // resolvers cache links for a moment and drop them on link events, so what

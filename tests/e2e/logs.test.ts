@@ -7,7 +7,6 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import { resolvePaths } from "@kurt/launcher";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { adminKey } from "../support/api-keys.js";
@@ -23,6 +22,7 @@ import {
   setDebugLogging,
   waitForLine,
 } from "../support/service-logs.js";
+import { resolvePaths } from "../support/tool.js";
 
 /** An address from TEST-NET-3 (RFC 5737): it can only be in a log if a client header was written there. */
 const CLIENT_ADDRESS = "203.0.113.77";

@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { resolvePaths, waitFor } from "@kurt/launcher";
 import { SERVICE_NAMES, type ServiceName } from "@kurt/topology";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -9,6 +8,7 @@ import { request } from "../support/http-client.js";
 import { createLink, uniqueCode, visit } from "../support/links-api.js";
 import { type MetricsPage, scrapeEnvoy, scrapeService, total } from "../support/metrics-scrape.js";
 import { topology } from "../support/stack.js";
+import { resolvePaths, waitFor } from "../support/tool.js";
 
 // The metrics every operator reads (docs/metrics.md), scraped from each
 // replica's metrics port and from Envoy's admin, and seen to move when

@@ -1,6 +1,5 @@
 import { status as grpcStatus } from "@grpc/grpc-js";
 import { NO_CLICK_KEY } from "@kurt/contract";
-import { waitFor } from "@kurt/launcher";
 import pg from "pg";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -9,6 +8,7 @@ import { call, resolverClient } from "../support/grpc-client.js";
 import { describe } from "../support/http-client.js";
 import { createLink, updateLink, visit } from "../support/links-api.js";
 import { serviceEnv, topology } from "../support/stack.js";
+import { waitFor } from "../support/tool.js";
 
 // The replica is held back (WAL replay paused) so that only the primary has
 // the new rows: a link must still resolve the moment its create returned,

@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { linkCacheKey } from "@kurt/contract";
-import { createStack, waitFor } from "@kurt/launcher";
 import { Cluster, Redis } from "ioredis";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -11,6 +10,7 @@ import { createLink, visit } from "../support/links-api.js";
 import { type MetricsPage, scrapeService, total } from "../support/metrics-scrape.js";
 import { type RedirectFailure, startRedirectLoad } from "../support/redirect-load.js";
 import { serviceEnv, topology } from "../support/stack.js";
+import { createStack, waitFor } from "../support/tool.js";
 
 // Parts of the stack fail while redirects run through Envoy. Each test puts
 // back what it broke, with the launcher's own idempotent start, and waits

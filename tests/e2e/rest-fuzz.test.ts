@@ -50,7 +50,6 @@
 import { connect } from "node:net";
 import type { ApiKeyScope } from "@kurt/contract";
 import { CUSTOM_CODE_PATTERN } from "@kurt/core/link-code";
-import { primaryConnectionString } from "@kurt/launcher";
 import fc from "fast-check";
 import pg from "pg";
 import { test } from "uvu";
@@ -61,6 +60,7 @@ import { createLink, isDeleted, uniqueCode } from "../support/links-api.js";
 import { linksFingerprint } from "../support/links-table.js";
 import { ALL_SERVICE_DAEMONS, type LogMark, markLogs, rawLinesSince, waitForLine } from "../support/service-logs.js";
 import { topology } from "../support/stack.js";
+import { primaryConnectionString } from "../support/tool.js";
 
 // ---------------------------------------------------------------- settings
 

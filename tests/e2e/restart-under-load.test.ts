@@ -1,7 +1,6 @@
 import { spawn } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { createStack, waitFor } from "@kurt/launcher";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createApiKey } from "../support/api-keys.js";
@@ -11,6 +10,7 @@ import { createLink, uniqueCode } from "../support/links-api.js";
 import { topology, uniqueName } from "../support/stack.js";
 import { statsWhenTotal } from "../support/stats-api.js";
 import { startSteadyCreates, startSteadyRedirects } from "../support/steady-load.js";
+import { createStack, waitFor } from "../support/tool.js";
 
 // `./kurt restart SERVICE` (its replicas one at a time), as an operator runs
 // it, while redirects and creates flow through Envoy at a steady, modest rate.

@@ -105,7 +105,7 @@ test("the server's refusals exit 1 with its message", async () => {
 });
 
 test("a wrong command line exits 2 with the usage", async () => {
-  // One of each kind; the parsing itself is unit-tested in packages/launcher/src/link-commands-args.test.ts.
+  // One of each kind; the parsing itself is unit-tested in tools/kurt/src/link-cli/link-commands-args.test.ts.
   for (const args of [["create"], ["get", "a", "--bogus"]]) {
     const outcome = await kurt(...args);
     assert.is(outcome.code, 2, `${args.join(" ")}: ${outcome.stderr}`);

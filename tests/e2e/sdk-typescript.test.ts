@@ -1,4 +1,3 @@
-import { waitFor } from "@kurt/launcher";
 import { createKurtClient, KurtError } from "@kurt/sdk";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -6,6 +5,7 @@ import { adminKey } from "../support/api-keys.js";
 import { internalGrpcAddress } from "../support/grpc-client.js";
 import { uniqueCode } from "../support/links-api.js";
 import { uniqueName } from "../support/stack.js";
+import { waitFor } from "../support/tool.js";
 
 // The TypeScript SDK as an internal system uses it: through Envoy's internal
 // gRPC listener, with a key it made for itself.

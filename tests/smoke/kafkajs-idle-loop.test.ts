@@ -1,9 +1,9 @@
-import { serviceEnvironment } from "@kurt/launcher";
 import { repairKafkaJsIdleLoop } from "@kurt/platform";
 import { loadTopology } from "@kurt/topology";
 import { Kafka, logLevel } from "kafkajs";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { serviceEnvironment } from "../support/tool.js";
 
 // The services repair kafkajs's idle timer loop at start-up (packages/platform/src/kafkajs-idle-loop.ts).
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,8 +1,8 @@
-import { waitFor } from "@kurt/launcher";
 import pg from "pg";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { serviceEnv, uniqueName } from "../support/stack.js";
+import { waitFor } from "../support/tool.js";
 
 test("a row written on the primary through PgBouncer is read on the replica through PgBouncer", async () => {
   const primary = new pg.Client({ connectionString: serviceEnv.KURT_PG_PRIMARY_URL });

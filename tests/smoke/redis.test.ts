@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { createStack, redisPasswordFile, resolvePaths } from "@kurt/launcher";
 import { Cluster, Redis } from "ioredis";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { serviceEnv, uniqueName } from "../support/stack.js";
+import { createStack, redisPasswordFile, resolvePaths } from "../support/tool.js";
 
 const nodes = serviceEnv.KURT_REDIS_NODES.split(",").map((address) => {
   const [host, port] = address.split(":");

@@ -10,10 +10,10 @@ import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ensureBundles, IMAGE_ENTRIES } from "@kurt/launcher";
 import { loadTopology } from "@kurt/topology";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { ensureBundles, IMAGE_ENTRIES } from "../support/tool.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const topology = loadTopology();

@@ -1,5 +1,5 @@
 import type { ApiKeyScope } from "@kurt/contract";
-import { adminKeyFile, readAdminKey, resolvePaths } from "@kurt/launcher";
+import { adminKeyFile, readAdminKey, resolvePaths } from "@kurt/tool";
 import { describe, request } from "./http-client.js";
 import { uniqueName } from "./stack.js";
 

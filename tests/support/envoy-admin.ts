@@ -1,4 +1,4 @@
-import { upstreamHosts as launcherUpstreamHosts, type UpstreamHost } from "@kurt/launcher";
+import { upstreamHosts as launcherUpstreamHosts, type UpstreamHost } from "@kurt/tool";
 import { adminUrl, topology } from "./stack.js";
 
 /** The hosts of one Envoy cluster as its admin `/clusters` page reports them. */

@@ -1,4 +1,4 @@
-import { primaryConnectionString, withPgClient } from "@kurt/launcher";
+import { primaryConnectionString, withPgClient } from "@kurt/tool";
 import { topology } from "./stack.js";
 
 /**

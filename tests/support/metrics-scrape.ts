@@ -1,4 +1,4 @@
-import { parsePrometheusText, type Sample, sumOf } from "@kurt/launcher";
+import { parsePrometheusText, type Sample, sumOf } from "@kurt/tool";
 import type { ServiceName } from "@kurt/topology";
 import { adminUrl, topology } from "./stack.js";
 

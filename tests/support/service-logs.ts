@@ -1,7 +1,7 @@
 import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { resolvePaths } from "@kurt/launcher";
+import { resolvePaths } from "@kurt/tool";
 import { SERVICE_NAMES, type ServiceName } from "@kurt/topology";
 import { topology } from "./stack.js";
 

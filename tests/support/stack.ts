@@ -1,4 +1,4 @@
-import { serviceEnvironment } from "@kurt/launcher";
+import { serviceEnvironment } from "@kurt/tool";
 import { loadTopology } from "@kurt/topology";
 
 /** The running stack's addresses, from the same topology the launcher used. */

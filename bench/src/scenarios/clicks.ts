@@ -1,4 +1,4 @@
-import { primaryConnectionString, withPgClient } from "@kurt/launcher";
+import { primaryConnectionString, withPgClient } from "@kurt/tool";
 import type { Topology } from "@kurt/topology";
 import { type ClickLagProbe, openClickLagProbe } from "../click-lag.js";
 import type { RunMeasurement } from "../measure.js";

@@ -23,6 +23,7 @@ export type { HttpError } from "./http-errors.js";
 export { toHttpError } from "./http-errors.js";
 export type { HttpHandler, RunningHttpServer } from "./http-server.js";
 export { startHttpServer } from "./http-server.js";
+export { failJob, loadJobConfigOrExit } from "./job-config.js";
 export { repairKafkaJsIdleLoop } from "./kafkajs-idle-loop.js";
 export type { LogFields, Logger, LogLevel, RootLogger } from "./logger.js";
 export { createLogger } from "./logger.js";

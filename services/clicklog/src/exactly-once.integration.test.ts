@@ -6,17 +6,16 @@
  * partitions before it comes back.
  */
 import { CLICKS_TOPIC } from "@kurt/contract";
-import { createStack, serviceEnvironment } from "@kurt/launcher";
-import { loadTopology } from "@kurt/topology";
 import { Kafka, logLevel } from "kafkajs";
 import pg from "pg";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { serviceEnv, topology } from "../../../tests/support/stack.js";
+import { createStack } from "../../../tests/support/tool.js";
 import { clickEvents, eventually, insertLink, produceClicks, uniqueCode } from "./test-support/clicks.js";
 import { getLinkStats, insertApiKey, statsClient } from "./test-support/stats-client.js";
 
-const topology = loadTopology();
-const env = serviceEnvironment(topology);
+const env = serviceEnv;
 const stack = createStack(() => {});
 const { supervisor } = stack.context;
 const replicas = topology.services.clicklog.grpcPorts.length;

@@ -2,16 +2,15 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:f
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { hashApiKeySecret } from "@kurt/api-keys";
-import { serviceEnvironment } from "@kurt/launcher";
-import { loadTopology } from "@kurt/topology";
 import pg from "pg";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { serviceEnv } from "../../../tests/support/stack.js";
 import { createPgApiKeyStore } from "./adapters/pg-api-key-store.js";
 import { ensureAdminKey } from "./bootstrap-admin-key.js";
 import { createApiKeyService } from "./domain/api-key-service.js";
 
-const connectionString = serviceEnvironment(loadTopology()).KURT_PG_PRIMARY_URL;
+const connectionString = serviceEnv.KURT_PG_PRIMARY_URL;
 const dir = mkdtempSync(path.join(tmpdir(), "kurt-admin-key-"));
 
 test("on a new installation an admin key is issued and written to a file only its owner can read", async () => {

@@ -4,13 +4,13 @@
  * replicas never see these events): produce, consume, store, read stats,
  * then deliver everything again and see that nothing changes.
  */
-import { serviceEnvironment } from "@kurt/launcher";
+
 import { createLogger, createPostgresPool } from "@kurt/platform";
-import { loadTopology } from "@kurt/topology";
 import { Kafka, logLevel } from "kafkajs";
 import { Registry } from "prom-client";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { serviceEnv } from "../../../../tests/support/stack.js";
 import { createClickEnricher } from "../domain/click-enricher.js";
 import { createClickIngest } from "../domain/click-ingest.js";
 import { createClickRetention } from "../domain/click-retention.js";
@@ -31,7 +31,7 @@ import { createPgStatsStore } from "./pg-stats-store.js";
 import { createPgVisitorKeys } from "./pg-visitor-keys.js";
 import { createUaParserClassifier } from "./ua-parser-classifier.js";
 
-const env = serviceEnvironment(loadTopology());
+const env = serviceEnv;
 const logger = createLogger({ level: "error", base: { test: "click-pipeline" } });
 const pool = createPostgresPool({
   connectionString: env.KURT_PG_PRIMARY_URL,

@@ -3,15 +3,15 @@
  * several "replicas" (separate adapter instances) acting at once. The days
  * used lie far in the past so that nothing real is touched.
  */
-import { serviceEnvironment } from "@kurt/launcher";
+
 import { createPostgresPool } from "@kurt/platform";
-import { loadTopology } from "@kurt/topology";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { serviceEnv } from "../../../../tests/support/stack.js";
 import { createPgClickPartitions } from "./pg-click-partitions.js";
 import { createPgVisitorKeys } from "./pg-visitor-keys.js";
 
-const env = serviceEnvironment(loadTopology());
+const env = serviceEnv;
 const pool = createPostgresPool({
   connectionString: env.KURT_PG_PRIMARY_URL,
   maxConnections: 8,

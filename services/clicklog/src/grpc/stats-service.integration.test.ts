@@ -4,12 +4,11 @@
  */
 import { status } from "@grpc/grpc-js";
 import { CLICKS_TOPIC, StatsInterval } from "@kurt/contract";
-import { serviceEnvironment } from "@kurt/launcher";
-import { loadTopology } from "@kurt/topology";
 import { Kafka, logLevel } from "kafkajs";
 import pg from "pg";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { serviceEnv, topology } from "../../../../tests/support/stack.js";
 import {
   clickEvents,
   eventually,
@@ -20,8 +19,7 @@ import {
 } from "../test-support/clicks.js";
 import { callError, getLinkStats, insertApiKey, statsClient } from "../test-support/stats-client.js";
 
-const topology = loadTopology();
-const env = serviceEnvironment(topology);
+const env = serviceEnv;
 const pool = new pg.Pool({ connectionString: env.KURT_PG_PRIMARY_URL, max: 2 });
 const client = statsClient(`${topology.host}:${topology.services.clicklog.grpcPorts[0]}`);
 const kafka = new Kafka({

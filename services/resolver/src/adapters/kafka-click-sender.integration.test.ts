@@ -1,18 +1,17 @@
 import { once } from "node:events";
 import { createServer } from "node:net";
 import { ClickEvent, LookupLayer } from "@kurt/contract";
-import { serviceEnvironment } from "@kurt/launcher";
 import { createLogger } from "@kurt/platform";
-import { loadTopology } from "@kurt/topology";
 import { type Consumer, Kafka, logLevel } from "kafkajs";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { serviceEnv } from "../../../../tests/support/stack.js";
 import type { Click } from "../domain/click.js";
 import type { ClickObserver } from "../domain/click-observer.js";
 import { createClickPublisher } from "../domain/click-publisher.js";
 import { createKafkaClickSender } from "./kafka-click-sender.js";
 
-const brokers = serviceEnvironment(loadTopology()).KURT_KAFKA_BROKERS.split(",");
+const brokers = serviceEnv.KURT_KAFKA_BROKERS.split(",");
 const logger = createLogger({ level: "error", base: { test: "kafka-click-sender" } });
 const kafka = new Kafka({ clientId: "resolver-click-test", brokers, logLevel: logLevel.NOTHING });
 const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;

@@ -1,16 +1,15 @@
 import { once } from "node:events";
 import { createServer } from "node:net";
 import { LINKS_TOPIC, type LinkCacheEntry, LinkEvent, LinkEventKind } from "@kurt/contract";
-import { serviceEnvironment } from "@kurt/launcher";
 import { createLogger } from "@kurt/platform";
-import { loadTopology } from "@kurt/topology";
 import { Kafka, logLevel } from "kafkajs";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { serviceEnv } from "../../../../tests/support/stack.js";
 import { createLocalLinkCache } from "../domain/local-link-cache.js";
 import { type LinkEventsConsumer, startLinkEventsConsumer } from "./link-events-consumer.js";
 
-const brokers = serviceEnvironment(loadTopology()).KURT_KAFKA_BROKERS.split(",");
+const brokers = serviceEnv.KURT_KAFKA_BROKERS.split(",");
 const logger = createLogger({ level: "error", base: { test: "link-events-consumer" } });
 const kafka = new Kafka({ clientId: "resolver-test", brokers, logLevel: logLevel.NOTHING });
 const producer = kafka.producer();

@@ -1,11 +1,11 @@
 import { once } from "node:events";
 import { createServer } from "node:net";
-import { primaryConnectionString, replicaConnectionString, serviceEnvironment } from "@kurt/launcher";
 import { createPostgresPool } from "@kurt/platform";
-import { loadTopology } from "@kurt/topology";
 import pg from "pg";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { serviceEnv, topology } from "../../../../tests/support/stack.js";
+import { primaryConnectionString, replicaConnectionString } from "../../../../tests/support/tool.js";
 import { createLinkResolver } from "../domain/link-resolver.js";
 import { createLocalLinkCache } from "../domain/local-link-cache.js";
 import type { LookupObserver } from "../domain/lookup-observer.js";
@@ -13,8 +13,7 @@ import { createPostgresLinkStore } from "./postgres-link-store.js";
 import { createRedisCluster } from "./redis-cluster.js";
 import { createRedisLinkCache } from "./redis-link-cache.js";
 
-const topology = loadTopology();
-const env = serviceEnvironment(topology);
+const env = serviceEnv;
 const failOnIdleError = (error: Error) => {
   throw error;
 };

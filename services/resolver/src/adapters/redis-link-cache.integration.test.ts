@@ -7,16 +7,15 @@ import {
   type LinkCacheEntry,
   linkCacheKey,
 } from "@kurt/contract";
-import { serviceEnvironment } from "@kurt/launcher";
-import { loadTopology } from "@kurt/topology";
 import { Cluster } from "ioredis";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { serviceEnv } from "../../../../tests/support/stack.js";
 import type { SharedLinkCache } from "../domain/shared-link-cache.js";
 import { createRedisCluster } from "./redis-cluster.js";
 import { createRedisLinkCache } from "./redis-link-cache.js";
 
-const env = serviceEnvironment(loadTopology());
+const env = serviceEnv;
 const nodes = env.KURT_REDIS_NODES.split(",");
 const password = env.KURT_REDIS_PASSWORD;
 // The read path's client and, beside it, a plain one standing in for the shortener's write-through.

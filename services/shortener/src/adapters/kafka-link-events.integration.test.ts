@@ -1,17 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { LINKS_TOPIC, LinkEvent, LinkEventKind } from "@kurt/contract";
-import { serviceEnvironment } from "@kurt/launcher";
 import { createLogger } from "@kurt/platform";
-import { loadTopology } from "@kurt/topology";
 import { Kafka, logLevel } from "kafkajs";
 import { Registry } from "prom-client";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { serviceEnv } from "../../../../tests/support/stack.js";
 import type { Link } from "../domain/link.js";
 import { createKafkaLinkEvents } from "./kafka-link-events.js";
 
-const brokers = serviceEnvironment(loadTopology()).KURT_KAFKA_BROKERS.split(",");
+const brokers = serviceEnv.KURT_KAFKA_BROKERS.split(",");
 const logger = createLogger({ level: "error", base: {} });
 const publicUrl = "http://kurt.test:8080";
 

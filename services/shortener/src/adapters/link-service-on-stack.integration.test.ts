@@ -1,12 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { decodeLinkCacheEntry, linkCacheKey } from "@kurt/contract";
-import { serviceEnvironment } from "@kurt/launcher";
 import { createLogger, KurtError } from "@kurt/platform";
-import { loadTopology } from "@kurt/topology";
 import pg from "pg";
 import { Registry } from "prom-client";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { serviceEnv } from "../../../../tests/support/stack.js";
 import { createCodeGenerator } from "../domain/code-generator.js";
 import type { CreateLinkInput } from "../domain/link-service.js";
 import { createLinkService } from "../domain/link-service.js";
@@ -17,7 +16,7 @@ import { createRedisCluster } from "./redis-cluster.js";
 import { createRedisLinkCache } from "./redis-link-cache.js";
 
 // The domain wired to the real adapters as main.ts wires it, against the running stack.
-const env = serviceEnvironment(loadTopology());
+const env = serviceEnv;
 const logger = createLogger({ level: "error", base: {} });
 const registry = new Registry();
 const pool = new pg.Pool({ connectionString: env.KURT_PG_PRIMARY_URL, max: 10 });

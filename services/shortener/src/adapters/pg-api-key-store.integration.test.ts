@@ -1,14 +1,13 @@
 import { hashApiKeySecret } from "@kurt/api-keys";
-import { serviceEnvironment } from "@kurt/launcher";
 import { KurtError } from "@kurt/platform";
-import { loadTopology } from "@kurt/topology";
 import pg from "pg";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { serviceEnv } from "../../../../tests/support/stack.js";
 import { createApiKeyService } from "../domain/api-key-service.js";
 import { createPgApiKeyStore } from "./pg-api-key-store.js";
 
-const pool = new pg.Pool({ connectionString: serviceEnvironment(loadTopology()).KURT_PG_PRIMARY_URL, max: 5 });
+const pool = new pg.Pool({ connectionString: serviceEnv.KURT_PG_PRIMARY_URL, max: 5 });
 const store = createPgApiKeyStore(pool);
 const service = createApiKeyService({ store });
 // Every key made here is revoked at the end: the stack's database outlives the test run.
@@ -133,7 +132,7 @@ test("keys are listed newest first and paged without repeats", async () => {
 
 test("with key caches, a key revoked on one replica is refused there at once and on another within a second", async () => {
   // Two replicas as main.ts builds them: each its own pool and its own cache of verified keys.
-  const otherPool = new pg.Pool({ connectionString: serviceEnvironment(loadTopology()).KURT_PG_PRIMARY_URL, max: 2 });
+  const otherPool = new pg.Pool({ connectionString: serviceEnv.KURT_PG_PRIMARY_URL, max: 2 });
   try {
     const maxAgeMs = 900;
     const replica1 = createApiKeyService({ store, keyCache: { maxAgeMs } });

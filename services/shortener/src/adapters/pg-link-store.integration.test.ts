@@ -1,14 +1,13 @@
 import { randomBytes } from "node:crypto";
-import { serviceEnvironment } from "@kurt/launcher";
-import { loadTopology } from "@kurt/topology";
 import pg from "pg";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { serviceEnv } from "../../../../tests/support/stack.js";
 import type { NewLink } from "../domain/link.js";
 import { createPgLinkStore } from "./pg-link-store.js";
 
 // Against the running stack's primary, through PgBouncer, as the service itself connects.
-const pool = new pg.Pool({ connectionString: serviceEnvironment(loadTopology()).KURT_PG_PRIMARY_URL, max: 20 });
+const pool = new pg.Pool({ connectionString: serviceEnv.KURT_PG_PRIMARY_URL, max: 20 });
 const store = createPgLinkStore(pool);
 
 const uniqueCode = (prefix: string) => `${prefix}-${randomBytes(6).toString("base64url")}`;

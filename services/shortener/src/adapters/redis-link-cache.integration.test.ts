@@ -1,16 +1,15 @@
 import { randomBytes } from "node:crypto";
 import { decodeLinkCacheEntry, LINK_CACHE_TTL_SECONDS, linkCacheKey } from "@kurt/contract";
-import { serviceEnvironment } from "@kurt/launcher";
 import { createLogger } from "@kurt/platform";
-import { loadTopology } from "@kurt/topology";
 import { Registry } from "prom-client";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { serviceEnv } from "../../../../tests/support/stack.js";
 import type { Link } from "../domain/link.js";
 import { createRedisCluster } from "./redis-cluster.js";
 import { createRedisLinkCache } from "./redis-link-cache.js";
 
-const env = serviceEnvironment(loadTopology());
+const env = serviceEnv;
 const redis = createRedisCluster(env.KURT_REDIS_NODES.split(","), { password: env.KURT_REDIS_PASSWORD });
 const logger = createLogger({ level: "error", base: {} });
 const cache = createRedisLinkCache({ redis, logger, registry: new Registry(), timeoutMs: 2_000 });

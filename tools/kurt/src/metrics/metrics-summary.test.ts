@@ -5,10 +5,10 @@ import path from "node:path";
 import { loadTopology, type Topology } from "@kurt/topology";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { resolvePaths } from "../paths.js";
+import { createSupervisor } from "../supervisor.js";
 import { collectMetricsSummary, formatSummary, type Scrape, type SummaryInput, summarize } from "./metrics-summary.js";
-import { resolvePaths } from "./paths.js";
 import { parsePrometheusText } from "./prometheus-text.js";
-import { createSupervisor } from "./supervisor.js";
 
 const page = (target: string, text: string): Scrape => ({ target, samples: parsePrometheusText(text) });
 const down = (target: string): Scrape => ({ target, error: `${target} not answering (ECONNREFUSED)` });

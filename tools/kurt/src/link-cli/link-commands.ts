@@ -7,7 +7,8 @@
 import { Link, ListLinksResponse, Stats } from "@kurt/contract";
 import { createKurtClient, type KurtClient, KurtError, type UpdateLinkInput } from "@kurt/sdk";
 import type { Topology } from "@kurt/topology";
-import { readAdminKey } from "./admin-key.js";
+import { readAdminKey } from "../admin-key.js";
+import type { Paths } from "../paths.js";
 import {
   parseInstant,
   parseLine,
@@ -17,7 +18,6 @@ import {
   UsageError,
 } from "./link-commands-args.js";
 import { formatLink, formatLinkList, formatStats } from "./link-commands-format.js";
-import type { Paths } from "./paths.js";
 
 export const LINK_USAGE = `usage: ./kurt link COMMAND [--json]
 

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ComponentContext } from "./components/component.js";
-import { type ReplicationState, readReplicationState } from "./components/postgres.js";
+import type { ComponentContext } from "../components/component.js";
+import { type ReplicationState, readReplicationState } from "../components/postgres.js";
 import { parsePrometheusText, type Sample, sumOf } from "./prometheus-text.js";
 
 /**

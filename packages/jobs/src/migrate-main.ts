@@ -1,11 +1,11 @@
 /**
- * The compose `migrate` job: the launcher's migrations (services/*\/migrations,
+ * The `migrate` job (compose and ./kurt up): the services' migrations (services/*\/migrations,
  * copied into the image) applied straight on the primary, not through
  * PgBouncer, whose transaction pooling would lose the migration lock.
  */
 import path from "node:path";
-import { applyMigrations } from "../migrations.js";
-import { failJob, loadJobConfigOrExit } from "./job-config.js";
+import { failJob, loadJobConfigOrExit } from "@kurt/platform/job-config";
+import { applyMigrations } from "./migrations.js";
 
 const config = loadJobConfigOrExit("migrate", {
   KURT_PG_PRIMARY_URL: {

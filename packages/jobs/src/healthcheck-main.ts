@@ -3,8 +3,7 @@
  * for grpc.health.v1 (the whole server, as Envoy does) and exits 0 only when
  * it answers SERVING, so a draining or stuck replica shows as unhealthy.
  */
-import { checkHealth } from "@kurt/platform";
-import { loadJobConfigOrExit } from "./job-config.js";
+import { checkHealth, loadJobConfigOrExit } from "@kurt/platform";
 
 const config = loadJobConfigOrExit("healthcheck", {
   KURT_GRPC_PORT: { kind: "port", description: "Port of the service's gRPC server in this container" },

@@ -1,5 +1,5 @@
+import path from "node:path";
 import { parseCorsOrigins } from "@kurt/gateway";
-import { ensureAdminKey } from "@kurt/shortener/bootstrap-admin-key";
 import { loadTopology, SERVICE_NAMES, type Topology } from "@kurt/topology";
 import { adminKeyFile } from "./admin-key.js";
 import type { Component, ComponentContext } from "./components/component.js";
@@ -12,8 +12,7 @@ import { createRedisClusterComponent } from "./components/redis-cluster.js";
 import { createServicesComponent } from "./components/services.js";
 import { createContainerInfrastructure, infrastructureMode } from "./containers/index.js";
 import { ensureDebianPackages } from "./debian-packages.js";
-import { ensureKafkaTopics } from "./kafka-topics.js";
-import { runMigrations } from "./migrations.js";
+import { runJob } from "./jobs.js";
 import { type Paths, resolvePaths } from "./paths.js";
 import { createSupervisor } from "./supervisor.js";
 
@@ -62,11 +61,22 @@ export function createStack(
   };
 }
 
+/** The migrations, straight on the primary (PgBouncer's transaction pooling would lose their lock). */
+function migrate(ctx: ComponentContext): Promise<void> {
+  const servicesDir = path.join(ctx.paths.root, "services");
+  return runJob(ctx, "migrate", {
+    KURT_PG_PRIMARY_URL: primaryConnectionString(ctx.topology),
+    KURT_SERVICES_DIR: servicesDir,
+  });
+}
+
 /** A new installation gets its first admin API key, in a file only its owner can read. */
-async function ensureFirstAdminKey(ctx: ComponentContext): Promise<void> {
-  const keyFile = adminKeyFile(ctx.paths);
-  const { created } = await ensureAdminKey({ connectionString: primaryConnectionString(ctx.topology), keyFile });
-  if (created) ctx.say(`created the first admin API key in ${keyFile} (mode 0600)`);
+function ensureFirstAdminKey(ctx: ComponentContext): Promise<void> {
+  const env = {
+    KURT_PG_PRIMARY_URL: primaryConnectionString(ctx.topology),
+    KURT_ADMIN_KEY_FILE: adminKeyFile(ctx.paths),
+  };
+  return runJob(ctx, "admin-key", env);
 }
 
 /** Wraps a component's failure so that the message names it. */
@@ -93,13 +103,15 @@ export async function startAll(stack: Stack): Promise<void> {
     (async () => {
       await step(stack.postgres, () => stack.postgres.start(ctx));
       await step(stack.pgbouncer, () => stack.pgbouncer.start(ctx));
-      await step(stack.postgres, () => runMigrations(ctx, ctx.say));
+      await step(stack.postgres, () => migrate(ctx));
       await step(stack.postgres, () => ensureFirstAdminKey(ctx));
     })(),
     step(stack.redis, () => stack.redis.start(ctx)),
     (async () => {
       await step(stack.kafka, () => stack.kafka.start(ctx));
-      await step(stack.kafka, () => ensureKafkaTopics(kafkaBrokers(ctx.topology), ctx.say));
+      await step(stack.kafka, () =>
+        runJob(ctx, "kafka-topics", { KURT_KAFKA_BROKERS: kafkaBrokers(ctx.topology).join(",") }),
+      );
     })(),
   ]);
   await step(stack.services, () => stack.services.start(ctx));

@@ -7,12 +7,12 @@ import { runChecked } from "../run-command.js";
 
 /**
  * The Kafka broker as a folder of jars from Maven Central: the pom in
- * packages/launcher/kafka/ pins the version, `mvn dependency:copy-dependencies`
+ * tools/kurt/kafka/ pins the version, `mvn dependency:copy-dependencies`
  * fills `<cache>/kafka-<version>/libs`, and a marker holding the pom's hash
  * makes a second install a no-op (and a changed pom a fresh download).
  */
 
-/** packages/launcher/kafka: the pom and the log4j2 configuration. */
+/** tools/kurt/kafka: the pom and the log4j2 configuration. */
 export const KAFKA_FILES_DIR = fileURLToPath(new URL("../../kafka/", import.meta.url));
 const POM = path.join(KAFKA_FILES_DIR, "pom.xml");
 export const KAFKA_LOG4J2_CONFIG = path.join(KAFKA_FILES_DIR, "log4j2.xml");

@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { collectStatus, down, up } from "./commands.js";
-import { postgresDataDirs } from "./components/postgres.js";
-import type { Stack } from "./stack.js";
+import { collectStatus, down, up } from "../commands.js";
+import { postgresDataDirs } from "../components/postgres.js";
+import type { Stack } from "../stack.js";
 
 const SDK_SUITES = [
   { title: "Python SDK (pytest)", program: "python3", script: "sdk/python/test.sh" },

@@ -5,7 +5,7 @@ import { Kafka, logLevel } from "kafkajs";
  * Kurt's topics, created before any service starts: a resolver subscribing
  * "from the latest offset" to a topic that auto-creation has not made yet
  * would miss the first events. Clicks get more partitions so that several
- * clicklog replicas can share them. The launcher creates them after starting
+ * clicklog replicas can share them. `./kurt up` runs this job after starting
  * Kafka; under compose, the one-shot `kafka-topics` job of the Dockerfile.
  */
 export const KAFKA_TOPICS = [
@@ -16,7 +16,7 @@ export const KAFKA_TOPICS = [
 /** Creates the topics that do not exist yet; existing ones are left as they are. */
 export async function ensureKafkaTopics(brokers: readonly string[], say: (line: string) => void): Promise<void> {
   const kafka = new Kafka({
-    clientId: "kurt-launcher",
+    clientId: "kurt-jobs",
     brokers: [...brokers],
     logLevel: logLevel.NOTHING,
   });

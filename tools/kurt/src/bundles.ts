@@ -18,19 +18,10 @@ export const IMAGE_ENTRIES = {
   shortener: { source: "services/shortener/src/main.ts", bundle: "services/shortener/dist/main.mjs" },
   resolver: { source: "services/resolver/src/main.ts", bundle: "services/resolver/dist/main.mjs" },
   clicklog: { source: "services/clicklog/src/main.ts", bundle: "services/clicklog/dist/main.mjs" },
-  migrate: { source: "packages/launcher/src/image/migrate-main.ts", bundle: "packages/launcher/dist/migrate.mjs" },
-  "kafka-topics": {
-    source: "packages/launcher/src/image/kafka-topics-main.ts",
-    bundle: "packages/launcher/dist/kafka-topics.mjs",
-  },
-  "admin-key": {
-    source: "packages/launcher/src/image/admin-key-main.ts",
-    bundle: "packages/launcher/dist/admin-key.mjs",
-  },
-  healthcheck: {
-    source: "packages/launcher/src/image/healthcheck-main.ts",
-    bundle: "packages/launcher/dist/healthcheck.mjs",
-  },
+  migrate: { source: "packages/jobs/src/migrate-main.ts", bundle: "packages/jobs/dist/migrate.mjs" },
+  "kafka-topics": { source: "packages/jobs/src/kafka-topics-main.ts", bundle: "packages/jobs/dist/kafka-topics.mjs" },
+  "admin-key": { source: "services/shortener/src/admin-key-main.ts", bundle: "services/shortener/dist/admin-key.mjs" },
+  healthcheck: { source: "packages/jobs/src/healthcheck-main.ts", bundle: "packages/jobs/dist/healthcheck.mjs" },
 } as const;
 
 export type ImageEntry = keyof typeof IMAGE_ENTRIES;

@@ -1,6 +1,7 @@
-/** The compose `kafka-topics` job: Kurt's topics with the launcher's partition counts, before any service starts. */
-import { ensureKafkaTopics } from "../kafka-topics.js";
-import { failJob, loadJobConfigOrExit } from "./job-config.js";
+/** The `kafka-topics` job (compose and ./kurt up): Kurt's topics with their partition counts, before any service starts. */
+
+import { failJob, loadJobConfigOrExit } from "@kurt/platform/job-config";
+import { ensureKafkaTopics } from "./kafka-topics.js";
 
 const config = loadJobConfigOrExit("kafka-topics", {
   KURT_KAFKA_BROKERS: { kind: "list", description: "Kafka bootstrap brokers, host:port,…" },

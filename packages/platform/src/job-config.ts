@@ -1,4 +1,4 @@
-import { ConfigError, type ConfigOf, type ConfigSchema, loadConfig } from "@kurt/platform";
+import { ConfigError, type ConfigOf, type ConfigSchema, loadConfig } from "./config.js";
 
 /** A container entry's environment, validated: one line per bad variable, then exit 78 (EX_CONFIG), as the services do. */
 export function loadJobConfigOrExit<S extends ConfigSchema>(job: string, schema: S): ConfigOf<S> {

@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import type { ComponentContext } from "./components/component.js";
-import { primaryConnectionString, withPgClient } from "./components/postgres-connection.js";
+import pg from "pg";
 
 /**
  * Applies services/<service>/migrations/NNNN_name.sql, each file once, each
@@ -21,7 +20,7 @@ interface Migration {
 }
 
 const FILE_NAME = /^(\d{4})_([A-Za-z0-9_-]+)\.sql$/;
-// Any constant works; it only has to be the same for every launcher on this database.
+// Any constant works; it only has to be the same for every run of this job on this database.
 const LOCK_KEY = 7_402_154_991;
 
 function serviceNames(servicesDir: string): string[] {
@@ -68,15 +67,6 @@ function describeFailure(migration: Migration, error: unknown): Error {
   return new Error(`migration ${migration.file}${line} failed and was rolled back: ${message ?? String(error)}`);
 }
 
-/** The launcher's migrations: the local primary, this checkout's services/. */
-export function runMigrations(
-  ctx: Pick<ComponentContext, "topology" | "paths">,
-  say: (line: string) => void,
-  servicesDir: string = path.join(ctx.paths.root, "services"),
-): Promise<void> {
-  return applyMigrations(primaryConnectionString(ctx.topology), say, servicesDir);
-}
-
 /** Applies what is missing on the primary at `connectionString` (also the compose `migrate` job's entry). */
 export async function applyMigrations(
   connectionString: string,
@@ -84,8 +74,12 @@ export async function applyMigrations(
   servicesDir: string,
 ): Promise<void> {
   const migrations = findMigrations(servicesDir);
-  await withPgClient(connectionString, async (client) => {
-    // Two launchers (or test runs) starting at once must not both apply a file.
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5_000 });
+  // A server that goes away mid-run emits 'error'; the pending query rejects anyway.
+  client.on("error", () => {});
+  await client.connect();
+  try {
+    // Two runs (two ./kurt up, or a compose job and a test) at once must not both apply a file.
     await client.query("select pg_advisory_lock($1)", [LOCK_KEY]);
     await client.query(`
       create table if not exists kurt_schema_migrations (
@@ -127,5 +121,7 @@ export async function applyMigrations(
       count += 1;
     }
     say(`migrations: ${count} applied, ${migrations.length - count} already in place`);
-  });
+  } finally {
+    await client.end().catch(() => {});
+  }
 }

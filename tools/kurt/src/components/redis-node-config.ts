@@ -51,7 +51,7 @@ export function renderRedisNodeConfig(
   if (password === "") throw new Error("the Redis Cluster needs a password");
   const busPort = redisBusPort(topology, port);
   const lines = [
-    `# Redis Cluster node ${port} of Kurt, rewritten at each start (packages/launcher/src/components/redis-node-config.ts).`,
+    `# Redis Cluster node ${port} of Kurt, rewritten at each start (tools/kurt/src/components/redis-node-config.ts).`,
     "# It holds the cluster's password: readable by its owner only.",
     `port ${port}`,
     `bind ${placement.bind}`,

@@ -10,6 +10,7 @@ import {
   composeTopology,
   renderComposeEnvoyConfig,
 } from "@kurt/gateway";
+import { KAFKA_TOPICS } from "@kurt/jobs/kafka-topics";
 import { SERVICE_NAMES } from "@kurt/topology";
 import { Ajv, type ErrorObject } from "ajv";
 import { DockerfileParser } from "dockerfile-ast";
@@ -21,7 +22,6 @@ import { IMAGE_ENTRIES } from "../bundles.js";
 import { kafkaServerProperties } from "../components/kafka-server-properties.js";
 import { renderPgBouncerFiles } from "../components/pgbouncer-config.js";
 import { renderRedisNodeConfig } from "../components/redis-node-config.js";
-import { KAFKA_TOPICS } from "../kafka-topics.js";
 import { resolvePaths } from "../paths.js";
 import { serviceEnvironment } from "../service-environment.js";
 import { KAFKA_CONTAINER_DATA_DIR, kafkaPropertyName, parseProperties } from "./kafka-container-environment.js";

@@ -5,8 +5,9 @@
  * A later run finds the file and issues nothing. The key never goes to a log:
  *   docker compose run --rm --no-deps admin-key cat /var/lib/kurt/admin-api-key
  */
-import { ensureAdminKey } from "@kurt/shortener/bootstrap-admin-key";
-import { failJob, loadJobConfigOrExit } from "./job-config.js";
+
+import { failJob, loadJobConfigOrExit } from "@kurt/platform/job-config";
+import { ensureAdminKey } from "./bootstrap-admin-key.js";
 
 const config = loadJobConfigOrExit("admin-key", {
   KURT_PG_PRIMARY_URL: {

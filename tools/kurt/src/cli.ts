@@ -15,10 +15,10 @@ import {
   up,
 } from "./commands.js";
 import { infrastructureMode } from "./containers/index.js";
-import { linkCommand } from "./link-commands.js";
-import { collectMetricsSummary, formatSummary, summarize } from "./metrics-summary.js";
+import { linkCommand } from "./link-cli/link-commands.js";
+import { collectMetricsSummary, formatSummary, summarize } from "./metrics/metrics-summary.js";
 import { createStack } from "./stack.js";
-import { testCommand } from "./test-command.js";
+import { testCommand } from "./test-runner/test-command.js";
 
 const USAGE = `usage: ./kurt COMMAND
 
