@@ -10,8 +10,16 @@ import {
 import { sendMarkerClicks, startClickTraffic } from "../support/click-traffic.js";
 import { describe } from "../support/http-client.js";
 import { quantile, startLatencyProbe, summariseLatency } from "../support/latency-probe.js";
-import { createLink, uniqueCode } from "../support/links-api.js";
-import { getStats, type StatsJson, statsWhenTotal } from "../support/stats-api.js";
+import { createTestLink } from "../support/links-api.js";
+import {
+  getStats,
+  type StatsJson,
+  type StatsQuery,
+  seriesSum,
+  settledStats as settledStatsOf,
+  statsAroundNow,
+  statsWhenTotal,
+} from "../support/stats-api.js";
 import { createStack, waitFor } from "../support/tool.js";
 
 // The click pipeline losing a part while redirects run: the Kafka broker
@@ -22,7 +30,6 @@ import { createStack, waitFor } from "../support/tool.js";
 
 const stack = createStack(() => {});
 const { supervisor } = stack.context;
-const HOUR_MS = 3_600_000;
 const CLICKLOG_REPLICAS = ["clicklog-1", "clicklog-2"];
 /**
  * Kafka's own start waits up to 120 s for the broker; a JVM start on a quiet 2-core machine takes
@@ -43,28 +50,9 @@ test.after(async () => {
   await group?.close();
 });
 
-async function newLink(prefix: string): Promise<{ code: string; location: string }> {
-  const location = `https://example.com/clicks-resilience/${prefix}`;
-  const link = await createLink(writeKey, { url: location, code: uniqueCode(prefix) });
-  return { code: link.code, location };
-}
-
-function aroundNow() {
-  return { from: new Date(Date.now() - HOUR_MS), to: new Date(Date.now() + HOUR_MS), interval: "hour" as const };
-}
-
-const seriesSum = (stats: StatsJson) => stats.series.reduce((sum, point) => sum + point.clicks, 0);
-
-/**
- * The stats once `total` clicks, the markers of sendMarkerClicks last, are
- * counted: a copy of an earlier click would be counted by then too.
- */
-async function settledStats(code: string, total: number, query: ReturnType<typeof aroundNow>): Promise<StatsJson> {
-  const { stats, last, waitedMs } = await statsWhenTotal(statsKey, code, total, { withinMs: 10_000, query });
-  assert.ok(stats, `no stats: ${last}`);
-  assert.ok(stats.total >= total, `the markers not counted ${waitedMs} ms after they were sent: ${last.slice(0, 200)}`);
-  return stats;
-}
+const newLink = (prefix: string) => createTestLink(writeKey, "clicks-resilience", prefix);
+const settledStats = (code: string, total: number, query: StatsQuery) =>
+  settledStatsOf(statsKey, code, total, { withinMs: 10_000, query });
 
 async function withinMs<T>(what: string, ms: number, work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -100,7 +88,7 @@ test("Kafka stopped while redirects run: every redirect answers with no added la
   assert.ok(supervisor.pidOf("kafka"), "Kafka is running");
   const { code, location } = await newLink("kafka-down");
   const probeLink = await newLink("kafka-down-probe");
-  const query = aroundNow();
+  const query = statsAroundNow();
   const traffic = startClickTraffic(code, location, { clients: 4, maxMs: 90_000 });
   const probe = startLatencyProbe(probeLink.code, probeLink.location, { maxMs: 90_000 });
   let before = 0;
@@ -202,7 +190,7 @@ test("two clicklog replicas share the partitions; one killed, the other takes th
   assert.equal(new Set(partitions).size, partitions.length, `no partition held twice: ${describeGroupView(shared)}`);
 
   const { code, location } = await newLink("replica-kill");
-  const query = aroundNow();
+  const query = statsAroundNow();
   const offsetsBefore = await consumers.endOffsets();
   const traffic = startClickTraffic(code, location, { clients: 6, maxMs: 90_000 });
   let victim = "";

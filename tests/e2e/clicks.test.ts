@@ -3,8 +3,17 @@ import * as assert from "uvu/assert";
 import { createApiKey } from "../support/api-keys.js";
 import { expectedStats, sendMarkerClicks, startClickTraffic } from "../support/click-traffic.js";
 import { describe, request } from "../support/http-client.js";
-import { createLink, uniqueCode, updateLink, visit } from "../support/links-api.js";
-import { countsOf, getStats, type StatsJson, statsWhenTotal } from "../support/stats-api.js";
+import { createTestLink, uniqueCode, updateLink, visit } from "../support/links-api.js";
+import {
+  countsOf,
+  getStats,
+  type StatsJson,
+  type StatsQuery,
+  seriesSum,
+  settledStats as settledStatsOf,
+  statsAroundNow,
+  statsWhenTotal,
+} from "../support/stats-api.js";
 import { createStack, waitFor } from "../support/tool.js";
 
 // Clicks end to end: redirects through Envoy, the resolvers' click producer,
@@ -13,7 +22,6 @@ import { createStack, waitFor } from "../support/tool.js";
 // fails it.
 
 const stack = createStack(() => {});
-const HOUR_MS = 3_600_000;
 /** DESIGN.md's promise: a redirect shows in the stats within seconds. */
 const VISIBLE_WITHIN_MS = 10_000;
 
@@ -27,33 +35,13 @@ test.before(async () => {
   readOnlyKey = (await createApiKey(["links:read"])).secret;
 });
 
-async function newLink(prefix: string): Promise<{ code: string; location: string }> {
-  const location = `https://example.com/clicks/${prefix}`;
-  const link = await createLink(writeKey, { url: location, code: uniqueCode(prefix) });
-  return { code: link.code, location };
-}
-
-/** The range around this run, hour by hour: the series then has a point for every hour the clicks fell in. */
-function aroundNow() {
-  return { from: new Date(Date.now() - HOUR_MS), to: new Date(Date.now() + HOUR_MS), interval: "hour" as const };
-}
-
-const seriesSum = (stats: StatsJson) => stats.series.reduce((sum, point) => sum + point.clicks, 0);
-
-/**
- * The stats once `total` clicks, the markers of sendMarkerClicks last, are
- * counted: a copy of an earlier click would be counted by then too.
- */
-async function settledStats(code: string, total: number, query: ReturnType<typeof aroundNow>): Promise<StatsJson> {
-  const { stats, last, waitedMs } = await statsWhenTotal(statsKey, code, total, { withinMs: VISIBLE_WITHIN_MS, query });
-  assert.ok(stats, `no stats: ${last}`);
-  assert.ok(stats.total >= total, `the markers not counted ${waitedMs} ms after they were sent: ${last.slice(0, 200)}`);
-  return stats;
-}
+const newLink = (prefix: string) => createTestLink(writeKey, "clicks", prefix);
+const settledStats = (code: string, total: number, query: StatsQuery) =>
+  settledStatsOf(statsKey, code, total, { withinMs: VISIBLE_WITHIN_MS, query });
 
 test("thousands of redirects from concurrent clients are each counted once, with browser, OS, device and referrer, bots apart", async () => {
   const N = 2_400;
-  const query = aroundNow();
+  const query = statsAroundNow();
   const { code, location } = await newLink("burst");
   // Disabled before anyone visits it, so no resolver holds it as active.
   const gone = await newLink("gone");
@@ -115,7 +103,7 @@ test("thousands of redirects from concurrent clients are each counted once, with
 test("clicklog killed with SIGKILL in the middle of a stream of redirects, then restarted: each redirect is still counted exactly once", async () => {
   const { supervisor } = stack.context;
   const { code, location } = await newLink("sigkill");
-  const query = aroundNow();
+  const query = statsAroundNow();
   const traffic = startClickTraffic(code, location, { clients: 6, maxMs: 40_000 });
   let killedAt = 0;
   try {
@@ -161,7 +149,7 @@ test("Kafka frozen while redirects run: every redirect is still answered, and on
   const pid = stack.context.supervisor.pidOf("kafka");
   assert.ok(pid, "Kafka is running");
   const { code, location } = await newLink("kafka-frozen");
-  const query = aroundNow();
+  const query = statsAroundNow();
   const traffic = startClickTraffic(code, location, { clients: 6, maxMs: 60_000 });
   let duringOutage = 0;
   try {
@@ -217,7 +205,7 @@ test("the stats call needs a key with stats:read, knows unknown codes, and refus
   });
   assert.is(tooWide.status, 400, describe(tooWide));
 
-  const empty = await getStats(statsKey, code, aroundNow());
+  const empty = await getStats(statsKey, code, statsAroundNow());
   assert.is(empty.status, 200, describe(empty));
   const stats = empty.json as StatsJson;
   assert.is(stats.total, 0);

@@ -24,32 +24,24 @@ async function installedEnvoy(): Promise<string> {
   return envoy as string;
 }
 
-test("Envoy accepts the rendered gateway configuration for local processes", async () => {
+/** Renders this machine's configuration with `extra` options, and has Envoy validate it. */
+async function validateRendered(extra: Pick<Parameters<typeof renderEnvoyConfig>[1], "benchFloor">): Promise<void> {
   const paths = resolvePaths();
   const envoy = await installedEnvoy();
   const dir = mkdtempSync(path.join(tmpdir(), "kurt-envoy-validate-"));
   try {
     const descriptorFile = await buildDescriptorSet(paths.root, path.join(dir, "kurt.pb"));
-    const config = renderEnvoyConfig(topology, { descriptorFile, luaFile: gatewayLuaFile(paths.root) });
-    await validateEnvoyConfig(envoy, writeEnvoyConfig(config, path.join(dir, "local.yaml")));
+    const config = renderEnvoyConfig(topology, { descriptorFile, luaFile: gatewayLuaFile(paths.root), ...extra });
+    await validateEnvoyConfig(envoy, writeEnvoyConfig(config, path.join(dir, "envoy.yaml")));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-});
+}
 
-test("Envoy accepts the configuration with the bench floor", async () => {
-  const paths = resolvePaths();
-  const envoy = await installedEnvoy();
-  const dir = mkdtempSync(path.join(tmpdir(), "kurt-envoy-floor-"));
-  try {
-    const descriptorFile = await buildDescriptorSet(paths.root, path.join(dir, "kurt.pb"));
-    const benchFloor = { httpPort: topology.portBase + 961 };
-    const floored = renderEnvoyConfig(topology, { descriptorFile, luaFile: gatewayLuaFile(paths.root), benchFloor });
-    await validateEnvoyConfig(envoy, writeEnvoyConfig(floored, path.join(dir, "floor.yaml")));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+test("Envoy accepts the rendered gateway configuration for local processes", () => validateRendered({}));
+
+test("Envoy accepts the configuration with the bench floor", () =>
+  validateRendered({ benchFloor: { httpPort: topology.portBase + 961 } }));
 
 test("Envoy accepts the committed compose configuration, mounts aside", async () => {
   const { root } = resolvePaths();

@@ -42,3 +42,14 @@ export async function visit(code: string, query = ""): Promise<HttpAnswer> {
 export function uniqueCode(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 }
+
+/** A new link to https://example.com/<area>/<prefix> under a fresh code: the code and where it leads. */
+export async function createTestLink(
+  key: string,
+  area: string,
+  prefix: string,
+): Promise<{ code: string; location: string }> {
+  const location = `https://example.com/${area}/${prefix}`;
+  const link = await createLink(key, { url: location, code: uniqueCode(prefix) });
+  return { code: link.code, location };
+}

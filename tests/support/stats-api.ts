@@ -77,3 +77,32 @@ export async function statsWhenTotal(
   }
   return { stats, last, waitedMs: Date.now() - started };
 }
+
+const HOUR_MS = 3_600_000;
+
+/** The range around this run, hour by hour: the series then has a point for every hour the clicks fell in. */
+export function statsAroundNow(): Required<StatsQuery> & { interval: "hour" } {
+  return { from: new Date(Date.now() - HOUR_MS), to: new Date(Date.now() + HOUR_MS), interval: "hour" };
+}
+
+/** The clicks of a stats answer's series, added up. */
+export const seriesSum = (stats: StatsJson): number => stats.series.reduce((sum, point) => sum + point.clicks, 0);
+
+/**
+ * The stats once `total` clicks, the markers of sendMarkerClicks last, are
+ * counted: a copy of an earlier click would be counted by then too. Throws
+ * (naming what it last saw) when they are not counted within `withinMs`.
+ */
+export async function settledStats(
+  key: string,
+  code: string,
+  total: number,
+  { withinMs, query }: { withinMs: number; query: StatsQuery },
+): Promise<StatsJson> {
+  const { stats, last, waitedMs } = await statsWhenTotal(key, code, total, { withinMs, query });
+  if (stats === undefined) throw new Error(`no stats: ${last}`);
+  if (stats.total < total) {
+    throw new Error(`the markers not counted ${waitedMs} ms after they were sent: ${last.slice(0, 200)}`);
+  }
+  return stats;
+}
