@@ -60,6 +60,14 @@ module.exports = {
       to: { path: DRIVERS },
     },
     {
+      name: "no-contract-index-in-domain",
+      comment:
+        "Domain code does not import the @kurt/contract index, which re-exports the generated grpc-js clients; it takes a driver-free sub-path (@kurt/contract/scopes, /redirect-status, /link-cache). Type imports too: the rule cannot tell what a type pulls in tomorrow.",
+      severity: "error",
+      from: { path: "(^|/)domain/" },
+      to: { path: "^packages/contract/src/index\\.ts$" },
+    },
+    {
       name: "no-tests-from-code",
       comment: "Code that ships imports no test file and no test folder (tests/, test-support/).",
       severity: "error",

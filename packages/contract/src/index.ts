@@ -2,7 +2,14 @@
  * The Kurt contract for TypeScript: messages, gRPC service definitions and
  * clients generated from proto/ (never edit ./gen by hand; run
  * `npm run generate`), plus the few names the protos cannot carry: Kafka
- * topics, metadata keys, scopes and redirect statuses.
+ * topics, scopes, redirect statuses, the Redis link entry, and the gRPC
+ * metadata keys (Envoy carries HTTP headers to metadata and back; the names
+ * live in @kurt/core/headers with the other header names several parts share).
+ *
+ * This index also re-exports the generated grpc-js clients and services, so
+ * domain code takes the driver-free sub-paths instead:
+ * `@kurt/contract/link-cache`, `@kurt/contract/redirect-status`,
+ * `@kurt/contract/scopes`.
  *
  * Generated names follow ts-proto: for service kurt.v1.LinkService,
  * `LinkServiceService` is the @grpc/grpc-js service definition (pass it to
@@ -11,6 +18,15 @@
  * a value with encode/decode/fromJSON/toJSON/fromPartial.
  */
 
+export {
+  AUTHORIZATION_KEY,
+  ERROR_CODE_KEY,
+  ERROR_FIELD_KEY,
+  LOCATION_KEY,
+  NO_CLICK_KEY,
+  REDIRECT_STATUS_KEY,
+  REQUEST_ID_KEY,
+} from "@kurt/core/headers";
 export type { ApiKeyServiceServer } from "./gen/kurt/v1/api_key_service.js";
 export {
   ApiKey,
@@ -70,15 +86,6 @@ export {
   LINK_CACHE_TTL_SECONDS,
   linkCacheKey,
 } from "./link-cache.js";
-export {
-  AUTHORIZATION_KEY,
-  ERROR_CODE_KEY,
-  ERROR_FIELD_KEY,
-  LOCATION_KEY,
-  NO_CLICK_KEY,
-  REDIRECT_STATUS_KEY,
-  REQUEST_ID_KEY,
-} from "./metadata-keys.js";
 export type { RedirectStatus } from "./redirect-status.js";
 export { DEFAULT_REDIRECT_STATUS, isRedirectStatus, REDIRECT_STATUSES } from "./redirect-status.js";
 export type { ApiKeyScope } from "./scopes.js";

@@ -5,6 +5,20 @@ import type { ClickSender } from "./click-sender.js";
 
 const afterPendingIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** The timers the publisher waits on: the real ones, or a test's fake that moves with its `now`. */
+export interface ClickPublisherTimers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+  /** Lets the process exit while only this timer is left: the pump's waits are, close()'s deadline is not. */
+  unref(handle: unknown): void;
+}
+
+const REAL_TIMERS: ClickPublisherTimers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout | undefined),
+  unref: (handle) => (handle as NodeJS.Timeout).unref(),
+};
+
 export interface ClickPublisherDeps {
   readonly sender: ClickSender;
   readonly observer: ClickObserver;
@@ -20,6 +34,8 @@ export interface ClickPublisherDeps {
   /** First wait after a failed send; doubles up to maxRetryDelayMs while sends keep failing. */
   readonly retryDelayMs?: number;
   readonly maxRetryDelayMs?: number;
+  /** The window's, the retries' and close()'s waits; setTimeout and clearTimeout by default. */
+  readonly timers?: ClickPublisherTimers;
 }
 
 export interface ClickPublisher {
@@ -46,6 +62,7 @@ export interface ClickPublisher {
  */
 export function createClickPublisher(deps: ClickPublisherDeps): ClickPublisher {
   const { sender, observer, now } = deps;
+  const timers = deps.timers ?? REAL_TIMERS;
   const batchSize = Math.max(1, deps.batchSize);
   const firstRetryMs = deps.retryDelayMs ?? 100;
   const maxRetryMs = deps.maxRetryDelayMs ?? 5_000;
@@ -60,12 +77,12 @@ export function createClickPublisher(deps: ClickPublisherDeps): ClickPublisher {
   const wait = (ms: number) =>
     new Promise<void>((resolve) => {
       const done = () => {
-        clearTimeout(timer);
+        if (timer !== undefined) timers.clearTimeout(timer);
         interrupt = undefined;
         resolve();
       };
-      const timer = Number.isFinite(ms) ? setTimeout(done, Math.max(0, ms)) : undefined;
-      timer?.unref?.();
+      const timer = Number.isFinite(ms) ? timers.setTimeout(done, Math.max(0, ms)) : undefined;
+      if (timer !== undefined) timers.unref(timer);
       interrupt = done;
     });
 
@@ -150,14 +167,14 @@ export function createClickPublisher(deps: ClickPublisherDeps): ClickPublisher {
       closing = true;
       deadline = now() + timeoutMs;
       interrupt?.();
-      let timer: NodeJS.Timeout | undefined;
+      let timer: unknown;
       await Promise.race([
         pumping,
         new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, timeoutMs);
+          timer = timers.setTimeout(resolve, timeoutMs);
         }),
       ]);
-      clearTimeout(timer);
+      timers.clearTimeout(timer);
       finished = true;
       interrupt?.();
       const left = queue.take(queue.size).length;

@@ -1,4 +1,4 @@
-import type { LinkCacheEntry } from "@kurt/contract";
+import type { LinkCacheEntry } from "@kurt/contract/link-cache";
 import { KurtError } from "@kurt/platform/errors";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -86,6 +86,7 @@ function world(): World {
     ttlMs: 60_000,
     negativeTtlMs: 60_000,
     negativeMaxEntries: 100,
+    now: () => 0,
   });
   const redis = new FakeLayer();
   const replica = new FakeLayer();

@@ -1,4 +1,4 @@
-import type { LinkCacheEntry } from "@kurt/contract";
+import type { LinkCacheEntry } from "@kurt/contract/link-cache";
 import { isWellFormedCode } from "@kurt/core/link-code";
 import { linkState } from "@kurt/core/link-state";
 import { gone, notFound, unavailable } from "@kurt/platform/errors";

@@ -1,4 +1,4 @@
-import type { LinkCacheEntry } from "@kurt/contract";
+import type { LinkCacheEntry } from "@kurt/contract/link-cache";
 
 /** One Postgres server's view of the links (the replica, or the primary). */
 export interface LinkStore {

@@ -1,4 +1,4 @@
-import type { LinkCacheEntry } from "@kurt/contract";
+import type { LinkCacheEntry } from "@kurt/contract/link-cache";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createLocalLinkCache, type LocalLinkCacheOptions } from "./local-link-cache.js";
@@ -13,15 +13,25 @@ const entry = (url: string): LinkCacheEntry => ({
   updatedAtMs: 0,
 });
 
+/** A clock that moves only when the test says. */
+function fakeClock() {
+  let now = 5_000;
+  return {
+    now: () => now,
+    advance(ms: number) {
+      now += ms;
+    },
+  };
+}
+
 const options: LocalLinkCacheOptions = {
   maxEntries: 1000,
   maxBytes: 1_000_000,
   ttlMs: 60_000,
   negativeTtlMs: 60_000,
   negativeMaxEntries: 1000,
+  now: () => 0,
 };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 test("the entry count is bounded, least recently used first out", () => {
   const cache = createLocalLinkCache({ ...options, maxEntries: 2 });
@@ -42,14 +52,34 @@ test("the byte size is bounded: long URLs push others out", () => {
   assert.ok(cache.get("k9"), "the newest stays");
 });
 
-test("links and unknown codes expire after their TTLs", async () => {
-  const cache = createLocalLinkCache({ ...options, ttlMs: 30, negativeTtlMs: 30 });
+test("links and unknown codes are answered for their TTLs, and not a millisecond longer", () => {
+  const clock = fakeClock();
+  const cache = createLocalLinkCache({ ...options, ttlMs: 30_000, negativeTtlMs: 10_000, now: clock.now });
   cache.setLink("a", entry("https://a.example/"));
   cache.setUnknown("b");
-  assert.is(cache.get("b")?.kind, "unknown");
-  await sleep(60);
+  clock.advance(10_000);
+  assert.is(cache.get("a")?.kind, "link");
+  assert.is(cache.get("b")?.kind, "unknown", "still unknown at its TTL");
+  clock.advance(1);
+  assert.is(cache.get("b"), undefined, "past its TTL");
+  assert.is(cache.get("a")?.kind, "link");
+  clock.advance(19_999);
+  assert.is(cache.get("a")?.kind, "link", "still held at its TTL");
+  clock.advance(1);
+  assert.is(cache.get("a"), undefined, "past its TTL");
+  assert.is(cache.size, 0, "a read of an expired entry frees it");
+});
+
+test("a read does not extend a link's life: a hot link is refilled every TTL", () => {
+  const clock = fakeClock();
+  const cache = createLocalLinkCache({ ...options, ttlMs: 1_000, now: clock.now });
+  cache.setLink("a", entry("https://a.example/"));
+  for (let i = 0; i < 10; i++) {
+    clock.advance(100);
+    assert.ok(cache.get("a"));
+  }
+  clock.advance(1);
   assert.is(cache.get("a"), undefined);
-  assert.is(cache.get("b"), undefined);
 });
 
 test("drop forgets a link and an unknown code alike", () => {
@@ -71,12 +101,14 @@ test("a link replaces an unknown mark and the other way round", () => {
   assert.is(cache.get("a")?.kind, "unknown");
 });
 
-test("a purge frees expired links and unknown codes, and keeps the live ones", async () => {
-  const cache = createLocalLinkCache({ ...options, ttlMs: 40, negativeTtlMs: 40 });
+test("a purge frees expired links and unknown codes, and keeps the live ones", () => {
+  const clock = fakeClock();
+  const cache = createLocalLinkCache({ ...options, ttlMs: 40_000, negativeTtlMs: 40_000, now: clock.now });
   for (let i = 0; i < 500; i++) cache.setLink(`old${i}`, entry(`https://old.example/${i}`));
   for (let i = 0; i < 100; i++) cache.setUnknown(`gone${i}`);
+  clock.advance(40_000);
   assert.is(cache.purgeExpired(), 0, "nothing has expired yet");
-  await sleep(80);
+  clock.advance(1);
   cache.setLink("fresh", entry("https://fresh.example/"));
   assert.is(cache.size, 601, "expired entries stay until something pushes them out");
   assert.is(cache.purgeExpired(), 600);

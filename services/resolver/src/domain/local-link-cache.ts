@@ -1,4 +1,4 @@
-import type { LinkCacheEntry } from "@kurt/contract";
+import type { LinkCacheEntry } from "@kurt/contract/link-cache";
 import { LRUCache } from "lru-cache";
 
 export interface LocalLinkCacheOptions {
@@ -11,6 +11,11 @@ export interface LocalLinkCacheOptions {
   /** An unknown code is remembered this long, so repeated junk does not reach the stores. */
   readonly negativeTtlMs: number;
   readonly negativeMaxEntries: number;
+  /**
+   * Milliseconds on a clock that only moves forward, the TTLs' clock;
+   * performance.now by default (a test passes its own, so no test waits).
+   */
+  readonly now?: () => number;
 }
 
 export type LocalLookup = { readonly kind: "link"; readonly entry: LinkCacheEntry } | { readonly kind: "unknown" };
@@ -38,38 +43,74 @@ const ENTRY_OVERHEAD_BYTES = 200;
 
 const UNKNOWN: LocalLookup = { kind: "unknown" };
 
+interface HeldLink {
+  readonly entry: LinkCacheEntry;
+  readonly storedAtMs: number;
+}
+
+const monotonicNow = () => performance.now();
+
+/**
+ * The TTLs are kept here rather than by lru-cache (whose clock cannot be
+ * replaced): an entry is stale once more than its TTL has passed since it
+ * was stored, as lru-cache counts it; a stale entry is never answered and a
+ * read of it drops it.
+ */
 export function createLocalLinkCache(options: LocalLinkCacheOptions): LocalLinkCache {
-  const links = new LRUCache<string, LinkCacheEntry>({
+  const now = options.now ?? monotonicNow;
+  const { ttlMs, negativeTtlMs } = options;
+  const links = new LRUCache<string, HeldLink>({
     max: options.maxEntries,
     maxSize: options.maxBytes,
-    sizeCalculation: (entry, code) => ENTRY_OVERHEAD_BYTES + code.length + entry.url.length,
-    ttl: options.ttlMs,
-    // Age from the fill, not from the last read: a hot link is re-read from Redis every TTL.
-    updateAgeOnGet: false,
+    sizeCalculation: (held, code) => ENTRY_OVERHEAD_BYTES + code.length + held.entry.url.length,
   });
-  const unknown = new LRUCache<string, true>({ max: options.negativeMaxEntries, ttl: options.negativeTtlMs });
+  // The value is when the code was found unknown.
+  const unknown = new LRUCache<string, number>({ max: options.negativeMaxEntries });
+
+  // Age from the fill, not from the last read: a hot link is re-read from Redis every TTL.
+  const liveLink = (code: string, at: number): HeldLink | undefined => {
+    const held = links.get(code);
+    if (held === undefined || at - held.storedAtMs <= ttlMs) return held;
+    links.delete(code);
+    return undefined;
+  };
+  const isUnknown = (code: string, at: number): boolean => {
+    const since = unknown.get(code);
+    if (since === undefined) return false;
+    if (at - since <= negativeTtlMs) return true;
+    unknown.delete(code);
+    return false;
+  };
+  const purgeStale = <V extends NonNullable<unknown>>(cache: LRUCache<string, V>, isStale: (value: V) => boolean) => {
+    const stale: string[] = [];
+    for (const [code, value] of cache.entries()) if (isStale(value)) stale.push(code);
+    for (const code of stale) cache.delete(code);
+  };
+
   return {
     get(code) {
-      const entry = links.get(code);
-      if (entry !== undefined) return { kind: "link", entry };
-      return unknown.get(code) ? UNKNOWN : undefined;
+      const at = now();
+      const held = liveLink(code, at);
+      if (held !== undefined) return { kind: "link", entry: held.entry };
+      return isUnknown(code, at) ? UNKNOWN : undefined;
     },
     setLink(code, entry) {
       unknown.delete(code);
-      links.set(code, entry);
+      links.set(code, { entry, storedAtMs: now() });
     },
     setUnknown(code) {
       links.delete(code);
-      unknown.set(code, true);
+      unknown.set(code, now());
     },
     drop(code) {
       links.delete(code);
       unknown.delete(code);
     },
     purgeExpired() {
+      const at = now();
       const before = links.size + unknown.size;
-      links.purgeStale();
-      unknown.purgeStale();
+      purgeStale(links, (held) => at - held.storedAtMs > ttlMs);
+      purgeStale(unknown, (since) => at - since > negativeTtlMs);
       return before - (links.size + unknown.size);
     },
     get size() {

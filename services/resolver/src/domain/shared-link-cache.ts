@@ -1,4 +1,4 @@
-import type { LinkCacheEntry } from "@kurt/contract";
+import type { LinkCacheEntry } from "@kurt/contract/link-cache";
 
 /** The cache all resolver replicas and the shortener share (Redis Cluster). */
 export interface SharedLinkCache {

@@ -7,7 +7,7 @@ import {
   hashApiKeySecret,
   type KeyCacheOptions,
 } from "@kurt/api-keys";
-import type { ApiKeyScope } from "@kurt/contract";
+import type { ApiKeyScope } from "@kurt/contract/scopes";
 import { invalidArgument, notFound } from "@kurt/platform/errors";
 import type { ApiKey, ApiKeyStore } from "./api-key.js";
 import { CONTROL_CHARACTER } from "./control-characters.js";

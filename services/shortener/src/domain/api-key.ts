@@ -1,4 +1,4 @@
-import type { ApiKeyScope } from "@kurt/contract";
+import type { ApiKeyScope } from "@kurt/contract/scopes";
 
 /** An API key as stored: never its secret, only the secret's hash (kept by the store) and its display prefix. */
 export interface ApiKey {

@@ -1,4 +1,4 @@
-import { DEFAULT_REDIRECT_STATUS, isRedirectStatus, type RedirectStatus } from "@kurt/contract";
+import { DEFAULT_REDIRECT_STATUS, isRedirectStatus, type RedirectStatus } from "@kurt/contract/redirect-status";
 import { invalidArgument } from "@kurt/platform/errors";
 import { validateTimestamp } from "@kurt/platform/timestamps";
 import { CONTROL_CHARACTER } from "./control-characters.js";

@@ -1,4 +1,4 @@
-import type { RedirectStatus } from "@kurt/contract";
+import type { RedirectStatus } from "@kurt/contract/redirect-status";
 
 /** A link as stored. `deletedAt` is set once it was deleted: the row and its code stay. */
 export interface Link {

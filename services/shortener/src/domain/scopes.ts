@@ -1,4 +1,4 @@
-import { API_KEY_SCOPES, type ApiKeyScope, isApiKeyScope } from "@kurt/contract";
+import { API_KEY_SCOPES, type ApiKeyScope, isApiKeyScope } from "@kurt/contract/scopes";
 import { invalidArgument } from "@kurt/platform/errors";
 
 /** The scopes of a new key: at least one, each known; duplicates dropped, order of the known list kept. */
