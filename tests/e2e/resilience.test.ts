@@ -33,6 +33,30 @@ async function createTargets(prefix: string, count: number) {
   return targets;
 }
 
+function redisCluster(): Cluster {
+  return new Cluster(
+    topology.redis.ports.map((port) => ({ host: topology.host, port })),
+    { redisOptions: { connectTimeout: 1_000, password: serviceEnv.KURT_REDIS_PASSWORD } },
+  );
+}
+
+/**
+ * Waits until every target's entry is in Redis. The shortener answers a
+ * create before its write-through to Redis (that follows in the background),
+ * so a test that deletes the entries, or counts on them being there, first
+ * waits for that write: a delete that came first would be undone by it.
+ */
+async function waitUntilCached(cluster: Cluster, targets: readonly { code: string }[]): Promise<void> {
+  await waitFor(
+    `the shortener's cache write of ${targets.length} links`,
+    async () => {
+      const present = await Promise.all(targets.map(({ code }) => cluster.exists(linkCacheKey(code))));
+      return present.every((n) => n === 1) ? true : undefined;
+    },
+    { timeoutMs: 10_000, intervalMs: 50 },
+  );
+}
+
 /** Lookups the resolvers answered from a layer (resolver_lookups_total hits) between two scrapes. */
 function hitsGrown(before: readonly MetricsPage[], after: readonly MetricsPage[], layer: string): number {
   const where = { layer, result: "hit" };
@@ -104,6 +128,13 @@ test("a Redis master killed while redirects run: no redirect fails, and the node
   // Never resolved before the kill: no resolver has them in memory, so they
   // come from Redis or, with their master dead, from Postgres.
   const cold = await createTargets("redis-cold", 30);
+  // In Redis before the kill, so the Postgres answers below are the dead master's, not late cache writes'.
+  const cluster = redisCluster();
+  try {
+    await waitUntilCached(cluster, [...warm, ...cold]);
+  } finally {
+    cluster.disconnect();
+  }
   const probe = redisNode(topology.redis.ports[0] as number);
   await probe.connect();
   const slots = await Promise.all(
@@ -157,11 +188,9 @@ test("a Redis master killed while redirects run: no redirect fails, and the node
 test("the Postgres replica stopped: redirects of links that are in no cache are still served", async () => {
   const targets = await createTargets("replica-down", 8);
   // Out of Redis, and never resolved, so in no resolver's memory either: only Postgres has them.
-  const cluster = new Cluster(
-    topology.redis.ports.map((port) => ({ host: topology.host, port })),
-    { redisOptions: { connectTimeout: 1_000, password: serviceEnv.KURT_REDIS_PASSWORD } },
-  );
+  const cluster = redisCluster();
   try {
+    await waitUntilCached(cluster, targets);
     for (const { code } of targets) await cluster.del(linkCacheKey(code));
   } finally {
     cluster.disconnect();
