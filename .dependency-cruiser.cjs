@@ -68,6 +68,14 @@ module.exports = {
       to: { path: "^packages/contract/src/index\\.ts$" },
     },
     {
+      name: "no-drivers-reachable-from-domain",
+      comment:
+        "Domain code that ships reaches no driver and neither the @kurt/platform nor the @kurt/contract index through any chain of imports: importing a package index, an adapter or a grpc/ module cannot smuggle one in.",
+      severity: "error",
+      from: { path: "(^|/)domain/", pathNot: TEST_FILE },
+      to: { path: [...DRIVERS, "^packages/contract/src/index\\.ts$"], reachable: true },
+    },
+    {
       name: "no-tests-from-code",
       comment: "Code that ships imports no test file and no test folder (tests/, test-support/).",
       severity: "error",

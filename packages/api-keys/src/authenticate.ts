@@ -1,5 +1,5 @@
-import type { ApiKeyScope } from "@kurt/contract";
-import { permissionDenied, unauthenticated } from "@kurt/platform";
+import type { ApiKeyScope } from "@kurt/contract/scopes";
+import { permissionDenied, unauthenticated } from "@kurt/platform/errors";
 import { hashApiKeySecret, parseBearer } from "./api-key-secret.js";
 
 /** What a check needs to know of a stored key. */

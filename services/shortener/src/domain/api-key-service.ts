@@ -1,12 +1,7 @@
 import { randomUUID } from "node:crypto";
-import {
-  createAuthenticate,
-  createCachedKeyLookup,
-  displayPrefix,
-  generateApiKeySecret,
-  hashApiKeySecret,
-  type KeyCacheOptions,
-} from "@kurt/api-keys";
+import { createAuthenticate } from "@kurt/api-keys/authenticate";
+import { createCachedKeyLookup, type KeyCacheOptions } from "@kurt/api-keys/cached-key-lookup";
+import { displayPrefix, generateApiKeySecret, hashApiKeySecret } from "@kurt/api-keys/secret";
 import type { ApiKeyScope } from "@kurt/contract/scopes";
 import { invalidArgument, notFound } from "@kurt/platform/errors";
 import type { ApiKey, ApiKeyStore } from "./api-key.js";
