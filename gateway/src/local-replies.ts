@@ -1,3 +1,4 @@
+import { ERROR_CODES, ERROR_STATUS, GrpcCode } from "@kurt/core/error-status";
 import type { EnvoyObject } from "./envoy-clusters.js";
 
 /**
@@ -6,22 +7,21 @@ import type { EnvoyObject } from "./envoy-clusters.js";
  * the services send through the transcoder: google.rpc.Status, whose `code`
  * is a gRPC code. The HTTP status is kept; only the body is rewritten.
  */
-const GRPC_CODE_FOR_HTTP_STATUS: ReadonlyArray<readonly [httpStatus: number, grpcCode: number]> = [
-  [400, 3], // INVALID_ARGUMENT
-  [401, 16], // UNAUTHENTICATED
-  [403, 7], // PERMISSION_DENIED
-  [404, 5], // NOT_FOUND
-  [405, 12], // UNIMPLEMENTED
-  [409, 6], // ALREADY_EXISTS
-  [410, 9], // FAILED_PRECONDITION (gone)
-  [413, 3], // INVALID_ARGUMENT
-  [415, 3], // INVALID_ARGUMENT
-  [429, 8], // RESOURCE_EXHAUSTED
-  [501, 12], // UNIMPLEMENTED
-  [503, 14], // UNAVAILABLE
-  [504, 4], // DEADLINE_EXCEEDED
+
+/** Statuses only Envoy answers with, which mean none of Kurt's error codes. */
+const ENVOY_ONLY_STATUSES: ReadonlyArray<readonly [httpStatus: number, grpcCode: GrpcCode]> = [
+  [405, GrpcCode.UNIMPLEMENTED],
+  [413, GrpcCode.INVALID_ARGUMENT],
+  [415, GrpcCode.INVALID_ARGUMENT],
+  [501, GrpcCode.UNIMPLEMENTED],
+  [504, GrpcCode.DEADLINE_EXCEEDED],
 ];
-const GRPC_UNKNOWN = 2;
+
+/** Every HTTP status of DESIGN.md §2's table (read backwards) and of Envoy's own, by status. */
+const GRPC_CODE_FOR_HTTP_STATUS: ReadonlyArray<readonly [httpStatus: number, grpcCode: GrpcCode]> = [
+  ...ERROR_CODES.map((code) => [ERROR_STATUS[code].http, ERROR_STATUS[code].grpc] as const),
+  ...ENVOY_ONLY_STATUSES,
+].sort(([a], [b]) => a - b);
 
 function statusFilter(op: "EQ" | "GE", value: number): EnvoyObject {
   return { status_code_filter: { comparison: { op, value: { default_value: value, runtime_key: "kurt_unused" } } } };
@@ -49,7 +49,7 @@ export function renderJsonLocalReplies(maxRequestBodyBytes: number): EnvoyObject
         ...(httpStatus === 413 ? { body: { inline_string: tooLarge } } : {}),
         body_format_override: jsonBody(grpcCode),
       })),
-      { filter: statusFilter("GE", 400), body_format_override: jsonBody(GRPC_UNKNOWN) },
+      { filter: statusFilter("GE", 400), body_format_override: jsonBody(GrpcCode.UNKNOWN) },
     ],
   };
 }

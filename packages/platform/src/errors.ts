@@ -1,18 +1,13 @@
+import type { ErrorCode } from "@kurt/core/error-status";
+
+export type { ErrorCode };
+
 /**
  * The errors domain code throws. Each has a stable code; the meaning travels
- * to clients through exactly one mapping (grpc-errors.ts). `field` names the
- * request field at fault so that the client's message says what to fix.
+ * to clients through exactly one mapping (grpc-errors.ts), whose statuses come
+ * from @kurt/core's error-status table. `field` names the request field at
+ * fault so that the client's message says what to fix.
  */
-export type ErrorCode =
-  | "invalid_argument"
-  | "unauthenticated"
-  | "permission_denied"
-  | "not_found"
-  | "already_exists"
-  | "gone"
-  | "resource_exhausted"
-  | "unavailable";
-
 export class KurtError extends Error {
   constructor(
     readonly code: ErrorCode,

@@ -1,18 +1,5 @@
-import { status } from "@grpc/grpc-js";
-import { type ErrorCode, KurtError } from "./errors.js";
-import { GRPC_STATUS_OF } from "./grpc-errors.js";
-
-/** DESIGN.md §2's mapping of meanings to HTTP, the same one the gateway applies to transcoded calls. */
-const HTTP_STATUS_OF: Record<ErrorCode, number> = {
-  invalid_argument: 400,
-  unauthenticated: 401,
-  permission_denied: 403,
-  not_found: 404,
-  already_exists: 409,
-  gone: 410,
-  resource_exhausted: 429,
-  unavailable: 503,
-};
+import { ERROR_STATUS, INTERNAL_ERROR_STATUS } from "@kurt/core/error-status";
+import { KurtError } from "./errors.js";
 
 export interface HttpError {
   readonly status: number;
@@ -25,15 +12,22 @@ export interface HttpError {
   readonly internal: boolean;
 }
 
-/** The one place where an error becomes an HTTP answer of a service's own HTTP listener. */
+function statusBody(grpcCode: number, message: string): string {
+  return JSON.stringify({ code: grpcCode, message, details: [] });
+}
+
+/**
+ * The one place where an error becomes an HTTP answer of a service's own HTTP
+ * listener; both statuses come from @kurt/core's error-status table.
+ */
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof KurtError) {
-    const body = JSON.stringify({ code: GRPC_STATUS_OF[error.code], message: error.message, details: [] });
-    return { status: HTTP_STATUS_OF[error.code], body, internal: false };
+    const { grpc, http } = ERROR_STATUS[error.code];
+    return { status: http, body: statusBody(grpc, error.message), internal: false };
   }
   return {
-    status: 500,
-    body: JSON.stringify({ code: status.INTERNAL, message: "internal error", details: [] }),
+    status: INTERNAL_ERROR_STATUS.http,
+    body: statusBody(INTERNAL_ERROR_STATUS.grpc, "internal error"),
     internal: true,
   };
 }

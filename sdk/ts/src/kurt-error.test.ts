@@ -32,4 +32,27 @@ test("without trailers (Envoy answered) the status decides; unknown ones are int
   assert.is(toKurtError(new TypeError("bug")).code, "internal");
 });
 
+test("without trailers every gRPC status of DESIGN.md §2 reads back to its error code", () => {
+  const read = [
+    status.INVALID_ARGUMENT,
+    status.UNAUTHENTICATED,
+    status.PERMISSION_DENIED,
+    status.NOT_FOUND,
+    status.ALREADY_EXISTS,
+    status.FAILED_PRECONDITION,
+    status.RESOURCE_EXHAUSTED,
+    status.UNAVAILABLE,
+  ].map((code) => toKurtError(serviceError(code, "from Envoy")).code);
+  assert.equal(read, [
+    "invalid_argument",
+    "unauthenticated",
+    "permission_denied",
+    "not_found",
+    "already_exists",
+    "gone",
+    "resource_exhausted",
+    "unavailable",
+  ]);
+});
+
 test.run();

@@ -1,45 +1,29 @@
 import { type Metadata, type ServiceError, status } from "@grpc/grpc-js";
+import { ERROR_CODES, type ErrorCode, errorCodeOfGrpc } from "@kurt/core/error-status";
 import { ERROR_CODE_KEY, ERROR_FIELD_KEY } from "@kurt/core/headers";
 
 /** The error codes of Kurt's API (DESIGN.md §2), the same names the services use. */
-export type KurtErrorCode =
-  | "invalid_argument"
-  | "not_found"
-  | "already_exists"
-  | "gone"
-  | "unauthenticated"
-  | "permission_denied"
-  | "resource_exhausted"
-  | "unavailable"
-  | "internal";
+export type KurtErrorCode = ErrorCode | "internal";
 
-const KNOWN_CODES: ReadonlySet<string> = new Set<KurtErrorCode>([
-  "invalid_argument",
-  "not_found",
-  "already_exists",
-  "gone",
-  "unauthenticated",
-  "permission_denied",
-  "resource_exhausted",
-  "unavailable",
-  "internal",
-]);
+const KNOWN_CODES: ReadonlySet<string> = new Set<KurtErrorCode>([...ERROR_CODES, "internal"]);
 
-/** Used when the server sent no x-kurt-error-code (e.g. Envoy itself answered). */
-const CODE_OF_STATUS: Partial<Record<status, KurtErrorCode>> = {
-  [status.INVALID_ARGUMENT]: "invalid_argument",
-  [status.OUT_OF_RANGE]: "invalid_argument",
-  [status.NOT_FOUND]: "not_found",
-  [status.ALREADY_EXISTS]: "already_exists",
-  [status.FAILED_PRECONDITION]: "gone",
-  [status.UNAUTHENTICATED]: "unauthenticated",
-  [status.PERMISSION_DENIED]: "permission_denied",
-  [status.RESOURCE_EXHAUSTED]: "resource_exhausted",
-  [status.UNAVAILABLE]: "unavailable",
-  // A deadline that passed is, for the caller, a server that did not answer in time.
-  [status.DEADLINE_EXCEEDED]: "unavailable",
-  [status.CANCELLED]: "unavailable",
-};
+/**
+ * Used when the server sent no x-kurt-error-code (e.g. Envoy itself answered):
+ * @kurt/core's error-status table read backwards, and a few statuses only
+ * gRPC itself or Envoy produce.
+ */
+function codeOfStatus(grpcStatus: status): KurtErrorCode {
+  switch (grpcStatus) {
+    case status.OUT_OF_RANGE:
+      return "invalid_argument";
+    // A deadline that passed is, for the caller, a server that did not answer in time.
+    case status.DEADLINE_EXCEEDED:
+    case status.CANCELLED:
+      return "unavailable";
+    default:
+      return errorCodeOfGrpc(grpcStatus) ?? "internal";
+  }
+}
 
 /** Every failed call rejects with a KurtError: a stable `code`, the server's message, and the field at fault if known. */
 export class KurtError extends Error {
@@ -76,9 +60,7 @@ export function toKurtError(error: unknown): KurtError {
   }
   const sent = firstString(serviceError.metadata, ERROR_CODE_KEY);
   const code: KurtErrorCode =
-    sent !== undefined && KNOWN_CODES.has(sent)
-      ? (sent as KurtErrorCode)
-      : (CODE_OF_STATUS[serviceError.code] ?? "internal");
+    sent !== undefined && KNOWN_CODES.has(sent) ? (sent as KurtErrorCode) : codeOfStatus(serviceError.code);
   const field = firstString(serviceError.metadata, ERROR_FIELD_KEY);
   const message = serviceError.details || serviceError.message || code;
   return new KurtError(code, message, {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { GrpcCode } from "@kurt/core/error-status";
 import { REQUEST_ID_KEY } from "@kurt/core/headers";
 import { type HttpHandler, type Logger, toHttpError } from "@kurt/platform";
 import type { ClickRecorder } from "../domain/click.js";
@@ -38,8 +39,8 @@ const METHODS_ALLOWED = "GET, HEAD";
  * The public redirect, `GET|HEAD /{code}`, as Envoy proxies it over
  * HTTP/1.1 (DESIGN.md §1, docs/adr/0014): 301/302/307/308 with `Location`
  * and an empty body, or the contract's JSON error (404 unknown, 410 gone,
- * 503 when no database can tell). Only a GET that redirects is counted; a
- * HEAD is answered the same way, without a body (Node leaves it out) and
+ * 503 when no database can tell: @kurt/core's error-status table). Only a
+ * GET that redirects is counted; a HEAD is answered the same way, without a body (Node leaves it out) and
  * without a click. Nothing in the answer says which layer served it.
  */
 export function createRedirectHandler(deps: {
@@ -78,7 +79,11 @@ export function createRedirectHandler(deps: {
     const started = process.hrtime.bigint();
     const method = request.method;
     if (method !== "GET" && method !== "HEAD") {
-      const body = JSON.stringify({ code: 12, message: `${method} is not allowed here; use GET or HEAD`, details: [] });
+      const body = JSON.stringify({
+        code: GrpcCode.UNIMPLEMENTED,
+        message: `${method} is not allowed here; use GET or HEAD`,
+        details: [],
+      });
       response.writeHead(405, {
         allow: METHODS_ALLOWED,
         "content-type": "application/json",
