@@ -66,8 +66,3 @@ export const ERROR_CODES = Object.keys(ERROR_STATUS) as readonly ErrorCode[];
 export function errorCodeOfGrpc(grpc: number): ErrorCode | undefined {
   return ERROR_CODES.find((code) => ERROR_STATUS[code].grpc === grpc);
 }
-
-/** The error code an HTTP status means, when it is one of the table's. */
-export function errorCodeOfHttp(http: number): ErrorCode | undefined {
-  return ERROR_CODES.find((code) => ERROR_STATUS[code].http === http);
-}
