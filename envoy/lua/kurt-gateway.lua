@@ -12,7 +12,10 @@
 --     gets 204 with the methods the API allows.
 --   * Raw gRPC is refused with HTTP 415 and grpc-status UNIMPLEMENTED: it
 --     belongs on the internal gRPC listener, and letting it through here would
---     bypass the strict-input checks.
+--     bypass the strict-input checks. Envoy sends a gRPC request's local reply
+--     as HTTP 200 + grpc-status whatever status it was given, so the way out
+--     restores the 415: the one status this filter sets there, on its own
+--     reply only, marked in dynamic metadata (never read from a body).
 --   * Headers that steer Envoy or the services' gRPC servers (grpc-timeout,
 --     x-envoy-*) are internal: a client's are dropped, so that no HTTP client
 --     can give a write a deadline that cuts it off after it committed.
@@ -26,11 +29,13 @@
 --                     kind of each value; the body must be RFC 8259 JSON;
 --       body_message  the request message named in the error.
 -- Responses:
---   * Envoy maps FAILED_PRECONDITION to 400; Kurt means "gone" by it: 410.
---     The transcoder drops grpc-status from the answer, so the code is read
---     from the google.rpc.Status JSON body, which it writes with `code` first.
+--   * No status is rewritten from what a service answered: the transcoder's
+--     gRPC-to-HTTP map agrees with @kurt/core's error-status table for every
+--     error a transcoded call raises (FAILED_PRECONDITION, "gone", is raised
+--     only by the resolver, whose redirect answers 410 itself; docs/adr/0022).
 --   * gRPC's own headers (grpc-status, grpc-encoding…) mean nothing to an
 --     HTTP client and are removed.
+--   * A HEAD's answer loses its body.
 
 local ALLOWED_METHODS = "GET, HEAD, POST, PATCH, DELETE, OPTIONS"
 local GRPC_HEADERS = { "grpc-status", "grpc-message", "grpc-encoding", "grpc-accept-encoding" }
@@ -406,7 +411,6 @@ end
 
 function envoy_on_response(response_handle)
   local headers = response_handle:headers()
-  local status = headers:get(":status")
   local meta = response_handle:streamInfo():dynamicMetadata():get("kurt")
   local head = meta ~= nil and meta["head"]
   if meta ~= nil and meta["grpc_refused"] then
@@ -423,7 +427,7 @@ function envoy_on_response(response_handle)
     headers:remove(name)
   end
 
-  if not head and status ~= "400" then
+  if not head then
     return
   end
   -- Buffers the (small, unary) answer; after this yield only fresh handles are valid.
@@ -432,10 +436,7 @@ function envoy_on_response(response_handle)
     return
   end
   local length = body:length()
-  if status == "400" and string.find(body:getBytes(0, math.min(length, 16)), '^{"code":9[,}]') then
-    response_handle:headers():replace(":status", "410")
-  end
-  if head and length > 0 then
+  if length > 0 then
     -- Envoy would send the body of an upstream answer to a HEAD (only its own
     -- replies are cut). Content-Length stays what GET would have answered.
     body:setBytes("")
