@@ -21,16 +21,39 @@ export interface ServiceTopology {
   readonly httpPorts: readonly number[];
 }
 
+export interface PostgresMember {
+  /** Patroni's member name, also its supervisor daemon's. */
+  readonly name: string;
+  /** The member's own Postgres port (clients use the router's ports instead). */
+  readonly port: number;
+  /** Patroni's REST API: GET /primary, /replica, /async answer 200 only in that role. */
+  readonly restPort: number;
+}
+
 export interface Topology {
   readonly host: string;
   readonly portBase: number;
   readonly postgres: {
+    /** The leader, whichever member holds it: the Postgres router's TCP listener (writes, migrations). */
     readonly primaryPort: number;
+    /** A streaming replica for reads (the async one first, then any, then the leader): the router's other listener. */
     readonly replicaPort: number;
     readonly database: string;
     readonly user: string;
     readonly password: string;
+    /** The slot of the single replica of the container backends (compose, testcontainers); Patroni names its own. */
     readonly replicationSlot: string;
+    /** The Patroni cluster's name (its `scope`). */
+    readonly cluster: string;
+    /** The members, in order; Patroni elects the leader and the synchronous standby among them. */
+    readonly members: readonly PostgresMember[];
+    /** The Postgres router's (an Envoy) admin listener: health of each member as the router sees it. */
+    readonly routerAdminPort: number;
+  };
+  /** Patroni's store: one etcd member locally (three in compose). */
+  readonly etcd: {
+    readonly clientPort: number;
+    readonly peerPort: number;
   };
   readonly pgbouncer: {
     readonly port: number;
@@ -109,7 +132,11 @@ export function loadTopology(env: Env = process.env): Topology {
       user: "kurt",
       password: "kurt-local-dev",
       replicationSlot: "kurt_replica_1",
+      cluster: "kurt",
+      members: [1, 2, 3].map((n) => ({ name: `postgres-${n}`, port: base + 433 + n, restPort: base + 443 + n })),
+      routerAdminPort: base + 441,
     },
+    etcd: { clientPort: base + 379, peerPort: base + 380 },
     pgbouncer: { port: base + 632, primaryDatabase: "kurt", replicaDatabase: "kurt_replica" },
     redis: {
       ports: [701, 702, 703, 704, 705, 706].map((p) => base + p),
@@ -138,6 +165,10 @@ export function allPorts(t: Topology): number[] {
   return [
     t.postgres.primaryPort,
     t.postgres.replicaPort,
+    ...t.postgres.members.flatMap((m) => [m.port, m.restPort]),
+    t.postgres.routerAdminPort,
+    t.etcd.clientPort,
+    t.etcd.peerPort,
     t.pgbouncer.port,
     ...t.redis.ports,
     ...t.redis.busPorts,

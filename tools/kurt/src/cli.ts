@@ -14,6 +14,7 @@ import {
   showLogs,
   up,
 } from "./commands.js";
+import { parseSwitchoverArgs, switchover } from "./components/postgres-switchover.js";
 import { infrastructureMode } from "./containers/index.js";
 import { linkCommand } from "./link-cli/link-commands.js";
 import { collectMetricsSummary, formatSummary, summarize } from "./metrics/metrics-summary.js";
@@ -26,7 +27,10 @@ const USAGE = `usage: ./kurt COMMAND
   status          one line per component: up or down, port, pid, detail; then the key metrics
   down [--purge]  stop what 'up' started (by pid); --purge also deletes data and logs (downloads are kept)
   restart NAME    restart a component's daemons one at a time (e.g. resolver, resolver-2, envoy)
-  logs NAME [-f]  show (or follow) the logs of a component, e.g. postgres-replica, kafka, resolver, envoy;
+  switchover [--to MEMBER]
+                  hand the Postgres leadership to the synchronous standby (--to checks it is MEMBER),
+                  with writes held in PgBouncer meanwhile, so no request fails
+  logs NAME [-f]  show (or follow) the logs of a component, e.g. postgres-1, etcd, kafka, resolver, envoy;
                   without NAME: every service replica's JSON lines, interleaved (./kurt logs -f | jq)
   env             shell assignments: eval "$(./kurt env)" sets KURT_URL, KURT_GRPC and KURT_API_KEY
   test            static checks, then the test suites against the stack (started if it is not running)
@@ -80,6 +84,15 @@ async function main(argv: readonly string[]): Promise<number> {
           say(`usage: ./kurt restart NAME, where NAME is a component or daemon of ./kurt status`);
           return 2;
         }
+        return 0;
+      }
+      case "switchover": {
+        const parsed = parseSwitchoverArgs(rest);
+        if (typeof parsed === "string") {
+          say(`${parsed}\n\nusage: ./kurt switchover [--to MEMBER]`);
+          return 2;
+        }
+        await switchover(stack.context, parsed.to);
         return 0;
       }
       case "env":

@@ -18,7 +18,7 @@ test("the default base stays below the usual ephemeral range", () => {
 test("a base inside the ephemeral range is refused with the variable and the range named", () => {
   assert.throws(
     () => assertOutsideEphemeralRange(loadTopology({ KURT_PORT_BASE: "38000" }), rangeFile),
-    /KURT_PORT_BASE=38000 puts ports 38432, 38433, 38632, … in the system's ephemeral range 32768-60999/,
+    /KURT_PORT_BASE=38000 puts ports 38432, 38433, 38434, … in the system's ephemeral range 32768-60999/,
   );
 });
 

@@ -4,6 +4,7 @@ import { loadTopology, SERVICE_NAMES, type Topology } from "@kurt/topology";
 import { adminKeyFile } from "./admin-key.js";
 import type { Component, ComponentContext } from "./components/component.js";
 import { createEnvoyComponent } from "./components/envoy.js";
+import { createEtcdComponent } from "./components/etcd.js";
 import { createKafkaComponent, kafkaBrokers } from "./components/kafka.js";
 import { createPgBouncerComponent } from "./components/pgbouncer.js";
 import { createPostgresComponent } from "./components/postgres.js";
@@ -24,6 +25,8 @@ import { createSupervisor } from "./supervisor.js";
  */
 export interface Stack {
   readonly context: ComponentContext;
+  /** Patroni's store; none with the container backends, whose Postgres is not a Patroni cluster. */
+  readonly etcd: Component | undefined;
   readonly postgres: Component;
   readonly pgbouncer: Component;
   readonly redis: Component;
@@ -43,6 +46,7 @@ export function createStack(
   const context: ComponentContext = { topology, paths, supervisor: createSupervisor(paths.runDir, paths.logDir), say };
   // KURT_INFRA=testcontainers swaps the data stores for containers on the same ports; the rest is shared.
   const infra = infrastructureMode(env) === "testcontainers" ? createContainerInfrastructure() : undefined;
+  const etcd = infra === undefined ? createEtcdComponent() : undefined;
   const postgres = infra?.postgres ?? createPostgresComponent();
   const pgbouncer = infra?.pgbouncer ?? createPgBouncerComponent();
   const redis = infra?.redis ?? createRedisClusterComponent();
@@ -51,13 +55,14 @@ export function createStack(
   const envoy = createEnvoyComponent({ corsOrigins: parseCorsOrigins(env.KURT_CORS_ORIGINS) });
   return {
     context,
+    etcd,
     postgres,
     pgbouncer,
     redis,
     kafka,
     services,
     envoy,
-    all: [postgres, pgbouncer, redis, kafka, services, envoy],
+    all: [...(etcd === undefined ? [] : [etcd]), postgres, pgbouncer, redis, kafka, services, envoy],
   };
 }
 
@@ -101,6 +106,8 @@ export async function startAll(stack: Stack): Promise<void> {
   const ctx = stack.context;
   await Promise.all([
     (async () => {
+      const { etcd } = stack;
+      if (etcd !== undefined) await step(etcd, () => etcd.start(ctx));
       await step(stack.postgres, () => stack.postgres.start(ctx));
       await step(stack.pgbouncer, () => stack.pgbouncer.start(ctx));
       await step(stack.postgres, () => migrate(ctx));

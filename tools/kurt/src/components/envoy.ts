@@ -225,6 +225,11 @@ const PARENT_SCRIPT = [
   'exit "$status"',
 ].join("\n");
 
+/** The supervisor's command for an Envoy process kept under a parent shell (PARENT_SCRIPT). */
+export function envoyUnderParent(binary: string, envoyArgs: readonly string[]): { command: string; args: string[] } {
+  return { command: "/bin/sh", args: ["-c", PARENT_SCRIPT, "kurt-envoy-parent", binary, ...envoyArgs] };
+}
+
 /** Everything the running Envoy was started from: a change means a restart. */
 function fingerprint(configText: string, descriptorFile: string, luaFile: string): string {
   const hash = createHash("sha256").update(configText);
@@ -284,14 +289,12 @@ export function createEnvoyComponent(options: EnvoyComponentOptions = {}): Compo
       const { envoy } = ctx.topology;
       const pid = await ctx.supervisor.start({
         name: DAEMON,
-        command: "/bin/sh",
-        args: [
-          ...["-c", PARENT_SCRIPT, "kurt-envoy-parent", binary],
+        ...envoyUnderParent(binary, [
           ...["-c", file, "--log-level", "warn"],
           // Shared memory names derive from the base id: distinct checkouts (port bases) never clash.
           ...["--base-id", String(ctx.topology.portBase)],
           ...(options.concurrency === undefined ? [] : ["--concurrency", String(options.concurrency)]),
-        ],
+        ]),
       });
       writeFileSync(printFile, `${print}\n`);
       await waitUntilReady(ctx, pid);

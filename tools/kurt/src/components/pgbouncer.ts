@@ -1,14 +1,14 @@
 import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { ensureDebianPackages } from "../debian-packages.js";
 import { type Component, type ComponentContext, ComponentError } from "./component.js";
+import { findLeader } from "./patroni-rest.js";
 import { type PgBouncerFiles, renderPgBouncerFiles } from "./pgbouncer-config.js";
-import { POSTGRES_DAEMONS } from "./postgres.js";
-import { adminClientConfig, pgbouncerConnectionString, withPgClient } from "./postgres-connection.js";
+import { memberAdminConfig, pgbouncerConnectionString, withPgClient } from "./postgres-connection.js";
 import { readPostgresLayout } from "./postgres-layout.js";
 import { type PostgresRunAs, postgresRunAs, runAsOptions } from "./postgres-user.js";
 import { waitForDaemon } from "./postgres-wait.js";
 
-/** PgBouncer in transaction mode in front of the primary and the replica. */
+/** PgBouncer in transaction mode in front of the Postgres router's leader and read listeners. */
 
 const COMPONENT = "pgbouncer";
 export const PGBOUNCER_DAEMON = "pgbouncer";
@@ -16,11 +16,12 @@ const PGBOUNCER_BIN = "/usr/sbin/pgbouncer";
 
 async function scramSecret(ctx: ComponentContext): Promise<string> {
   const layout = readPostgresLayout(ctx.paths);
-  if (layout === undefined || ctx.supervisor.pidOf(POSTGRES_DAEMONS.primary) === undefined) {
-    throw new ComponentError(COMPONENT, "the Postgres primary is not running; start postgres first");
+  const leader = await findLeader(ctx.topology);
+  if (layout === undefined || leader === undefined) {
+    throw new ComponentError(COMPONENT, "no Postgres leader is running; start postgres first");
   }
   const { user } = ctx.topology.postgres;
-  const secret = await withPgClient(adminClientConfig(layout, ctx.topology, "primary"), async (admin) => {
+  const secret = await withPgClient(memberAdminConfig(layout, leader), async (admin) => {
     const { rows } = await admin.query<{ secret: string | null }>(
       "select rolpassword as secret from pg_authid where rolname = $1",
       [user],

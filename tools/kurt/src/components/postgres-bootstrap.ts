@@ -3,18 +3,22 @@ import type { Client, ClientConfig } from "pg";
 import { primaryConnectionString, withPgClient } from "./postgres-connection.js";
 
 /**
- * Makes the app role, its database and the replication slot on the primary.
- * Runs on every start and only creates what is missing, so a start that was
- * interrupted half-way completes on the next one.
+ * Makes the app role, its database and (for the container backends, whose
+ * replica follows a slot of its own; Patroni manages its members' slots)
+ * the replication slot on the primary. Runs on every start and only creates
+ * what is missing, so a start that was interrupted half-way completes on the
+ * next one.
  */
 export async function bootstrapPrimary(
   adminConfig: ClientConfig,
   topology: Topology,
   say: (line: string) => void,
+  options: { readonly replicationSlot?: string } = {},
 ): Promise<void> {
   const { user, database } = topology.postgres;
   await withPgClient(adminConfig, async (admin) => {
-    await createRoleDatabaseAndSlot(admin, topology, say);
+    await createRoleAndDatabase(admin, topology, say);
+    if (options.replicationSlot !== undefined) await ensureSlot(admin, options.replicationSlot);
     // Cluster-wide, so any database will do: lets tests read replication state.
     await admin.query(`grant pg_read_all_stats to ${admin.escapeIdentifier(user)}`);
   });
@@ -27,12 +31,8 @@ export async function bootstrapPrimary(
   });
 }
 
-async function createRoleDatabaseAndSlot(
-  admin: Client,
-  topology: Topology,
-  say: (line: string) => void,
-): Promise<void> {
-  const { user, password, database, replicationSlot } = topology.postgres;
+async function createRoleAndDatabase(admin: Client, topology: Topology, say: (line: string) => void): Promise<void> {
+  const { user, password, database } = topology.postgres;
   const role = admin.escapeIdentifier(user);
   const roles = await admin.query("select 1 from pg_roles where rolname = $1", [user]);
   if (roles.rowCount === 0) {
@@ -48,6 +48,9 @@ async function createRoleDatabaseAndSlot(
     say(`postgres: creating database ${database}`);
     await admin.query(`create database ${admin.escapeIdentifier(database)} owner ${role}`);
   }
+}
+
+async function ensureSlot(admin: Client, replicationSlot: string): Promise<void> {
   const slots = await admin.query("select 1 from pg_replication_slots where slot_name = $1", [replicationSlot]);
   if (slots.rowCount === 0) {
     await admin.query("select pg_create_physical_replication_slot($1)", [replicationSlot]);

@@ -1,4 +1,4 @@
-import type { Topology } from "@kurt/topology";
+import type { PostgresMember, Topology } from "@kurt/topology";
 import type { ClientConfig } from "pg";
 import pg from "pg";
 import type { Paths } from "../paths.js";
@@ -6,7 +6,8 @@ import { type PostgresLayout, readPostgresLayout } from "./postgres-layout.js";
 
 /**
  * How everything else reaches the local Postgres: the app user over TCP
- * (scram password), or the superuser over the Unix socket in the data dir,
+ * (scram password) through the Postgres router, which follows the Patroni
+ * leader, or the superuser over a member's Unix socket in its data dir,
  * which only root and the postgres user can reach.
  */
 
@@ -19,12 +20,12 @@ function url(topology: Topology, port: number, database: string): string {
   return `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${topology.host}:${port}/${encodeURIComponent(database)}`;
 }
 
-/** The app user straight to the primary (migrations, session-level work). */
+/** The app user to the leader through the router, not PgBouncer (migrations, session-level work). */
 export function primaryConnectionString(topology: Topology): string {
   return url(topology, topology.postgres.primaryPort, topology.postgres.database);
 }
 
-/** The app user straight to the streaming replica (read-only). */
+/** The app user to a streaming replica through the router (read-only; the async replica first). */
 export function replicaConnectionString(topology: Topology): string {
   return url(topology, topology.postgres.replicaPort, topology.postgres.database);
 }
@@ -42,22 +43,22 @@ export function nodePort(topology: Topology, which: PostgresNode): number {
   return which === "primary" ? topology.postgres.primaryPort : topology.postgres.replicaPort;
 }
 
-/** The superuser over the node's Unix socket: for the launcher and for tests that pause replay. */
-export function adminClientConfig(layout: PostgresLayout, topology: Topology, which: PostgresNode): ClientConfig {
+/** The superuser over a Patroni member's Unix socket (in its data folder): for the launcher and for tests. */
+export function memberAdminConfig(layout: PostgresLayout, member: PostgresMember): ClientConfig {
   return {
-    host: which === "primary" ? layout.primaryDir : layout.replicaDir,
-    port: nodePort(topology, which),
+    host: layout.memberDir(member.name),
+    port: member.port,
     user: POSTGRES_SUPERUSER,
     database: "postgres",
     connectionTimeoutMillis: 5_000,
   };
 }
 
-/** adminClientConfig for a started stack, found through its state dir. */
-export function postgresAdminConfig(paths: Paths, topology: Topology, which: PostgresNode): ClientConfig {
+/** memberAdminConfig for a started stack, found through its state dir. */
+export function postgresAdminConfig(paths: Paths, member: PostgresMember): ClientConfig {
   const layout = readPostgresLayout(paths);
   if (layout === undefined) throw new Error(`no Postgres has been started from ${paths.stateDir}`);
-  return adminClientConfig(layout, topology, which);
+  return memberAdminConfig(layout, member);
 }
 
 /** Opens one client, runs `use`, and always closes it. */

@@ -5,7 +5,7 @@ import type { Paths } from "../paths.js";
 import type { PostgresRunAs } from "./postgres-user.js";
 
 /**
- * Where the Postgres clusters and PgBouncer's files live. Normally under the
+ * Where the Patroni members, etcd and PgBouncer keep their files. Normally under the
  * run dir, but the postgres user must be able to traverse every folder above
  * its data, and a checkout under /root (say) is closed to it; then the data
  * moves to a folder of its own under /var/tmp. The choice is recorded in the
@@ -14,8 +14,11 @@ import type { PostgresRunAs } from "./postgres-user.js";
 export interface PostgresLayout {
   /** Owned by the postgres user, mode 0700. */
   readonly root: string;
-  readonly primaryDir: string;
-  readonly replicaDir: string;
+  /** A Patroni member's Postgres data folder (also where its Unix socket lives). */
+  memberDir(member: string): string;
+  /** A member's Patroni settings, its HOME and its .pgpass, beside (not in) the data folder Patroni may replace. */
+  patroniDir(member: string): string;
+  readonly etcdDir: string;
   readonly pgbouncerDir: string;
 }
 
@@ -34,8 +37,9 @@ const fallbackRoot = (paths: Paths) => `/var/tmp/kurt-${paths.checkoutId}`;
 function layoutAt(root: string): PostgresLayout {
   return {
     root,
-    primaryDir: path.join(root, "primary"),
-    replicaDir: path.join(root, "replica"),
+    memberDir: (member) => path.join(root, member),
+    patroniDir: (member) => path.join(root, `${member}-patroni`),
+    etcdDir: path.join(root, "etcd"),
     pgbouncerDir: path.join(root, "pgbouncer"),
   };
 }
@@ -89,7 +93,7 @@ export async function preparePostgresLayout(
   mkdirSync(paths.runDir, { recursive: true });
   let root = preferredRoot(paths);
   let reason = "under the run dir";
-  if (path.join(root, "replica", ".s.PGSQL.65535.lock").length > MAX_SOCKET_PATH) {
+  if (path.join(root, "postgres-9", ".s.PGSQL.65535.lock").length > MAX_SOCKET_PATH) {
     root = fallbackRoot(paths);
     reason = `${paths.runDir} is too deep for Postgres's Unix socket paths`;
   } else if (runAs !== undefined && !canTraverse(paths.runDir, runAs)) {
@@ -101,4 +105,9 @@ export async function preparePostgresLayout(
   const record: LocationRecord = { root, reason };
   writeFileSync(recordFile(paths), `${JSON.stringify(record, null, 2)}\n`);
   return layoutAt(root);
+}
+
+/** A Patroni member's data folder in a started stack (its postmaster.pid names the postmaster), if any. */
+export function postgresMemberDir(paths: Paths, member: string): string | undefined {
+  return readPostgresLayout(paths)?.memberDir(member);
 }

@@ -1,23 +1,38 @@
+import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import type { PostgresMember } from "@kurt/topology";
+import { stringify } from "yaml";
 import { ensureDebianPackages } from "../debian-packages.js";
+import { ensureSecretFile } from "../secret-file.js";
 import type { Component, ComponentContext, StatusLine } from "./component.js";
+import { type PatroniSecrets, renderPatroniConfig } from "./patroni-config.js";
+import {
+  findLeader,
+  isRunning,
+  type PatroniMemberState,
+  readClusterState,
+  readHealthyCluster,
+} from "./patroni-rest.js";
 import { bootstrapPrimary } from "./postgres-bootstrap.js";
-import { cloneReplica, initPrimary, isInitialised, POSTGRES_BIN, serverArgs } from "./postgres-cluster.js";
-import { adminClientConfig, type PostgresNode, withPgClient } from "./postgres-connection.js";
+import { POSTGRES_BIN } from "./postgres-cluster.js";
+import { memberAdminConfig, withPgClient } from "./postgres-connection.js";
 import { type PostgresLayout, preparePostgresLayout, readPostgresLayout } from "./postgres-layout.js";
+import { ensurePostgresRouter, postgresRouterStatus, ROUTER_DAEMON } from "./postgres-router.js";
 import { type PostgresRunAs, postgresRunAs, runAsOptions } from "./postgres-user.js";
 import { waitForDaemon } from "./postgres-wait.js";
 
 /**
- * Postgres 15: a primary and one streaming replica that follows it through a
- * physical replication slot, both run by the supervisor as the postgres user.
+ * Postgres 15 as a Patroni cluster (ADR 22): three members, each a Patroni
+ * process (a supervisor daemon) that runs its own Postgres. Patroni elects
+ * the leader through etcd, keeps one member a synchronous standby (a commit
+ * is acknowledged once it is on two machines) and the other a streaming
+ * replica, promotes a standby when the leader fails, and rejoins a failed
+ * leader as a standby (pg_rewind). Clients reach the leader and the replica
+ * through the Postgres router (postgres-router.ts), never a member directly.
  */
 
 const COMPONENT = "postgres";
-export const POSTGRES_DAEMONS: Readonly<Record<PostgresNode, string>> = {
-  primary: "postgres-primary",
-  replica: "postgres-replica",
-};
+const PATRONI_BIN = "/usr/bin/patroni";
 
 export { postgresDataDirs } from "./postgres-layout.js";
 
@@ -27,68 +42,89 @@ export interface ReplicationState {
   readonly replayLagMs: number | null;
 }
 
-// Joined through the slot, so it is the walsender serving our replica and no other client.
+/** The standby furthest behind, as the leader sees it. */
 const REPLICATION_STATE = `
-  select r.state,
-         pg_wal_lsn_diff(pg_current_wal_lsn(), r.replay_lsn)::bigint::text as "bytesBehind",
-         (extract(epoch from r.replay_lag) * 1000)::float8 as "replayLagMs"
-    from pg_replication_slots s
-    left join pg_stat_replication r on r.pid = s.active_pid
-   where s.slot_name = $1`;
+  select state,
+         pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::bigint::text as "bytesBehind",
+         (extract(epoch from replay_lag) * 1000)::float8 as "replayLagMs"
+    from pg_stat_replication
+   order by pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) desc nulls first
+   limit 1`;
 
-async function replicationState(ctx: ComponentContext, layout: PostgresLayout): Promise<ReplicationState | undefined> {
-  return withPgClient(adminClientConfig(layout, ctx.topology, "primary"), async (client) => {
-    const result = await client.query<ReplicationState>(REPLICATION_STATE, [ctx.topology.postgres.replicationSlot]);
+/** The replication of the standby furthest behind; throws when there is no leader answering. */
+export async function readReplicationState(ctx: ComponentContext): Promise<ReplicationState | undefined> {
+  const layout = readPostgresLayout(ctx.paths);
+  const leader = await findLeader(ctx.topology);
+  if (layout === undefined || leader === undefined) throw new Error("no Postgres leader is running");
+  return withPgClient(memberAdminConfig(layout, leader), async (client) => {
+    const result = await client.query<ReplicationState>(REPLICATION_STATE);
     return result.rows[0];
   });
 }
 
-/** The replica's streaming state as the primary sees it; throws when the primary is not running or not answering. */
-export async function readReplicationState(ctx: ComponentContext): Promise<ReplicationState | undefined> {
-  const layout = readPostgresLayout(ctx.paths);
-  if (layout === undefined || ctx.supervisor.pidOf(POSTGRES_DAEMONS.primary) === undefined)
-    throw new Error("the Postgres primary is not running");
-  return replicationState(ctx, layout);
+/** The passwords of Patroni's superuser and replication roles, one file each in the state folder (mode 0600). */
+function patroniSecrets(ctx: ComponentContext): PatroniSecrets {
+  return {
+    superuser: ensureSecretFile(path.join(ctx.paths.stateDir, "postgres-superuser-password")),
+    replication: ensureSecretFile(path.join(ctx.paths.stateDir, "postgres-replication-password")),
+  };
 }
 
-async function startNode(
+/** Writes a file only the postgres user reads (it holds passwords); true when the content changed. */
+function writeMemberFile(file: string, content: string, runAs: PostgresRunAs | undefined): boolean {
+  if (existsSync(file) && readFileSync(file, "utf8") === content) return false;
+  writeFileSync(file, content, { mode: 0o600 });
+  if (runAs !== undefined) chownSync(file, runAs.uid, runAs.gid);
+  return true;
+}
+
+function ensureOwnedDir(dir: string, runAs: PostgresRunAs | undefined): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (runAs !== undefined) chownSync(dir, runAs.uid, runAs.gid);
+}
+
+async function startMember(
   ctx: ComponentContext,
   layout: PostgresLayout,
   runAs: PostgresRunAs | undefined,
-  which: PostgresNode,
+  member: PostgresMember,
+  secrets: PatroniSecrets,
 ): Promise<void> {
-  const daemon = POSTGRES_DAEMONS[which];
-  if (ctx.supervisor.pidOf(daemon) === undefined) {
-    ctx.say(
-      `postgres: starting the ${which} on port ${which === "primary" ? ctx.topology.postgres.primaryPort : ctx.topology.postgres.replicaPort}`,
-    );
-    const as = runAsOptions(runAs);
-    await ctx.supervisor.start({
-      name: daemon,
-      command: path.join(POSTGRES_BIN, "postgres"),
-      args: serverArgs(layout, ctx.topology, which),
-      cwd: which === "primary" ? layout.primaryDir : layout.replicaDir,
-      ...as,
-      // SIGINT is Postgres's fast shutdown: roll back sessions, checkpoint, exit.
-      stopSignal: "SIGINT",
-    });
-  }
-  await waitForDaemon(
-    ctx,
-    COMPONENT,
-    daemon,
-    `the Postgres ${which} to accept connections`,
-    () =>
-      withPgClient(adminClientConfig(layout, ctx.topology, which), async (client) => {
-        const { rows } = await client.query<{ recovering: boolean }>("select pg_is_in_recovery() as recovering");
-        // The replica is only useful as a hot standby; a promoted one needs `./kurt down --purge`.
-        if (rows[0]?.recovering !== (which === "replica")) {
-          throw new Error(`the ${which} answers but pg_is_in_recovery() is ${rows[0]?.recovering}`);
-        }
-        return true;
-      }),
-    120_000,
+  const home = layout.patroniDir(member.name);
+  ensureOwnedDir(home, runAs);
+  const config = renderPatroniConfig(
+    ctx.topology,
+    member,
+    { dataDir: layout.memberDir(member.name), pgpass: path.join(home, "pgpass") },
+    secrets,
   );
+  const file = path.join(home, "patroni.yml");
+  const changed = writeMemberFile(file, stringify(config), runAs);
+  if (changed && ctx.supervisor.pidOf(member.name) !== undefined) {
+    ctx.say(`postgres: ${member.name}'s settings changed, restarting its Patroni`);
+    await ctx.supervisor.stop(member.name);
+  }
+  if (ctx.supervisor.pidOf(member.name) !== undefined) return;
+  ctx.say(`postgres: starting Patroni member ${member.name} (Postgres on ${member.port}, REST on ${member.restPort})`);
+  const as = runAsOptions(runAs);
+  await ctx.supervisor.start({
+    name: member.name,
+    command: PATRONI_BIN,
+    args: [file],
+    cwd: home,
+    uid: as.uid,
+    gid: as.gid,
+    // Patroni finds pg_ctl & co. through bin_dir; HOME is its own folder, never root's.
+    env: { HOME: home, PATH: `${POSTGRES_BIN}:/usr/bin:/bin` },
+  });
+}
+
+/** One line per member for waiting and for status: "leader, running, timeline 2". */
+function describeMember(state: PatroniMemberState | undefined): string {
+  if (state === undefined) return "not in the cluster";
+  const lag = state.lag === undefined || state.role === "leader" ? "" : `, lag ${state.lag} bytes`;
+  const timeline = state.timeline === undefined ? "" : `, timeline ${state.timeline}`;
+  return `${state.role.replace("_", " ")}, ${state.state}${timeline}${lag}`;
 }
 
 export function createPostgresComponent(): Component {
@@ -99,6 +135,7 @@ export function createPostgresComponent(): Component {
       await ensureDebianPackages(ctx.say, [
         { program: path.join(POSTGRES_BIN, "postgres"), pkg: "postgresql-15" },
         { program: path.join(POSTGRES_BIN, "pg_basebackup"), pkg: "postgresql-client-15" },
+        { program: PATRONI_BIN, pkg: "patroni" },
       ]);
       postgresRunAs();
     },
@@ -106,84 +143,39 @@ export function createPostgresComponent(): Component {
     async start(ctx) {
       const runAs = postgresRunAs();
       const layout = await preparePostgresLayout(ctx.paths, runAs, ctx.say);
-      if (!isInitialised(layout, "primary")) {
-        if (ctx.supervisor.pidOf(POSTGRES_DAEMONS.replica) !== undefined)
-          await ctx.supervisor.stop(POSTGRES_DAEMONS.replica);
-        ctx.say(`postgres: initdb in ${layout.primaryDir}`);
-        await initPrimary(layout, runAs);
-      }
-      await startNode(ctx, layout, runAs, "primary");
-      await bootstrapPrimary(adminClientConfig(layout, ctx.topology, "primary"), ctx.topology, ctx.say);
-      if (!isInitialised(layout, "replica")) {
-        await ctx.supervisor.stop(POSTGRES_DAEMONS.replica);
-        ctx.say(`postgres: pg_basebackup of the primary into ${layout.replicaDir}`);
-        await cloneReplica(layout, ctx.topology, runAs);
-      }
-      await startNode(ctx, layout, runAs, "replica");
-      await waitForDaemon(
+      const secrets = patroniSecrets(ctx);
+      for (const member of ctx.topology.postgres.members) await startMember(ctx, layout, runAs, member, secrets);
+      const [first] = ctx.topology.postgres.members;
+      const members = await waitForDaemon(
         ctx,
         COMPONENT,
-        POSTGRES_DAEMONS.replica,
-        "the replica to stream from the primary",
-        async () => {
-          const state = await replicationState(ctx, layout);
-          return state?.state === "streaming" ? true : undefined;
-        },
+        first?.name ?? "postgres-1",
+        "the Patroni cluster: a leader, a synchronous standby and a replica, all running",
+        () => readHealthyCluster(ctx.topology),
+        240_000,
       );
+      ctx.say(`postgres: ${members.map((m) => `${m.name} ${describeMember(m)}`).join("; ")}`);
+      await ensurePostgresRouter(ctx);
+      const leader = await findLeader(ctx.topology);
+      if (leader === undefined)
+        throw new Error("the Patroni cluster lost its leader while starting; run ./kurt up again");
+      await bootstrapPrimary(memberAdminConfig(layout, leader), ctx.topology, ctx.say);
     },
 
     async status(ctx) {
-      const layout = readPostgresLayout(ctx.paths);
-      const { primaryPort, replicaPort } = ctx.topology.postgres;
-      const lines: StatusLine[] = [];
-      const primaryPid = ctx.supervisor.pidOf(POSTGRES_DAEMONS.primary);
-      const replicaPid = ctx.supervisor.pidOf(POSTGRES_DAEMONS.replica);
-      let replication: ReplicationState | undefined;
-      let primaryDetail = "stopped";
-      let primaryUp = false;
-      if (primaryPid !== undefined && layout !== undefined) {
-        try {
-          replication = await replicationState(ctx, layout);
-          primaryUp = true;
-          primaryDetail = `primary, data in ${layout.primaryDir}`;
-        } catch (error) {
-          primaryDetail = `running but not answering: ${(error as Error).message}`;
-        }
-      }
-      lines.push({
-        name: POSTGRES_DAEMONS.primary,
-        up: primaryUp,
-        port: primaryPort,
-        pid: primaryPid,
-        detail: primaryDetail,
+      const states = (await readClusterState(ctx.topology)) ?? [];
+      const lines: StatusLine[] = ctx.topology.postgres.members.map((member) => {
+        const pid = ctx.supervisor.pidOf(member.name);
+        const state = states.find((s) => s.name === member.name);
+        const up = pid !== undefined && state !== undefined && isRunning(state);
+        const detail = pid === undefined ? "stopped" : describeMember(state);
+        return { name: member.name, up, port: member.port, pid, detail };
       });
-
-      let replicaDetail = "stopped";
-      let replicaUp = false;
-      if (replicaPid !== undefined) {
-        if (replication?.state === "streaming") {
-          replicaUp = true;
-          const lag =
-            replication.replayLagMs === null
-              ? "idle, no recent replay to time"
-              : `${replication.replayLagMs.toFixed(1)} ms`;
-          replicaDetail = `hot standby, streaming; replay ${replication.bytesBehind} bytes behind the primary's WAL (replay_lag: ${lag})`;
-        } else {
-          replicaDetail = `running but not streaming (walsender state: ${replication?.state ?? "none"})`;
-        }
-      }
-      lines.push({
-        name: POSTGRES_DAEMONS.replica,
-        up: replicaUp,
-        port: replicaPort,
-        pid: replicaPid,
-        detail: replicaDetail,
-      });
-      return lines;
+      return [...lines, ...(await postgresRouterStatus(ctx))];
     },
 
-    daemons() {
-      return [POSTGRES_DAEMONS.replica, POSTGRES_DAEMONS.primary];
+    daemons(ctx) {
+      return [ROUTER_DAEMON, ...ctx.topology.postgres.members.map((m) => m.name)];
     },
   };
 }

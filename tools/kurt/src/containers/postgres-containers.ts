@@ -3,12 +3,15 @@ import type { Topology } from "@kurt/topology";
 import type { ClientConfig } from "pg";
 import type { StartedTestContainer } from "testcontainers";
 import type { Component, ComponentContext, StatusLine } from "../components/component.js";
-import { POSTGRES_DAEMONS } from "../components/postgres.js";
+
 import { bootstrapPrimary } from "../components/postgres-bootstrap.js";
 import { nodePort, POSTGRES_SUPERUSER, type PostgresNode, withPgClient } from "../components/postgres-connection.js";
 import { waitFor } from "../wait.js";
 import { CONTAINER_IMAGES } from "./images.js";
 import { type ContainerSession, containerError, pullImages, shortId } from "./pod.js";
+
+/** The container backends run one primary and one replica (no Patroni: the local processes have it). */
+const POSTGRES_DAEMONS = { primary: "postgres-primary", replica: "postgres-replica" } as const;
 
 /**
  * Postgres 15 in two containers of the pod: the primary, initialised by the
@@ -173,7 +176,7 @@ export function createPostgresContainers(session: ContainerSession): PostgresCon
         inRecovery(ctx, "primary"),
       );
       admin = configFor(ctx.topology, "primary");
-      await bootstrapPrimary(admin, ctx.topology, ctx.say);
+      await bootstrapPrimary(admin, ctx.topology, ctx.say, { replicationSlot: ctx.topology.postgres.replicationSlot });
       if (started.replica === undefined) await startReplica(ctx);
       await ready(ctx, POSTGRES_DAEMONS.replica, "the Postgres replica to accept connections", () =>
         inRecovery(ctx, "replica"),

@@ -156,7 +156,7 @@ test("with nothing running, every line says n/a and why, and nothing throws", as
     for (const line of lines) assert.match(line.value, /^n\/a \(.+\)/, `${line.key}: ${line.value}`);
     const text = formatSummary(lines, input.seconds);
     assert.match(text, /Envoy admin: envoy not answering \(ECONNREFUSED\)/);
-    assert.match(text, /replica lag +n\/a \(the Postgres primary is not running\)/);
+    assert.match(text, /replica lag +n\/a \(no Postgres leader is running\)/);
     assert.match(text, /pools +n\/a \(shortener-1 not answering \(ECONNREFUSED\)\)/);
   } finally {
     rmSync(stateDir, { recursive: true, force: true });
