@@ -47,6 +47,7 @@ test("an acknowledged commit is on two members, and a failed leader is replaced 
   assert.is(dcs.synchronous_mode, true);
   assert.is(dcs.synchronous_mode_strict, false, "a lone leader keeps taking writes");
   assert.is(dcs.postgresql.use_pg_rewind, true);
+  assert.is(dcs.failsafe_mode, true, "losing etcd alone does not demote the leader");
   assert.is(dcs.postgresql.parameters.wal_log_hints, "on", "pg_rewind needs it");
   assert.is(dcs.primary_start_timeout, 0, "a crashed leader is failed over, not restarted in place");
   assert.ok(dcs.loop_wait + 2 * dcs.retry_timeout <= dcs.ttl, "Patroni's timing rule");

@@ -19,6 +19,42 @@ export const REPLICATION_USER = "replicator";
  */
 export const PATRONI_TIMING = { ttl: 10, loop_wait: 2, retry_timeout: 3, primary_start_timeout: 0 } as const;
 
+/**
+ * The settings every member shares, kept in etcd (Patroni's "dynamic
+ * configuration"): written by the member that bootstraps the cluster, and
+ * sent again by ./kurt up (PATCH /config) so a changed rendering reaches an
+ * existing cluster too.
+ */
+export function renderPatroniDynamicConfig() {
+  return {
+    ...PATRONI_TIMING,
+    // A standby more than 1 MiB behind is never promoted: it would lose acknowledged writes.
+    maximum_lag_on_failover: 1_048_576,
+    // A commit is acknowledged once it is on the leader and the synchronous standby.
+    synchronous_mode: true,
+    // Without a standby the leader keeps accepting writes (on one machine) rather than stopping.
+    synchronous_mode_strict: false,
+    // With etcd unreachable the leader keeps leading as long as every member's REST API confirms
+    // it (Patroni 3's failsafe mode) instead of demoting itself after ttl: losing etcd alone stops nothing.
+    failsafe_mode: true,
+    postgresql: {
+      use_pg_rewind: true,
+      use_slots: true,
+      parameters: {
+        wal_level: "replica",
+        hot_standby: "on",
+        // pg_rewind needs hint bits in WAL (or data checksums) to rejoin a failed leader.
+        wal_log_hints: "on",
+        max_wal_senders: 10,
+        max_replication_slots: 10,
+        max_connections: 200,
+        // Lets long reads on a replica finish instead of being cancelled by vacuum on the leader.
+        hot_standby_feedback: "on",
+      },
+    },
+  };
+}
+
 export interface PatroniMemberFiles {
   readonly dataDir: string;
   /** Patroni writes the .pgpass it hands to pg_basebackup and pg_rewind here. */
@@ -43,33 +79,7 @@ export function renderPatroniConfig(
     name: member.name,
     restapi: { listen: `${host}:${member.restPort}`, connect_address: `${host}:${member.restPort}` },
     etcd3: { hosts: `${host}:${topology.etcd.clientPort}` },
-    bootstrap: {
-      dcs: {
-        ...PATRONI_TIMING,
-        // A standby more than 1 MiB behind is never promoted: it would lose acknowledged writes.
-        maximum_lag_on_failover: 1_048_576,
-        // A commit is acknowledged once it is on the leader and the synchronous standby.
-        synchronous_mode: true,
-        // Without a standby the leader keeps accepting writes (on one machine) rather than stopping.
-        synchronous_mode_strict: false,
-        postgresql: {
-          use_pg_rewind: true,
-          use_slots: true,
-          parameters: {
-            wal_level: "replica",
-            hot_standby: "on",
-            // pg_rewind needs hint bits in WAL (or data checksums) to rejoin a failed leader.
-            wal_log_hints: "on",
-            max_wal_senders: 10,
-            max_replication_slots: 10,
-            max_connections: 200,
-            // Lets long reads on a replica finish instead of being cancelled by vacuum on the leader.
-            hot_standby_feedback: "on",
-          },
-        },
-      },
-      initdb: [{ encoding: "UTF8" }, { locale: "C" }],
-    },
+    bootstrap: { dcs: renderPatroniDynamicConfig(), initdb: [{ encoding: "UTF8" }, { locale: "C" }] },
     postgresql: {
       listen: `${host}:${member.port}`,
       connect_address: `${host}:${member.port}`,

@@ -75,6 +75,25 @@ export async function readHealthyCluster(topology: Topology): Promise<readonly P
 }
 
 /**
+ * Merges `settings` into the cluster's dynamic configuration (Patroni's
+ * PATCH /config, kept in etcd); Patroni applies only what changed.
+ */
+export async function patchDynamicConfig(
+  topology: Topology,
+  member: PostgresMember,
+  settings: Record<string, unknown>,
+): Promise<void> {
+  const response = await fetch(restUrl(topology, member, "/config"), {
+    method: "PATCH",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(settings),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = (await response.text()).trim();
+  if (!response.ok) throw new Error(`Patroni refused the settings (HTTP ${response.status}): ${text}`);
+}
+
+/**
  * Asks the leader to hand over to `candidate` (or, without one, to the
  * synchronous standby Patroni picks): a clean switchover, the old leader
  * following as a standby. Resolves with Patroni's answer text.

@@ -5,11 +5,12 @@ import { stringify } from "yaml";
 import { ensureDebianPackages } from "../debian-packages.js";
 import { ensureSecretFile } from "../secret-file.js";
 import type { Component, ComponentContext, StatusLine } from "./component.js";
-import { type PatroniSecrets, renderPatroniConfig } from "./patroni-config.js";
+import { type PatroniSecrets, renderPatroniConfig, renderPatroniDynamicConfig } from "./patroni-config.js";
 import {
   findLeader,
   isRunning,
   type PatroniMemberState,
+  patchDynamicConfig,
   readClusterState,
   readHealthyCluster,
 } from "./patroni-rest.js";
@@ -159,6 +160,8 @@ export function createPostgresComponent(): Component {
       const leader = await findLeader(ctx.topology);
       if (leader === undefined)
         throw new Error("the Patroni cluster lost its leader while starting; run ./kurt up again");
+      // The shared settings reach a cluster bootstrapped by an earlier rendering too.
+      await patchDynamicConfig(ctx.topology, leader, renderPatroniDynamicConfig());
       await bootstrapPrimary(memberAdminConfig(layout, leader), ctx.topology, ctx.say);
     },
 
