@@ -11,6 +11,9 @@
 #   kafka-topics                    Kurt's Kafka topics with their partitions (KURT_KAFKA_BROKERS)
 #   admin-key                       the first admin API key, into /var/lib/kurt/admin-api-key (a volume)
 #
+# and one more, not Node: `patroni`, compose's Postgres members (Debian's
+# postgresql-15 and patroni, as ./kurt up runs them; docs/adr/0024).
+#
 # compose.yaml builds each with `target:`; by hand, for instance:
 #   docker build --target resolver -t kurt-resolver .
 # `runtime` itself has no command: `docker run IMAGE node /app/services/resolver/dist/main.mjs`.
@@ -88,3 +91,27 @@ CMD ["node", "/app/services/resolver/dist/main.mjs"]
 
 FROM runtime AS clicklog
 CMD ["node", "/app/services/clicklog/dist/main.mjs"]
+
+# compose.yaml's Postgres members, and its postgres-init job: Debian 12's
+# postgresql-15 and patroni 3.0.2, the packages ./kurt up runs (ADR 24).
+# Patroni's settings are compose's `patroni` config, mounted at
+# /etc/patroni/patroni.yml; each member's name, addresses and passwords come
+# from its environment. No "main" cluster is created at install: Patroni
+# makes the only data folder, under the volume at /var/lib/postgresql/data;
+# the socket is in /var/run/postgresql.
+FROM debian:12-slim AS patroni
+RUN set -eux; \
+    apt-get update; \
+    apt-get install -y --no-install-recommends postgresql-common; \
+    sed -ri 's/^#?[[:space:]]*create_main_cluster[[:space:]]*=.*$/create_main_cluster = false/' \
+      /etc/postgresql-common/createcluster.conf; \
+    grep -qx 'create_main_cluster = false' /etc/postgresql-common/createcluster.conf; \
+    apt-get install -y --no-install-recommends postgresql-15 'patroni=3.0.2-*' python3-etcd curl; \
+    rm -rf /var/lib/apt/lists/*; \
+    install -d -o postgres -g postgres -m 0700 /var/lib/postgresql/data; \
+    install -d -o postgres -g postgres -m 2775 /var/run/postgresql
+ENV PATH=/usr/lib/postgresql/15/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8
+USER postgres
+WORKDIR /var/lib/postgresql
+# Patroni as PID 1 forwards signals to its worker and reaps orphans itself.
+CMD ["patroni", "/etc/patroni/patroni.yml"]

@@ -3,7 +3,8 @@
  * with buf and ts-proto, as buf.gen.yaml describes, and the SDKs' generated
  * code (sdk/generate-targets.ts: Python with grpcio-tools, Go with buf and
  * protoc-gen-go), the Envoy configuration compose.yaml mounts (envoy/compose:
- * envoy.yaml and the descriptor set kurt.pb, rendered by gateway/), and
+ * envoy.yaml and the descriptor set kurt.pb, rendered by gateway/, and the
+ * Postgres router's postgres-router.yaml, rendered by tools/kurt), and
  * docs/configuration.md from the services' config schemas
  * (configuration-doc.ts). An SDK whose toolchain is missing is skipped with a
  * warning.
@@ -18,8 +19,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { COMPOSE_ENVOY_DIR, writeComposeEnvoyFiles } from "@kurt/gateway";
+import { COMPOSE_ENVOY_DIR, COMPOSE_ENVOY_FILES, writeComposeEnvoyFiles } from "@kurt/gateway";
 import { type GenerateTarget, SDK_TARGETS } from "../sdk/generate-targets.js";
+import {
+  COMPOSE_POSTGRES_ROUTER,
+  writeComposePostgresRouterConfig,
+} from "../tools/kurt/src/containers/compose-postgres.js";
 import { configurationDocTarget } from "./configuration-doc.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -39,12 +44,30 @@ const contractTarget: GenerateTarget = {
 const composeEnvoyTarget: GenerateTarget = {
   name: "compose Envoy configuration",
   dir: COMPOSE_ENVOY_DIR,
+  files: [COMPOSE_ENVOY_FILES.config, COMPOSE_ENVOY_FILES.descriptorSet],
   missingToolchain: () => undefined,
   // outputBase is "." (the root) or an absolute scratch folder.
   generate: (_root, outputBase) => writeComposeEnvoyFiles(root, resolve(root, outputBase, COMPOSE_ENVOY_DIR)),
 };
 
-const targets: readonly GenerateTarget[] = [contractTarget, ...SDK_TARGETS, composeEnvoyTarget, configurationDocTarget];
+const composePostgresRouterTarget: GenerateTarget = {
+  name: "compose Postgres router configuration",
+  dir: COMPOSE_ENVOY_DIR,
+  files: [COMPOSE_POSTGRES_ROUTER.file],
+  source: "the topology (tools/kurt/src/containers/compose-postgres.ts)",
+  missingToolchain: () => undefined,
+  generate: (_root, outputBase) => {
+    writeComposePostgresRouterConfig(resolve(root, outputBase, COMPOSE_ENVOY_DIR));
+  },
+};
+
+const targets: readonly GenerateTarget[] = [
+  contractTarget,
+  ...SDK_TARGETS,
+  composeEnvoyTarget,
+  composePostgresRouterTarget,
+  configurationDocTarget,
+];
 
 /** The targets this machine can generate; the others are named on stderr. */
 function available(): GenerateTarget[] {

@@ -1,11 +1,16 @@
-import { readFileSync } from "node:fs";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createApiKey } from "../support/api-keys.js";
 import { createLink } from "../support/links-api.js";
-import { assertEachStoredOnce, healthyCluster, startCreates } from "../support/postgres-cluster.js";
+import {
+  assertEachStoredOnce,
+  countStoredUrls,
+  healthyCluster,
+  postmasterPid,
+  startCreates,
+} from "../support/postgres-cluster.js";
 import { startRedirectLoad } from "../support/redirect-load.js";
-import { postgresMemberDir, resolvePaths, waitFor } from "../support/tool.js";
+import { waitFor } from "../support/tool.js";
 
 // The Patroni cluster losing its leader under load (issue 14): the leader's
 // postmaster is killed with SIGKILL while creates and redirects run, five
@@ -23,12 +28,6 @@ test.before(async () => {
   key = (await createApiKey(["links:write", "links:read"])).secret;
 });
 
-function postmasterPid(member: string): number {
-  const dir = postgresMemberDir(resolvePaths(), member);
-  if (dir === undefined) throw new Error("no Postgres layout in this state folder");
-  return Number(readFileSync(`${dir}/postmaster.pid`, "utf8").split("\n")[0]);
-}
-
 const median = (values: readonly number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] as number;
@@ -42,7 +41,7 @@ test("the leader's postmaster killed five times under load: no redirect fails, c
     }),
   );
   const redirects = startRedirectLoad(targets, { clients: 4, maxMs: 600_000 });
-  const creates = startCreates(key, `failover/run-${Date.now().toString(36)}`, CREATE_CLIENTS);
+  const creates = startCreates(key, `failover/run-${Date.now().toString(36)}`, CREATE_CLIENTS, { minIntervalMs: 50 });
   const failoverMs: number[] = [];
   try {
     for (let kill = 1; kill <= KILLS; kill += 1) {
@@ -82,7 +81,12 @@ test("the leader's postmaster killed five times under load: no redirect fails, c
   for (const outcome of failed) assert.is(outcome.status, 503, `a create failed otherwise than 503: ${outcome.detail}`);
 
   await assertEachStoredOnce(acknowledged);
-  console.log(`${acknowledged.length} acknowledged creates checked: each present exactly once`);
+  // Not a promise, a fact to know: a create whose commit reached the standby just before the leader died is
+  // stored although its client was told 503 (the answer was lost with the leader).
+  const storedAnyway = await countStoredUrls(failed);
+  console.log(
+    `${acknowledged.length} acknowledged creates checked: each present exactly once; ${storedAnyway} of the ${failed.length} failed creates were stored nonetheless`,
+  );
 });
 
 test.run();

@@ -53,7 +53,7 @@ test("two switchovers under load (to the synchronous standby, then --to it by na
     }),
   );
   const redirects = startRedirectLoad(targets, { clients: 4, maxMs: 300_000 });
-  const creates = startCreates(key, `switchover/run-${Date.now().toString(36)}`, CREATE_CLIENTS);
+  const creates = startCreates(key, `switchover/run-${Date.now().toString(36)}`, CREATE_CLIENTS, { minIntervalMs: 50 });
   const held: string[] = [];
   try {
     for (const round of ["sync standby", "named"] as const) {

@@ -1,8 +1,17 @@
+import { readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import * as assert from "uvu/assert";
 import { describe, request } from "./http-client.js";
 import { topology } from "./stack.js";
-import { type PatroniMemberState, primaryConnectionString, readHealthyCluster, waitFor } from "./tool.js";
+import {
+  type PatroniMemberState,
+  postgresMemberDir,
+  primaryConnectionString,
+  readHealthyCluster,
+  resolvePaths,
+  waitFor,
+} from "./tool.js";
 
 /** The Patroni cluster once all its members run (live) with a leader and a synchronous standby. */
 export function healthyCluster(): Promise<readonly PatroniMemberState[]> {
@@ -12,30 +21,66 @@ export function healthyCluster(): Promise<readonly PatroniMemberState[]> {
   });
 }
 
+/** The pid of a member's postmaster, from the postmaster.pid file in its data folder. */
+export function postmasterPid(member: string): number {
+  const dir = postgresMemberDir(resolvePaths(), member);
+  if (dir === undefined) throw new Error("no Postgres layout in this state folder");
+  return Number(readFileSync(`${dir}/postmaster.pid`, "utf8").split("\n")[0]);
+}
+
+/** The HTTP status a member's Patroni REST API answers `path` with (GET /primary: 200 on the leader), 0 when it does not answer. */
+export async function patroniStatus(member: string, path: string): Promise<number> {
+  const found = topology.postgres.members.find((m) => m.name === member);
+  if (found === undefined) throw new Error(`no Postgres member ${member}`);
+  try {
+    const response = await fetch(`http://${topology.host}:${found.restPort}${path}`, {
+      signal: AbortSignal.timeout(2_000),
+    });
+    await response.body?.cancel();
+    return response.status;
+  } catch {
+    return 0;
+  }
+}
+
 export interface CreateOutcome {
   readonly sentAt: number;
   readonly doneAt: number;
   /** The HTTP status, 0 when no answer came. */
   readonly status: number;
   readonly code?: string;
+  /** The long URL sent; each create sends its own. */
+  readonly url: string;
   readonly detail: string;
 }
 
-/** `clients` loops creating links through the gateway, one create at a time each, until stopped; every answer recorded. */
-export function startCreates(key: string, prefix: string, clients: number) {
+/**
+ * `clients` loops creating links through the gateway, one create at a time each, until stopped; every answer
+ * recorded. With `minIntervalMs`, each loop sends at most one create per that many ms: on a fast machine,
+ * unpaced loops exceed the key's write rate limit (100 per second) and are answered 429.
+ */
+export function startCreates(
+  key: string,
+  prefix: string,
+  clients: number,
+  { minIntervalMs = 0 }: { minIntervalMs?: number } = {},
+) {
   let running = true;
   const outcomes: CreateOutcome[] = [];
   const loops = Array.from({ length: clients }, async (_, client) => {
     for (let i = 0; running; i += 1) {
       const sentAt = Date.now();
-      const body = { url: `https://example.com/${prefix}/${client}/${i}` };
+      const url = `https://example.com/${prefix}/${client}/${i}`;
+      const body = { url };
       try {
         const answer = await request("POST", "/v1/links", { key, body, timeoutMs: 30_000 });
         const code = answer.status === 200 ? (answer.json as { code: string }).code : undefined;
-        outcomes.push({ sentAt, doneAt: Date.now(), status: answer.status, code, detail: describe(answer) });
+        outcomes.push({ sentAt, doneAt: Date.now(), status: answer.status, code, url, detail: describe(answer) });
       } catch (error) {
-        outcomes.push({ sentAt, doneAt: Date.now(), status: 0, detail: (error as Error).message });
+        outcomes.push({ sentAt, doneAt: Date.now(), status: 0, url, detail: (error as Error).message });
       }
+      const wait = sentAt + minIntervalMs - Date.now();
+      if (wait > 0) await sleep(wait);
     }
   });
   return {
@@ -63,6 +108,20 @@ export async function assertEachStoredOnce(acknowledged: readonly CreateOutcome[
     assert.equal(missing, [], `acknowledged creates missing: ${missing.slice(0, 5).join(", ")}`);
     const doubled = rows.filter((r) => r.n !== "1").map((r) => r.code);
     assert.equal(doubled, [], "each acknowledged create is there once");
+  } finally {
+    await client.end();
+  }
+}
+
+/** How many of these creates' URLs are in the links table (a create that failed may still have committed). */
+export async function countStoredUrls(outcomes: readonly CreateOutcome[]): Promise<number> {
+  const client = new pg.Client({ connectionString: primaryConnectionString(topology) });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>("select count(*)::text as n from links where url = any($1)", [
+      outcomes.map((o) => o.url),
+    ]);
+    return Number(rows[0]?.n ?? 0);
   } finally {
     await client.end();
   }

@@ -16,8 +16,8 @@ test("a result passes through unchanged", async () => {
   assert.is(await orUnavailable(async () => 42), 42);
 });
 
-test("connection, operator-intervention and resource SQLSTATEs become UNAVAILABLE, keeping the cause", async () => {
-  for (const code of ["08006", "57P01", "53300"]) {
+test("connection, operator-intervention and resource SQLSTATEs, and a write on a not-yet-promoted leader, become UNAVAILABLE, keeping the cause", async () => {
+  for (const code of ["08006", "57P01", "53300", "25006"]) {
     const cause = sqlError(code);
     const error = await failure(async () => Promise.reject(cause));
     assert.instance(error, KurtError);
@@ -35,8 +35,10 @@ test("an error without a SQLSTATE (refused connection, timeout) becomes UNAVAILA
 });
 
 test("another SQLSTATE stays as it is: a wrong statement is a bug, not an outage", async () => {
-  const cause = sqlError("42P01");
-  assert.is(await failure(async () => Promise.reject(cause)), cause);
+  for (const code of ["42P01", "25001", "23505"]) {
+    const cause = sqlError(code);
+    assert.is(await failure(async () => Promise.reject(cause)), cause);
+  }
 });
 
 test("a domain error thrown inside the call passes as it is", async () => {

@@ -4,6 +4,10 @@ import { KurtError, unavailable } from "./errors.js";
 // than "this statement is wrong": connection exceptions, operator
 // intervention (shutdown, failover), insufficient resources.
 const UNAVAILABLE_CLASSES = ["08", "57", "53"];
+// read_only_sql_transaction: a write reached a server that is not (or not yet)
+// the leader. Patroni answers /primary a few tens of ms before the promotion
+// completes, so during a failover the router can hand a write to it too early.
+const UNAVAILABLE_STATES = ["25006"];
 
 /**
  * Runs a Postgres call for a gRPC answer; a database that cannot be reached
@@ -20,7 +24,7 @@ export async function orUnavailable<T>(call: () => Promise<T>): Promise<T> {
     if (error instanceof KurtError) throw error;
     const sqlState = (error as { code?: unknown }).code;
     const isSqlState = typeof sqlState === "string" && /^[0-9A-Z]{5}$/.test(sqlState);
-    if (!isSqlState || UNAVAILABLE_CLASSES.includes(sqlState.slice(0, 2)))
+    if (!isSqlState || UNAVAILABLE_CLASSES.includes(sqlState.slice(0, 2)) || UNAVAILABLE_STATES.includes(sqlState))
       throw unavailable("the database is unavailable; try again", error);
     throw error;
   }

@@ -3,6 +3,12 @@ import type pg from "pg";
 /**
  * Runs `work` in one transaction on one pooled connection. A failure rolls
  * back; a connection that failed mid-transaction is discarded, not reused.
+ *
+ * While a client is checked out, the pool listens to none of its 'error'
+ * events, and pg emits one whenever the connection ends unexpectedly (a
+ * Postgres failover, PgBouncer closing it with server_login_retry): without
+ * a listener of its own that event would end the process. The query in
+ * flight fails with the same error, which is what the caller sees.
  */
 export async function inTransaction<T>(
   pool: pg.Pool,
@@ -11,6 +17,10 @@ export async function inTransaction<T>(
 ): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  const onError = (error: Error) => {
+    broken = error;
+  };
+  client.on("error", onError);
   try {
     await client.query(begin);
     const result = await work(client);
@@ -22,6 +32,7 @@ export async function inTransaction<T>(
     });
     throw error;
   } finally {
+    client.removeListener("error", onError);
     client.release(broken);
   }
 }

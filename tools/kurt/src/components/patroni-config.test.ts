@@ -11,7 +11,8 @@ const secrets = { superuser: "s".repeat(64), replication: "r".repeat(64) };
 const render = (index: number): Loose => {
   const member = topology.postgres.members[index];
   if (member === undefined) throw new Error(`no member ${index}`);
-  return renderPatroniConfig(topology, member, { dataDir: `/data/${member.name}`, pgpass: "/p/pgpass" }, secrets);
+  const files = { dataDir: `/data/${member.name}`, pgpass: "/p/pgpass", socketDir: `/p/${member.name}` };
+  return renderPatroniConfig(topology, member, files, secrets);
 };
 
 test("three members, each with its own name, Postgres port and REST port, on ports no other part uses", () => {
@@ -62,11 +63,9 @@ test("passwords come from the secrets given, the superuser's socket needs none, 
     if (line.startsWith("host")) assert.ok(line.endsWith("scram-sha-256"), line);
     else assert.ok(line.startsWith("local"), line);
   }
-  assert.is(
-    postgresql.parameters.unix_socket_directories,
-    "/data/postgres-2",
-    "the socket sits in the 0700 data folder",
-  );
+  // pg_rewind copies every file of the leader's data folder, and a socket cannot be read: it is kept out.
+  assert.is(postgresql.parameters.unix_socket_directories, "/p/postgres-2", "the socket sits in its own folder");
+  assert.not.ok(postgresql.parameters.unix_socket_directories.startsWith(postgresql.data_dir));
 });
 
 test.run();

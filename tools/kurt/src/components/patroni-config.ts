@@ -59,6 +59,14 @@ export interface PatroniMemberFiles {
   readonly dataDir: string;
   /** Patroni writes the .pgpass it hands to pg_basebackup and pg_rewind here. */
   readonly pgpass: string;
+  /**
+   * Where Postgres puts its Unix socket: a folder only the postgres user (and
+   * root) can enter, and never the data folder, whose every file pg_rewind
+   * copies from the leader, and a socket cannot be read ("could not open file
+   * .s.PGSQL.<port>: No such device or address"): each rewind would fail and
+   * the member be cloned afresh. Without it, the data folder (as before).
+   */
+  readonly socketDir?: string;
 }
 
 /**
@@ -90,13 +98,15 @@ export function renderPatroniConfig(
       // and where it cannot, the member is cloned afresh from the leader rather than left unable to follow.
       remove_data_directory_on_rewind_failure: true,
       remove_data_directory_on_diverged_timelines: true,
+      // A clone starts from an immediate checkpoint on the leader, not a spread one that can take minutes.
+      basebackup: [{ checkpoint: "fast" }],
       authentication: {
         superuser: { username: POSTGRES_SUPERUSER, password: secrets.superuser },
         replication: { username: REPLICATION_USER, password: secrets.replication },
       },
       parameters: {
-        // The socket sits inside the 0700 data folder: only root and the postgres user reach it.
-        unix_socket_directories: files.dataDir,
+        // The socket sits in a 0700 folder: only root and the postgres user reach it.
+        unix_socket_directories: files.socketDir ?? files.dataDir,
         logging_collector: "off",
         log_line_prefix: "%m [%p] %q%u@%d ",
       },

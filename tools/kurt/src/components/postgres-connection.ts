@@ -7,8 +7,8 @@ import { type PostgresLayout, readPostgresLayout } from "./postgres-layout.js";
 /**
  * How everything else reaches the local Postgres: the app user over TCP
  * (scram password) through the Postgres router, which follows the Patroni
- * leader, or the superuser over a member's Unix socket in its data dir,
- * which only root and the postgres user can reach.
+ * leader, or the superuser over a member's Unix socket in its Patroni
+ * folder, which only root and the postgres user can reach.
  */
 
 export type PostgresNode = "primary" | "replica";
@@ -43,10 +43,10 @@ export function nodePort(topology: Topology, which: PostgresNode): number {
   return which === "primary" ? topology.postgres.primaryPort : topology.postgres.replicaPort;
 }
 
-/** The superuser over a Patroni member's Unix socket (in its data folder): for the launcher and for tests. */
+/** The superuser over a Patroni member's Unix socket (in its Patroni folder): for the launcher and for tests. */
 export function memberAdminConfig(layout: PostgresLayout, member: PostgresMember): ClientConfig {
   return {
-    host: layout.memberDir(member.name),
+    host: layout.socketDir(member.name),
     port: member.port,
     user: POSTGRES_SUPERUSER,
     database: "postgres",

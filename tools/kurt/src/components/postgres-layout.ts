@@ -14,10 +14,12 @@ import type { PostgresRunAs } from "./postgres-user.js";
 export interface PostgresLayout {
   /** Owned by the postgres user, mode 0700. */
   readonly root: string;
-  /** A Patroni member's Postgres data folder (also where its Unix socket lives). */
+  /** A Patroni member's Postgres data folder. */
   memberDir(member: string): string;
   /** A member's Patroni settings, its HOME and its .pgpass, beside (not in) the data folder Patroni may replace. */
   patroniDir(member: string): string;
+  /** Where a member's Postgres puts its Unix socket: its Patroni folder, not the data folder pg_rewind copies. */
+  socketDir(member: string): string;
   readonly etcdDir: string;
   readonly pgbouncerDir: string;
 }
@@ -27,7 +29,7 @@ interface LocationRecord {
   readonly reason: string;
 }
 
-// A Unix socket path holds at most 107 bytes, and Postgres puts its sockets in the data dir.
+// A Unix socket path holds at most 107 bytes, and Postgres puts its sockets in the member's Patroni folder.
 const MAX_SOCKET_PATH = 100;
 
 const recordFile = (paths: Paths) => path.join(paths.runDir, "postgres-location.json");
@@ -39,6 +41,7 @@ function layoutAt(root: string): PostgresLayout {
     root,
     memberDir: (member) => path.join(root, member),
     patroniDir: (member) => path.join(root, `${member}-patroni`),
+    socketDir: (member) => path.join(root, `${member}-patroni`),
     etcdDir: path.join(root, "etcd"),
     pgbouncerDir: path.join(root, "pgbouncer"),
   };
@@ -93,7 +96,7 @@ export async function preparePostgresLayout(
   mkdirSync(paths.runDir, { recursive: true });
   let root = preferredRoot(paths);
   let reason = "under the run dir";
-  if (path.join(root, "postgres-9", ".s.PGSQL.65535.lock").length > MAX_SOCKET_PATH) {
+  if (path.join(layoutAt(root).socketDir("postgres-9"), ".s.PGSQL.65535.lock").length > MAX_SOCKET_PATH) {
     root = fallbackRoot(paths);
     reason = `${paths.runDir} is too deep for Postgres's Unix socket paths`;
   } else if (runAs !== undefined && !canTraverse(paths.runDir, runAs)) {

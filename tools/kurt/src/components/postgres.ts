@@ -96,7 +96,11 @@ async function startMember(
   const config = renderPatroniConfig(
     ctx.topology,
     member,
-    { dataDir: layout.memberDir(member.name), pgpass: path.join(home, "pgpass") },
+    {
+      dataDir: layout.memberDir(member.name),
+      pgpass: path.join(home, "pgpass"),
+      socketDir: layout.socketDir(member.name),
+    },
     secrets,
   );
   const file = path.join(home, "patroni.yml");

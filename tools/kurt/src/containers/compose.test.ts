@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -20,10 +21,22 @@ import * as assert from "uvu/assert";
 import { parse } from "yaml";
 import { IMAGE_ENTRIES } from "../bundles.js";
 import { kafkaServerProperties } from "../components/kafka-server-properties.js";
+import { renderPatroniDynamicConfig } from "../components/patroni-config.js";
 import { renderPgBouncerFiles } from "../components/pgbouncer-config.js";
+import { POSTGRES_BIN } from "../components/postgres-cluster.js";
+import { ROUTER_CLUSTERS } from "../components/postgres-router-config.js";
 import { renderRedisNodeConfig } from "../components/redis-node-config.js";
 import { resolvePaths } from "../paths.js";
 import { serviceEnvironment } from "../service-environment.js";
+import {
+  COMPOSE_PATRONI,
+  COMPOSE_POSTGRES_ROUTER,
+  composePatroniMemberEnvironment,
+  renderComposePatroniConfig,
+  renderComposePostgresRouterConfig,
+  writeComposePostgresRouterConfig,
+} from "./compose-postgres.js";
+import { COMPOSE_ONLY_IMAGES, CONTAINER_IMAGES } from "./images.js";
 import { KAFKA_CONTAINER_DATA_DIR, kafkaPropertyName, parseProperties } from "./kafka-container-environment.js";
 
 // No container engine runs here: compose.yaml and the Dockerfile are checked
@@ -210,7 +223,7 @@ test("Kafka runs the launcher's server.properties, addresses aside, and the topi
     assert.is(compose.services[name].depends_on["kafka-topics"].condition, "service_completed_successfully");
 });
 
-test("PgBouncer runs the launcher's pgbouncer.ini, with the Postgres containers as backends", () => {
+test("PgBouncer runs the launcher's pgbouncer.ini, with the Postgres router as its backend", () => {
   const settings = (ini: string) =>
     new Map(
       ini
@@ -221,8 +234,16 @@ test("PgBouncer runs the launcher's pgbouncer.ini, with the Postgres containers 
   const local = settings(renderPgBouncerFiles("/etc/pgbouncer", topology, "SCRAM-SHA-256$4096:a$b:c").ini);
   const container = settings(compose.configs["pgbouncer-ini"].content);
   const { primaryDatabase, replicaDatabase } = topology.pgbouncer;
-  assert.is(container.get(primaryDatabase), "host=postgres-primary port=5432 dbname=kurt");
-  assert.is(container.get(replicaDatabase), "host=postgres-replica port=5432 dbname=kurt");
+  const { primaryPort, replicaPort } = topology.postgres;
+  // Locally the router's two ports on the loopback; here the same ports on the router's container.
+  const router = COMPOSE_POSTGRES_ROUTER.service;
+  for (const [database, port] of [
+    [primaryDatabase, primaryPort],
+    [replicaDatabase, replicaPort],
+  ] as const) {
+    assert.is(local.get(database), `host=${topology.host} port=${port} dbname=${topology.postgres.database}`);
+    assert.is(container.get(database), `host=${router} port=${port} dbname=${topology.postgres.database}`);
+  }
   const addresses = new Set([primaryDatabase, replicaDatabase, "listen_addr", "listen_port"]);
   for (const [key, value] of local) if (!addresses.has(key)) assert.is(container.get(key), value, key);
   assert.equal(
@@ -232,9 +253,223 @@ test("PgBouncer runs the launcher's pgbouncer.ini, with the Postgres containers 
   const port = container.get("listen_port");
   assert.match(env("shortener").KURT_PG_PRIMARY_URL, new RegExp(`@pgbouncer:${port}/${primaryDatabase}$`));
   assert.match(env("shortener").KURT_PG_REPLICA_URL, new RegExp(`@pgbouncer:${port}/${replicaDatabase}$`));
-  // Migrations need a session (an advisory lock): straight to the primary.
-  assert.match(env("migrate").KURT_PG_PRIMARY_URL, /@postgres-primary:5432\/kurt$/);
-  assert.match(compose.configs["postgres-init"].content, new RegExp(`'${topology.postgres.replicationSlot}'`));
+  // Migrations need a session (an advisory lock): to the leader through the router, not through PgBouncer.
+  for (const job of ["migrate", "admin-key"])
+    assert.match(env(job).KURT_PG_PRIMARY_URL, new RegExp(`@${router}:${primaryPort}/kurt$`), job);
+  const pgbouncer = compose.services.pgbouncer;
+  assert.equal(pgbouncer.depends_on, {
+    [router]: { condition: "service_healthy" },
+    "postgres-init": { condition: "service_completed_successfully" },
+  });
+  assert.equal(compose.services.migrate.depends_on, {
+    "postgres-init": { condition: "service_completed_successfully" },
+  });
+  assert.equal(compose.services["admin-key"].depends_on, { migrate: { condition: "service_completed_successfully" } });
+});
+
+// --- Postgres: the launcher's Patroni cluster ----------------------------------
+
+const members = topology.postgres.members;
+const etcdMembers: readonly string[] = COMPOSE_PATRONI.etcdMembers;
+const patroniConfig: Loose = parse(compose.configs.patroni.content);
+const allHealthy = (names: readonly string[]) =>
+  Object.fromEntries(names.map((name) => [name, { condition: "service_healthy" }]));
+const hostPort = (address: string) => {
+  const [host, port] = address.split(":");
+  return { host, port: Number(port) };
+};
+/** A shell script as the container receives it: Compose turns `$$` into `$`. */
+const interpolated = (script: string) => script.replaceAll("$$", "$");
+
+test("etcd is three members of one cluster, each named in the initial cluster by its compose name", () => {
+  const { etcdClientPort, etcdPeerPort } = COMPOSE_PATRONI;
+  const initial = etcdMembers.map((name) => `${name}=http://${name}:${etcdPeerPort}`).join(",");
+  for (const name of etcdMembers) {
+    const service = compose.services[name];
+    assert.ok(service, `compose.yaml has ${name}`);
+    assert.is(service.image, COMPOSE_ONLY_IMAGES.etcd, name);
+    const e = service.environment;
+    assert.is(e.ETCD_NAME, name);
+    assert.is(e.ETCD_INITIAL_CLUSTER, initial, `${name} knows all three peers`);
+    assert.is(e.ETCD_INITIAL_CLUSTER_STATE, "new");
+    assert.is(e.ETCD_ADVERTISE_CLIENT_URLS, `http://${name}:${etcdClientPort}`);
+    assert.is(e.ETCD_INITIAL_ADVERTISE_PEER_URLS, `http://${name}:${etcdPeerPort}`);
+    assert.is(e.ETCD_LISTEN_CLIENT_URLS, `http://0.0.0.0:${etcdClientPort}`);
+    assert.is(e.ETCD_LISTEN_PEER_URLS, `http://0.0.0.0:${etcdPeerPort}`);
+    // Its data in its own volume; a folder below the mount, which etcd creates with mode 0700.
+    const [volume, mount] = (service.volumes[0] as string).split(":");
+    assert.is(volume, `${name}-data`);
+    assert.ok(e.ETCD_DATA_DIR.startsWith(`${mount}/`), `${name}'s data is in its volume`);
+    assert.ok(Object.hasOwn(compose.volumes, volume as string), `${volume} is declared`);
+    assert.equal(service.healthcheck.test.slice(-2), ["endpoint", "health"], `${name} is healthy within a quorum`);
+    assert.ok(
+      service.healthcheck.test.includes(`--endpoints=http://127.0.0.1:${etcdClientPort}`),
+      `${name} checks itself`,
+    );
+  }
+  // Patroni is given every member, by the addresses they advertise.
+  assert.equal(
+    patroniConfig.etcd3.hosts.split(",").map((h: string) => `http://${h}`),
+    etcdMembers.map((name) => compose.services[name].environment.ETCD_ADVERTISE_CLIENT_URLS),
+  );
+});
+
+test("every Patroni member reads the launcher's settings: renderPatroniConfig, addresses and passwords aside", () => {
+  assert.equal(patroniConfig, JSON.parse(JSON.stringify(renderComposePatroniConfig(topology))));
+  // The shared settings, which the first member writes into etcd, are renderPatroniDynamicConfig's.
+  assert.equal(patroniConfig.bootstrap.dcs, JSON.parse(JSON.stringify(renderPatroniDynamicConfig())));
+  const dcs = patroniConfig.bootstrap.dcs;
+  assert.is(dcs.synchronous_mode, true);
+  assert.is(dcs.synchronous_mode_strict, false);
+  assert.is(dcs.failsafe_mode, true);
+  assert.is(dcs.postgresql.use_pg_rewind, true);
+  assert.is(patroniConfig.postgresql.remove_data_directory_on_rewind_failure, true);
+  assert.is(patroniConfig.postgresql.remove_data_directory_on_diverged_timelines, true);
+  assert.is(patroniConfig.scope, topology.postgres.cluster);
+  // No password in the file: Patroni takes them from PATRONI_SUPERUSER_PASSWORD and PATRONI_REPLICATION_PASSWORD.
+  for (const [role, entry] of Object.entries(patroniConfig.postgresql.authentication as Record<string, Loose>))
+    assert.equal(Object.keys(entry), ["username"], role);
+  for (const line of patroniConfig.postgresql.pg_hba as string[]) {
+    if (line.startsWith("host")) assert.ok(line.endsWith(" scram-sha-256"), line);
+    else assert.ok(line.startsWith("local "), line);
+  }
+  // The data folder is below the volume: Patroni removes and re-clones it, which a mount point would refuse.
+  assert.ok(patroniConfig.postgresql.data_dir.startsWith(`${COMPOSE_PATRONI.volume}/`));
+  assert.equal(hostPort(patroniConfig.restapi.listen), { host: "0.0.0.0", port: COMPOSE_PATRONI.restPort });
+  assert.equal(hostPort(patroniConfig.postgresql.listen), { host: "0.0.0.0", port: COMPOSE_PATRONI.postgresPort });
+});
+
+test("the three Patroni members: the topology's names, one volume each, health-checked on Patroni's REST API", () => {
+  const all = stages(dockerfileText);
+  const patroni = all.find((s) => s.name === "patroni");
+  assert.ok(patroni, "the Dockerfile has a patroni target");
+  assert.equal(JSON.parse(effective(all, patroni, "CMD") ?? "null"), ["patroni", COMPOSE_PATRONI.configFile]);
+  for (const member of members) {
+    const service = compose.services[member.name];
+    assert.ok(service, `compose.yaml has ${member.name}`);
+    assert.is(service.build.target, "patroni", member.name);
+    assert.equal(
+      service.configs.find((c: Loose) => c.source === "patroni"),
+      { source: "patroni", target: COMPOSE_PATRONI.configFile },
+      `${member.name} reads the patroni config`,
+    );
+    const { PATRONI_SUPERUSER_PASSWORD, PATRONI_REPLICATION_PASSWORD, ...own } = service.environment;
+    assert.equal(own, composePatroniMemberEnvironment(member), `${member.name}'s name and addresses`);
+    assert.match(PATRONI_SUPERUSER_PASSWORD, /^\$\{KURT_PG_SUPERUSER_PASSWORD:\?[^}]*\}$/);
+    assert.match(PATRONI_REPLICATION_PASSWORD, /^\$\{KURT_PG_REPLICATION_PASSWORD:\?[^}]*\}$/);
+    assert.equal(service.volumes, [`${member.name}-data:${COMPOSE_PATRONI.volume}`]);
+    assert.ok(Object.hasOwn(compose.volumes, `${member.name}-data`));
+    assert.equal(service.healthcheck.test, [
+      "CMD",
+      "curl",
+      "-fsS",
+      "-o",
+      "/dev/null",
+      `http://127.0.0.1:${COMPOSE_PATRONI.restPort}/health`,
+    ]);
+    assert.equal(service.depends_on, allHealthy(etcdMembers), `${member.name} starts once etcd has a quorum`);
+  }
+});
+
+test("the Postgres router is the launcher's, reaching all three members on Postgres and Patroni's REST ports", () => {
+  const router = compose.services[COMPOSE_POSTGRES_ROUTER.service];
+  assert.is(router.image, CONTAINER_IMAGES.envoy, "the gateway's Envoy image");
+  const mount = router.volumes.find((v: Loose) => v.target === COMPOSE_ENVOY_MOUNTS.configDir);
+  assert.equal(mount, {
+    type: "bind",
+    source: `./${COMPOSE_ENVOY_DIR}`,
+    target: COMPOSE_ENVOY_MOUNTS.configDir,
+    read_only: true,
+  });
+  assert.is(
+    COMPOSE_POSTGRES_ROUTER.configFile,
+    path.posix.join(COMPOSE_ENVOY_MOUNTS.configDir, COMPOSE_POSTGRES_ROUTER.file),
+  );
+  assert.equal(router.command.slice(0, 3), ["envoy", "-c", COMPOSE_POSTGRES_ROUTER.configFile]);
+  const config: Loose = parse(readFileSync(path.join(composeEnvoyDir, COMPOSE_POSTGRES_ROUTER.file), "utf8"));
+  assert.equal(config, JSON.parse(JSON.stringify(renderComposePostgresRouterConfig(topology))), "npm run generate");
+  const cluster = (name: string): Loose => config.static_resources.clusters.find((c: Loose) => c.name === name);
+  for (const [name, role] of [
+    [ROUTER_CLUSTERS.leader, "/primary"],
+    [ROUTER_CLUSTERS.async, "/async"],
+    [ROUTER_CLUSTERS.replica, "/replica"],
+  ] as const) {
+    const c = cluster(name);
+    assert.is(c.type, "STRICT_DNS", name);
+    assert.is(c.health_checks[0].http_health_check.path, role, name);
+    assert.equal(
+      c.load_assignment.endpoints.flatMap((e: Loose) =>
+        e.lb_endpoints.map((lb: Loose) => [
+          lb.endpoint.address.socket_address.address,
+          lb.endpoint.address.socket_address.port_value,
+          lb.endpoint.health_check_config.port_value,
+        ]),
+      ),
+      members.map((m) => [
+        m.name,
+        hostPort(patroniConfig.postgresql.listen).port,
+        hostPort(patroniConfig.restapi.listen).port,
+      ]),
+      `${name}: every member, checked on its Patroni REST port`,
+    );
+    for (const m of members)
+      assert.is(compose.services[m.name].build.target, "patroni", `${m.name} is a Patroni member`);
+  }
+  assert.equal(cluster(ROUTER_CLUSTERS.read).cluster_type.typed_config.clusters, [
+    ROUTER_CLUSTERS.async,
+    ROUTER_CLUSTERS.replica,
+    ROUTER_CLUSTERS.leader,
+  ]);
+  const listeners = new Map(
+    config.static_resources.listeners.map((l: Loose) => [
+      l.filter_chains[0].filters[0].typed_config.cluster,
+      l.address.socket_address,
+    ]),
+  );
+  assert.equal(listeners.get(ROUTER_CLUSTERS.leader), {
+    address: "0.0.0.0",
+    port_value: topology.postgres.primaryPort,
+  });
+  assert.equal(listeners.get(ROUTER_CLUSTERS.read), { address: "0.0.0.0", port_value: topology.postgres.replicaPort });
+  assert.equal(config.admin.address.socket_address, {
+    address: "0.0.0.0",
+    port_value: topology.postgres.routerAdminPort,
+  });
+  // Healthy once it routes writes to a leader and reads to a replica, as ./kurt up waits for.
+  const check = router.healthcheck.test;
+  assert.equal(check.slice(0, 3), ["CMD", "bash", "-c"]);
+  const script = interpolated(check[3]);
+  execFileSync("bash", ["-n", "-c", script]);
+  assert.match(script, `/dev/tcp/127.0.0.1/${topology.postgres.routerAdminPort}`);
+  for (const name of [ROUTER_CLUSTERS.leader, ROUTER_CLUSTERS.replica])
+    assert.match(script, `'^cluster\\.${name}\\.membership_healthy: [1-9]'`, name);
+  assert.match(script, /^set -e$/m, "every check counts, not only the last");
+  assert.equal(router.depends_on, allHealthy(members.map((m) => m.name)));
+});
+
+test("postgres-init sends the shared settings to Patroni and makes the app's role and database on the leader", () => {
+  const job = compose.services["postgres-init"];
+  assert.is(job.build.target, "patroni");
+  assert.is(job.restart, "no");
+  assert.equal(job.depends_on, { [COMPOSE_POSTGRES_ROUTER.service]: { condition: "service_healthy" } });
+  assert.equal(job.configs, [{ source: "patroni", target: COMPOSE_PATRONI.configFile }]);
+  assert.match(job.environment.PGPASSWORD, /^\$\{KURT_PG_SUPERUSER_PASSWORD:\?[^}]*\}$/);
+  assert.match(job.environment.KURT_PG_PASSWORD, /^\$\{KURT_PG_PASSWORD:\?[^}]*\}$/);
+  assert.equal(job.entrypoint, ["bash", "-c"]);
+  const script = interpolated(job.command[0]);
+  execFileSync("bash", ["-n", "-c", script]);
+  assert.match(script, `for member in ${members.map((m) => m.name).join(" ")}; do`);
+  assert.match(script, `"http://$member:${COMPOSE_PATRONI.restPort}/config"`);
+  assert.match(script, `["bootstrap"]["dcs"]`);
+  assert.match(script, `open("${COMPOSE_PATRONI.configFile}")`);
+  assert.match(script, ` -h ${COMPOSE_POSTGRES_ROUTER.service} -p ${topology.postgres.primaryPort} -U postgres `);
+  const { user, database } = topology.postgres;
+  assert.match(script, `create role ${user} login`);
+  assert.match(script, `alter role ${user} login password :'app_password';`);
+  assert.match(script, `create database ${database} owner ${user}`);
+  assert.match(script, `grant pg_read_all_stats to ${user};`);
+  assert.match(script, `grant execute on function pg_wal_replay_pause(), pg_wal_replay_resume() to ${user};`);
+  assert.match(script, /^set -euo pipefail$/m);
 });
 
 // --- no secret in the file ---------------------------------------------------
@@ -266,6 +501,10 @@ test("compose.yaml holds no secret: passwords come from .env, which git ignores"
   assert.equal(literalSecrets(leaked), ["a password in the URL postgres://kurt:hunter2@"]);
   assert.equal(literalSecrets("      POSTGRES_PASSWORD: hunter2\n"), ["POSTGRES_PASSWORD is written in the file"]);
   assert.match(composeText, /\$\{KURT_REDIS_PASSWORD:\?/);
+  assert.match(composeText, /\$\{KURT_PG_REPLICATION_PASSWORD:\?/);
+  assert.equal(literalSecrets("      PATRONI_REPLICATION_PASSWORD: hunter2\n"), [
+    "PATRONI_REPLICATION_PASSWORD is written in the file",
+  ]);
   assert.equal(
     literalSecrets('      requirepass "hunter2"\n      masterauth hunter2\n      REDISCLI_AUTH: hunter2\n'),
     ["REDISCLI_AUTH is written in the file", "requirepass is written in the file", "masterauth is written in the file"],
@@ -286,6 +525,16 @@ test("the committed compose Envoy configuration is what gateway/ renders now", a
       readFileSync(fresh).equals(readFileSync(path.join(composeEnvoyDir, COMPOSE_ENVOY_FILES.descriptorSet))),
       "envoy/compose/kurt.pb is the descriptor set of proto/ (npm run generate)",
     );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the committed Postgres router configuration is what tools/kurt renders now", () => {
+  const committed = readFileSync(path.join(composeEnvoyDir, COMPOSE_POSTGRES_ROUTER.file), "utf8");
+  const dir = mkdtempSync(path.join(tmpdir(), "kurt-compose-router-"));
+  try {
+    assert.is(committed, readFileSync(writeComposePostgresRouterConfig(dir), "utf8"), "npm run generate");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -354,14 +603,16 @@ test("the Dockerfile is well-formed, and a broken copy is not", () => {
   );
 });
 
-test("every image target compose builds exists, runs its bundle as a non-root user, and services check grpc.health.v1", () => {
+test("every image target compose builds exists, runs as a non-root user, and services check grpc.health.v1", () => {
   const all = stages(dockerfileText);
   const built = Object.entries(compose.services as Record<string, Loose>).filter(([, s]) => s.build);
+  const patroniServices = [...members.map((m) => m.name), "postgres-init"];
   assert.equal(built.map(([name]) => name).sort(), [
     "admin-key",
     "clicklog",
     "kafka-topics",
     "migrate",
+    ...patroniServices,
     "resolver",
     "shortener",
   ]);
@@ -371,6 +622,10 @@ test("every image target compose builds exists, runs its bundle as a non-root us
     assert.ok(stage, `the Dockerfile has a ${service.build.target} target`);
     const user = effective(all, stage, "USER");
     assert.ok(user !== undefined && !/^(root|0)(:|$)/.test(user), `${name} runs as ${user}, not root`);
+    if (patroniServices.includes(name)) {
+      assert.is(service.build.target, "patroni", name);
+      continue;
+    }
     const entry = IMAGE_ENTRIES[name as keyof typeof IMAGE_ENTRIES];
     const inImage = (bundle: string) => path.posix.join(effective(all, stage, "WORKDIR") ?? "/", bundle);
     assert.equal(
@@ -388,6 +643,23 @@ test("every image target compose builds exists, runs its bundle as a non-root us
   const runtime = all.find((s) => s.name === "runtime")?.instructions[0]?.args;
   assert.match(runtime ?? "", /^\$\{NODE_IMAGE\} AS runtime$/);
   assert.match(dockerfileText, /^ARG NODE_IMAGE=node:20[.\d]*-bookworm-slim$/m, "a small runtime image");
+});
+
+test("the patroni target installs what ./kurt up runs: Debian 12's postgresql-15 and patroni 3.0.2", () => {
+  const all = stages(dockerfileText);
+  const patroni = all.find((s) => s.name === "patroni") as Stage;
+  assert.is(patroni.instructions[0]?.args, "debian:12-slim AS patroni");
+  const run = patroni.instructions
+    .filter((i) => i.keyword === "RUN")
+    .map((i) => i.args)
+    .join("\n");
+  assert.match(run, /apt-get install -y --no-install-recommends postgresql-15 'patroni=3\.0\.2-\*' python3-etcd curl/);
+  assert.match(run, /create_main_cluster = false/, "no main cluster beside Patroni's");
+  assert.match(run, `install -d -o postgres -g postgres -m 0700 ${COMPOSE_PATRONI.volume}`);
+  assert.is(effective(all, patroni, "USER"), "postgres");
+  // Patroni finds initdb, pg_ctl, pg_rewind… in bin_dir, and psql is on the PATH.
+  assert.is(patroniConfig.postgresql.bin_dir, POSTGRES_BIN);
+  assert.ok((effective(all, patroni, "ENV") ?? "").startsWith(`PATH=${POSTGRES_BIN}:`));
 });
 
 test("the Dockerfile copies every workspace's manifest, which npm ci checks the lockfile against", () => {

@@ -6,7 +6,7 @@ import * as assert from "uvu/assert";
 import { parse } from "yaml";
 import { renderPgBouncerFiles } from "../components/pgbouncer-config.js";
 import { resolvePaths } from "../paths.js";
-import { CONTAINER_IMAGES } from "./images.js";
+import { COMPOSE_ONLY_IMAGES, CONTAINER_IMAGES } from "./images.js";
 import {
   kafkaContainerEnvironment,
   kafkaEnvironmentName,
@@ -54,15 +54,23 @@ test("the replica script is valid bash that copies through the slot", () => {
   assert.match(script, "exec docker-entrypoint.sh postgres ");
 });
 
-test("compose.yaml uses the images of images.ts and the same pg_hba.conf", () => {
+test("compose.yaml uses the images of images.ts: all but the non-HA postgres, and etcd's", () => {
   const compose = parse(readFileSync(`${resolvePaths({}).root}/compose.yaml`, "utf8"), { merge: true });
   const images = new Set(
     Object.values(compose.services as Record<string, { image?: string }>)
       .map((service) => service.image)
       .filter((image) => image !== undefined),
   );
-  assert.equal([...images].sort(), Object.values(CONTAINER_IMAGES).sort());
-  assert.is(compose.configs["pg-hba"].content, CONTAINER_PG_HBA);
+  const { postgres, ...shared } = CONTAINER_IMAGES;
+  assert.equal([...images].sort(), [...Object.values(shared), ...Object.values(COMPOSE_ONLY_IMAGES)].sort());
+  assert.not.ok(images.has(postgres), "compose's Postgres members are built from the Dockerfile's patroni target");
+});
+
+test("the container pg_hba.conf lets the socket in and asks a scram password over TCP", () => {
+  for (const line of CONTAINER_PG_HBA.trim().split("\n")) {
+    if (line.startsWith("host")) assert.ok(line.endsWith("scram-sha-256"), line);
+    else assert.ok(line.startsWith("local"), line);
+  }
 });
 
 test.run();

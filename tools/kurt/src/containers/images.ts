@@ -2,8 +2,10 @@ import { ENVOY_VERSION } from "../components/envoy.js";
 
 /**
  * The one list of container images, pinned by tag, used by the testcontainers
- * path and by compose.yaml (whose test compares its `image:` lines with this).
- * Each follows the release line of what `./kurt up` runs locally.
+ * path and by compose.yaml (whose test compares its `image:` lines with this
+ * and COMPOSE_ONLY_IMAGES). Each follows the release line of what `./kurt up`
+ * runs locally. compose.yaml runs all of them but `postgres`: its Postgres is
+ * a Patroni cluster built from the Dockerfile's `patroni` target (ADR 24).
  */
 export const CONTAINER_IMAGES = {
   /** Primary and streaming replica (the Debian package is postgresql-15). */
@@ -19,3 +21,12 @@ export const CONTAINER_IMAGES = {
 } as const;
 
 export type ImageRole = keyof typeof CONTAINER_IMAGES;
+
+/** Images that only compose.yaml runs (the testcontainers backend has no Patroni cluster). */
+export const COMPOSE_ONLY_IMAGES = {
+  /**
+   * Three members, Patroni's store. The launcher runs Debian's etcd-server 3.4;
+   * Patroni speaks the same v3 API to both, and 3.5 is the line etcd still supports.
+   */
+  etcd: "gcr.io/etcd-development/etcd:v3.5.21",
+} as const;

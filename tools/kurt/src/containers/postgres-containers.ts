@@ -23,7 +23,7 @@ const POSTGRES_DAEMONS = { primary: "postgres-primary", replica: "postgres-repli
 
 const COMPONENT = "postgres";
 const HBA_FILE = "/etc/kurt/pg_hba.conf";
-// The image's init scripts use the local socket as the superuser; everything over TCP proves a password.
+// (compose.yaml runs the Patroni cluster instead; its pg_hba comes from renderPatroniConfig.)
 // compose.yaml carries the same file (configs.pg-hba).
 export const CONTAINER_PG_HBA = `local   all          all                  trust
 local   replication  all                  trust
