@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createApiKey } from "../support/api-keys.js";
-import { createLink } from "../support/links-api.js";
+import { createRedirectTargets } from "../support/links-api.js";
 import { assertEachStoredOnce, healthyCluster, patroniStatus, startCreates } from "../support/postgres-cluster.js";
 import { startRedirectLoad } from "../support/redirect-load.js";
 import { markLogs, rawLinesSince } from "../support/service-logs.js";
@@ -43,12 +43,7 @@ test("etcd killed under load: the leader keeps leading and writes go on; etcd re
   const etcdPid = supervisor.pidOf(ETCD);
   assert.ok(etcdPid, "etcd is running");
 
-  const targets = await Promise.all(
-    Array.from({ length: 20 }, async (_, i) => {
-      const location = `https://example.com/etcd-loss/redirect/${i}`;
-      return { code: (await createLink(key, { url: location })).code, location };
-    }),
-  );
+  const targets = await createRedirectTargets(key, "etcd-loss/redirect", 20);
   const redirects = startRedirectLoad(targets, { clients: 4, maxMs: 300_000 });
   const creates = startCreates(key, `etcd-loss/run-${Date.now().toString(36)}`, CREATE_CLIENTS, {
     minIntervalMs: CREATE_INTERVAL_MS,

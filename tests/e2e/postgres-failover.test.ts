@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createApiKey } from "../support/api-keys.js";
-import { createLink } from "../support/links-api.js";
+import { createRedirectTargets } from "../support/links-api.js";
 import {
   assertEachStoredOnce,
   countStoredUrls,
@@ -34,12 +34,7 @@ const median = (values: readonly number[]) => {
 };
 
 test("the leader's postmaster killed five times under load: no redirect fails, creates fail only with 503, no acknowledged create is lost or doubled", async () => {
-  const targets = await Promise.all(
-    Array.from({ length: 20 }, async (_, i) => {
-      const location = `https://example.com/failover/redirect/${i}`;
-      return { code: (await createLink(key, { url: location })).code, location };
-    }),
-  );
+  const targets = await createRedirectTargets(key, "failover/redirect", 20);
   const redirects = startRedirectLoad(targets, { clients: 4, maxMs: 600_000 });
   const creates = startCreates(key, `failover/run-${Date.now().toString(36)}`, CREATE_CLIENTS, { minIntervalMs: 50 });
   const failoverMs: number[] = [];

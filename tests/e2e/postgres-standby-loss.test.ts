@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createApiKey } from "../support/api-keys.js";
-import { createLink } from "../support/links-api.js";
+import { createRedirectTargets } from "../support/links-api.js";
 import {
   assertEachStoredOnce,
   type CreateOutcome,
@@ -51,12 +51,7 @@ test("the synchronous standby's postmaster and Patroni killed under load: writes
   assert.ok(patroni, `${victim}'s Patroni is running`);
   const postmaster = postmasterPid(victim);
 
-  const targets = await Promise.all(
-    Array.from({ length: 20 }, async (_, i) => {
-      const location = `https://example.com/standby-loss/redirect/${i}`;
-      return { code: (await createLink(key, { url: location })).code, location };
-    }),
-  );
+  const targets = await createRedirectTargets(key, "standby-loss/redirect", 20);
   const redirects = startRedirectLoad(targets, { clients: 4, maxMs: 300_000 });
   const creates = startCreates(key, `standby-loss/run-${Date.now().toString(36)}`, CREATE_CLIENTS, {
     minIntervalMs: CREATE_INTERVAL_MS,

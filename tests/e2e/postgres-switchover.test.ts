@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createApiKey } from "../support/api-keys.js";
-import { createLink } from "../support/links-api.js";
+import { createRedirectTargets } from "../support/links-api.js";
 import { assertEachStoredOnce, healthyCluster, startCreates } from "../support/postgres-cluster.js";
 import { startRedirectLoad } from "../support/redirect-load.js";
 import { type RunResult, resolvePaths, runCommand, waitFor } from "../support/tool.js";
@@ -46,12 +46,7 @@ test("bad arguments and impossible targets are refused with a message, and the l
 });
 
 test("two switchovers under load (to the synchronous standby, then --to it by name): no request fails", async () => {
-  const targets = await Promise.all(
-    Array.from({ length: 20 }, async (_, i) => {
-      const location = `https://example.com/switchover/redirect/${i}`;
-      return { code: (await createLink(key, { url: location })).code, location };
-    }),
-  );
+  const targets = await createRedirectTargets(key, "switchover/redirect", 20);
   const redirects = startRedirectLoad(targets, { clients: 4, maxMs: 300_000 });
   const creates = startCreates(key, `switchover/run-${Date.now().toString(36)}`, CREATE_CLIENTS, { minIntervalMs: 50 });
   const held: string[] = [];

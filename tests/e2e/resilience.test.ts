@@ -6,7 +6,7 @@ import * as assert from "uvu/assert";
 import { createApiKey } from "../support/api-keys.js";
 import { isHealthyInEnvoy, upstreamHosts } from "../support/envoy-admin.js";
 import { describe } from "../support/http-client.js";
-import { createLink, visit } from "../support/links-api.js";
+import { createRedirectTargets, visit } from "../support/links-api.js";
 import { type MetricsPage, scrapeService, total } from "../support/metrics-scrape.js";
 import { type RedirectFailure, startRedirectLoad } from "../support/redirect-load.js";
 import { serviceEnv, topology } from "../support/stack.js";
@@ -23,15 +23,6 @@ let key = "";
 test.before(async () => {
   key = (await createApiKey(["links:write", "links:read"])).secret;
 });
-
-async function createTargets(prefix: string, count: number) {
-  const targets: { code: string; location: string }[] = [];
-  for (let i = 0; i < count; i += 1) {
-    const location = `https://example.com/${prefix}/${i}`;
-    targets.push({ code: (await createLink(key, { url: location })).code, location });
-  }
-  return targets;
-}
 
 function redisCluster(): Cluster {
   return new Cluster(
@@ -124,10 +115,10 @@ async function clusterOk(port: number): Promise<boolean> {
 }
 
 test("a Redis master killed while redirects run: no redirect fails, and the node is brought back", async () => {
-  const warm = await createTargets("redis-warm", 10);
+  const warm = await createRedirectTargets(key, "redis-warm", 10);
   // Never resolved before the kill: no resolver has them in memory, so they
   // come from Redis or, with their master dead, from Postgres.
-  const cold = await createTargets("redis-cold", 30);
+  const cold = await createRedirectTargets(key, "redis-cold", 30);
   // In Redis before the kill, so the Postgres answers below are the dead master's, not late cache writes'.
   const cluster = redisCluster();
   try {
@@ -186,7 +177,7 @@ test("a Redis master killed while redirects run: no redirect fails, and the node
 });
 
 test("Postgres's two standbys stopped: redirects of links in no cache are still served, and creates go on", async () => {
-  const targets = await createTargets("standbys-down", 8);
+  const targets = await createRedirectTargets(key, "standbys-down", 8);
   // Out of Redis, and never resolved, so in no resolver's memory either: only Postgres has them.
   const cluster = redisCluster();
   try {
@@ -212,7 +203,7 @@ test("Postgres's two standbys stopped: redirects of links in no cache are still 
     const fromPostgres = hitsGrown(before, after, "replica") + hitsGrown(before, after, "primary");
     assert.ok(fromPostgres >= targets.length, `Postgres answered the lookups (${fromPostgres})`);
     // synchronous_mode is not strict: with no standby the leader commits alone rather than stopping.
-    const fresh = await createTargets("standbys-down-fresh", 3);
+    const fresh = await createRedirectTargets(key, "standbys-down-fresh", 3);
     for (const { code, location } of fresh) {
       const answer = await visit(code);
       assert.is(answer.status, 302, `created while the standbys are down: ${describe(answer)}`);
@@ -227,7 +218,7 @@ test("Postgres's two standbys stopped: redirects of links in no cache are still 
 test("with two resolvers, both take redirect traffic through Envoy", async () => {
   const ports = topology.services.resolver.httpPorts;
   assert.ok(ports.length >= 2, "the stack runs at least two resolvers");
-  const targets = await createTargets("balance", 10);
+  const targets = await createRedirectTargets(key, "balance", 10);
   const before = await upstreamHosts("resolver_http");
   const load = startRedirectLoad(targets, { clients: 8 });
   await waitFor("400 redirects", async () => (load.ok() + load.failures.length >= 400 ? true : undefined), {
@@ -250,7 +241,7 @@ test("with two resolvers, both take redirect traffic through Envoy", async () =>
 test("a resolver killed under load: no redirect fails once Envoy has ejected it", async () => {
   const [victimPort] = topology.services.resolver.httpPorts;
   const victim = "resolver-1";
-  const targets = await createTargets("kill-resolver", 10);
+  const targets = await createRedirectTargets(key, "kill-resolver", 10);
   const load = startRedirectLoad(targets, { clients: 8 });
   let ejectedAt = 0;
   try {

@@ -53,3 +53,17 @@ export async function createTestLink(
   const link = await createLink(key, { url: location, code: uniqueCode(prefix) });
   return { code: link.code, location };
 }
+
+/** `count` new links to https://example.com/<area>/<i> under generated codes, created in turn: each code and where it leads. */
+export async function createRedirectTargets(
+  key: string,
+  area: string,
+  count: number,
+): Promise<{ code: string; location: string }[]> {
+  const targets: { code: string; location: string }[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const location = `https://example.com/${area}/${i}`;
+    targets.push({ code: (await createLink(key, { url: location })).code, location });
+  }
+  return targets;
+}
