@@ -2,7 +2,8 @@
  * The compose `admin-key` job: the first admin API key of a new installation,
  * as `./kurt up` issues it (services/shortener/src/bootstrap-admin-key.ts),
  * written to a file on the `kurt-admin-key` volume that only its owner reads.
- * A later run finds the file and issues nothing. The key never goes to a log:
+ * A later run finds the file and issues nothing, unless the database never
+ * issued the key in it (its data is new): then a new key replaces it. The key never goes to a log:
  *   docker compose run --rm --no-deps admin-key cat /var/lib/kurt/admin-api-key
  */
 
@@ -24,14 +25,14 @@ const config = loadJobConfigOrExit("admin-key", {
 });
 
 try {
-  const { created } = await ensureAdminKey({
-    connectionString: config.KURT_PG_PRIMARY_URL,
-    keyFile: config.KURT_ADMIN_KEY_FILE,
-  });
+  const file = config.KURT_ADMIN_KEY_FILE;
+  const { created, replaced } = await ensureAdminKey({ connectionString: config.KURT_PG_PRIMARY_URL, keyFile: file });
   process.stdout.write(
-    created
-      ? `admin-key: issued the first admin API key into ${config.KURT_ADMIN_KEY_FILE}\n`
-      : `admin-key: ${config.KURT_ADMIN_KEY_FILE} exists; no key issued\n`,
+    replaced
+      ? `admin-key: the key in ${file} was never issued by this database (its data is new); issued a new admin API key into it\n`
+      : created
+        ? `admin-key: issued the first admin API key into ${file}\n`
+        : `admin-key: ${file} exists; no key issued\n`,
   );
 } catch (error) {
   failJob("admin-key", error);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { hashApiKeySecret } from "@kurt/api-keys";
@@ -37,6 +37,25 @@ test("when the key file exists nothing is issued and the file is left alone", as
   const before = readFileSync(keyFile, "utf8");
   assert.equal(await ensureAdminKey({ connectionString, keyFile }), { created: false });
   assert.is(readFileSync(keyFile, "utf8"), before);
+});
+
+test("a key file this database never issued (its data is new) gives way to a new admin key; a revoked key stays", async () => {
+  const keyFile = path.join(dir, "stale-key");
+  writeFileSync(keyFile, "kurt_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG\n", { mode: 0o600 });
+  assert.equal(await ensureAdminKey({ connectionString, keyFile }), { created: true, replaced: true });
+  const secret = readFileSync(keyFile, "utf8").trim();
+  assert.is.not(secret, "kurt_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG");
+  assert.is(statSync(keyFile).mode & 0o777, 0o600);
+  const pool = new pg.Pool({ connectionString, max: 1 });
+  try {
+    const keys = createApiKeyService({ store: createPgApiKeyStore(pool) });
+    assert.equal((await keys.authenticate(`Bearer ${secret}`, "admin")).scopes, ["admin"]);
+    await pool.query("update api_keys set revoked_at = now() where secret_hash = $1", [hashApiKeySecret(secret)]);
+    assert.equal(await ensureAdminKey({ connectionString, keyFile }), { created: false });
+    assert.is(readFileSync(keyFile, "utf8").trim(), secret, "a revoked key is not replaced behind the revoker's back");
+  } finally {
+    await pool.end();
+  }
 });
 
 test("two concurrent calls issue one key", async () => {

@@ -118,4 +118,10 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+// `./kurt status | head` closes the pipe early: that is the reader's choice, not a failure.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+  process.exit(process.exitCode ?? 0);
+});
+
 process.exitCode = await main(process.argv.slice(2));
