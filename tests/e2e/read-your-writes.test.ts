@@ -7,8 +7,8 @@ import { createApiKey } from "../support/api-keys.js";
 import { call, resolverClient } from "../support/grpc-client.js";
 import { describe } from "../support/http-client.js";
 import { createLink, updateLink, visit } from "../support/links-api.js";
+import { pauseReplayOnStandbys } from "../support/postgres-cluster.js";
 import { serviceEnv, topology } from "../support/stack.js";
-import { waitFor } from "../support/tool.js";
 
 // The replica is held back (WAL replay paused) so that only the primary has
 // the new rows: a link must still resolve the moment its create returned,
@@ -30,24 +30,16 @@ test.after(() => {
   for (const { client } of replicas) client.close();
 });
 
+/** Runs `use` with WAL replay paused on every standby; `replica` reads through the router's replica port, as the resolvers do. */
 async function withReplayPaused(use: (replica: pg.Client) => Promise<void>): Promise<void> {
+  const resume = await pauseReplayOnStandbys();
   const replica = new pg.Client({ connectionString: serviceEnv.KURT_PG_REPLICA_URL });
-  await replica.connect();
   try {
-    await replica.query("select pg_wal_replay_pause()");
-    // The request takes effect at the next WAL record; wait until it has.
-    await waitFor(
-      "replay to be paused",
-      async () => {
-        const { rows } = await replica.query("select pg_get_wal_replay_pause_state() as state");
-        return rows[0]?.state === "paused" ? true : undefined;
-      },
-      { timeoutMs: 5_000, intervalMs: 20 },
-    );
+    await replica.connect();
     await use(replica);
   } finally {
-    await replica.query("select pg_wal_replay_resume()").catch(() => {});
-    await replica.end();
+    await replica.end().catch(() => {});
+    await resume();
   }
 }
 

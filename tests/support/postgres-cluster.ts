@@ -5,6 +5,7 @@ import * as assert from "uvu/assert";
 import { describe, request } from "./http-client.js";
 import { topology } from "./stack.js";
 import {
+  memberConnectionString,
   type PatroniMemberState,
   postgresMemberDir,
   primaryConnectionString,
@@ -124,5 +125,59 @@ export async function countStoredUrls(outcomes: readonly CreateOutcome[]): Promi
     return Number(rows[0]?.n ?? 0);
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * Pauses WAL replay on every standby (each running member in recovery,
+ * reached directly: the router's replica port may hand a reader any of
+ * them) and waits until each has paused; resolves with the resume.
+ */
+export async function pauseReplayOnStandbys(): Promise<() => Promise<void>> {
+  const standbys: pg.Client[] = [];
+  const resume = async () => {
+    await Promise.all(
+      standbys.map(async (client) => {
+        await client.query("select pg_wal_replay_resume()").catch(() => {});
+        await client.end().catch(() => {});
+      }),
+    );
+  };
+  try {
+    for (const member of topology.postgres.members) {
+      const client = new pg.Client({
+        connectionString: memberConnectionString(topology, member),
+        connectionTimeoutMillis: 5_000,
+      });
+      client.on("error", () => {});
+      try {
+        await client.connect();
+      } catch {
+        continue; // a stopped member serves no reads
+      }
+      const { rows } = await client.query<{ standby: boolean }>("select pg_is_in_recovery() as standby");
+      if (rows[0]?.standby !== true) {
+        await client.end();
+        continue;
+      }
+      standbys.push(client);
+      await client.query("select pg_wal_replay_pause()");
+    }
+    assert.ok(standbys.length > 0, "a standby to pause");
+    // The request takes effect at the next WAL record; wait until it has on each.
+    await waitFor(
+      "replay to be paused on every standby",
+      async () => {
+        const states = await Promise.all(
+          standbys.map(async (c) => (await c.query("select pg_get_wal_replay_pause_state() as s")).rows[0]?.s),
+        );
+        return states.every((state) => state === "paused") ? true : undefined;
+      },
+      { timeoutMs: 5_000, intervalMs: 20 },
+    );
+    return resume;
+  } catch (error) {
+    await resume();
+    throw error;
   }
 }

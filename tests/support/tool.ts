@@ -9,6 +9,7 @@ export {
   ensureBundles,
   findInstalledEnvoy,
   IMAGE_ENTRIES,
+  memberConnectionString,
   type PatroniMemberState,
   postgresMemberDir,
   primaryConnectionString,

@@ -4,8 +4,9 @@ import { createPostgresPool } from "@kurt/platform";
 import pg from "pg";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { pauseReplayOnStandbys } from "../../../../tests/support/postgres-cluster.js";
 import { serviceEnv, topology } from "../../../../tests/support/stack.js";
-import { primaryConnectionString, replicaConnectionString } from "../../../../tests/support/tool.js";
+import { primaryConnectionString } from "../../../../tests/support/tool.js";
 import { createLinkResolver } from "../domain/link-resolver.js";
 import { createLocalLinkCache } from "../domain/local-link-cache.js";
 import type { LookupObserver } from "../domain/lookup-observer.js";
@@ -32,9 +33,8 @@ const replicaPool = createPostgresPool({
 });
 const primary = createPostgresLinkStore(primaryPool);
 const replica = createPostgresLinkStore(replicaPool);
-// Test set-up writes straight to the primary, and pauses replay straight on the replica.
+// Test set-up writes straight to the leader, and pauses replay on every standby.
 const writer = new pg.Client(primaryConnectionString(topology));
-const replicaAdmin = new pg.Client(replicaConnectionString(topology));
 
 const unique = (prefix: string) => `${prefix}_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 
@@ -57,12 +57,10 @@ async function waitUntilReplicated(code: string): Promise<void> {
 
 test.before(async () => {
   await writer.connect();
-  await replicaAdmin.connect();
 });
 
 test.after(async () => {
-  await replicaAdmin.query("select pg_wal_replay_resume()").catch(() => {});
-  await Promise.all([writer.end(), replicaAdmin.end(), primaryPool.end(), replicaPool.end()]);
+  await Promise.all([writer.end(), primaryPool.end(), replicaPool.end()]);
 });
 
 test("a link row is read with everything a redirect and its gone check need", async () => {
@@ -129,7 +127,7 @@ test("with replay paused, a link created on the primary misses on the replica an
     observer,
     now: Date.now,
   });
-  await replicaAdmin.query("select pg_wal_replay_pause()");
+  const resume = await pauseReplayOnStandbys();
   try {
     await insertLink(code, { redirect_status: 307 });
     assert.is(await replica.find(code), undefined, "the paused replica has not seen the create");
@@ -140,7 +138,7 @@ test("with replay paused, a link created on the primary misses on the replica an
       servedBy: "primary",
     });
   } finally {
-    await replicaAdmin.query("select pg_wal_replay_resume()");
+    await resume();
     cluster.disconnect();
   }
   await waitUntilReplicated(code);

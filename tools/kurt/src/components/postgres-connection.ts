@@ -20,6 +20,11 @@ function url(topology: Topology, port: number, database: string): string {
   return `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${topology.host}:${port}/${encodeURIComponent(database)}`;
 }
 
+/** The app user to one member directly, whatever its role (tests that must reach every standby). */
+export function memberConnectionString(topology: Topology, member: PostgresMember): string {
+  return url(topology, member.port, topology.postgres.database);
+}
+
 /** The app user to the leader through the router, not PgBouncer (migrations, session-level work). */
 export function primaryConnectionString(topology: Topology): string {
   return url(topology, topology.postgres.primaryPort, topology.postgres.database);
