@@ -19,7 +19,6 @@ export {
   readHealthyCluster,
   readRedisPassword,
   redisPasswordFile,
-  replicaConnectionString,
   resolvePaths,
   runCommand,
   serviceEnvironment,
