@@ -375,16 +375,18 @@ function envoy_on_request(request_handle)
   -- The transcoder turns every call into a POST; the access log wants the client's method.
   local metadata = request_handle:streamInfo():dynamicMetadata()
   metadata:set("kurt", "method", method)
-  if method == "OPTIONS" then
-    request_handle:respond({ [":status"] = "204", ["allow"] = ALLOWED_METHODS }, "")
-    return
-  end
-
+  -- Before OPTIONS: Envoy would send the 204 to a gRPC request as HTTP 200
+  -- in gRPC's form, which is neither the refusal nor the answer to OPTIONS.
   local content_type = headers:get("content-type")
   if content_type ~= nil and string.sub(string.lower(content_type), 1, 16) == "application/grpc" then
     -- Answered 415 on the way out (see envoy_on_response).
     metadata:set("kurt", "grpc_refused", true)
     request_handle:respond({ [":status"] = "415" }, GRPC_REFUSAL)
+    return
+  end
+
+  if method == "OPTIONS" then
+    request_handle:respond({ [":status"] = "204", ["allow"] = ALLOWED_METHODS }, "")
     return
   end
   drop_internal_headers(headers)

@@ -259,6 +259,11 @@ test("under /v1/, each call of the contract is one route; any other path or meth
   assert.not.ok(new RegExp(`^${update.match.safe_regex.regex}$`).test("/v1/links/AbC1234/stats"));
   assert.not.ok(luaRules(update).body_fields.code, "the code is the path's; {code} in the body is refused");
   assert.is(luaRules(update).body_fields.disabled, "boolean");
+  const qr = v1.find((r: Loose) => r.name === "get-link-qr-code");
+  assert.equal(qr.match.headers[0].string_match.safe_regex.regex, "GET|HEAD");
+  assert.ok(new RegExp(`^${qr.match.safe_regex.regex}$`).test("/v1/links/AbC1234/qr"));
+  assert.not.ok(new RegExp(`^${update.match.safe_regex.regex}$`).test("/v1/links/AbC1234/qr"));
+  assert.equal(luaRules(qr).query_fields, { format: true, size: true }, "only format and size");
 });
 
 test("route templates become anchored-by-Envoy regexes with one segment per variable", () => {

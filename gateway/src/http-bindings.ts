@@ -77,6 +77,13 @@ export const HTTP_CALLS: readonly HttpCall[] = [
     query: [],
   },
   {
+    name: "get-link-qr-code",
+    method: "GET",
+    template: "/v1/links/{code}/qr",
+    message: "kurt.v1.GetLinkQrCodeRequest",
+    query: ["format", "size"],
+  },
+  {
     name: "get-link-stats",
     method: "GET",
     template: "/v1/links/{code}/stats",

@@ -177,6 +177,18 @@ test("raw gRPC is refused: 415 in HTTP's terms and UNIMPLEMENTED in gRPC's, nami
   });
 });
 
+test("raw gRPC is refused whatever its method, OPTIONS too (found by the REST fuzzing)", async () => {
+  for (const method of ["OPTIONS", "GET"]) {
+    const asked = await withFilter((filter) =>
+      filter.onRequest({
+        headers: { ":method": method, ":path": "/v1/api-keys", "content-type": "application/grpc+proto" },
+        route: routeRules("create-api-key"),
+      }),
+    );
+    assert.is(asked.reply?.headers[":status"], "415", method);
+  }
+});
+
 // --- Responses
 
 test("an answer's gRPC headers are removed and its status is never rewritten from its body", async () => {

@@ -2,9 +2,9 @@
  * Property-based fuzzing of the public REST API (issue 12, "Beyond the
  * findings"), with fast-check (docs/adr/0018-fast-check-fuzzing.md).
  *
- * Every generated case is one HTTP request to the gateway: one of the nine
+ * Every generated case is one HTTP request to the gateway: one of the ten
  * REST calls of proto/kurt/v1 (links: create, get, list, update, delete,
- * stats; API keys: create, list, revoke), built valid, then given hostile
+ * stats, qr; API keys: create, list, revoke), built valid, then given hostile
  * methods, paths, query strings, headers, keys or bodies. Each case knows
  * what DESIGN.md §2 says of it: `accept` (a valid request: 2xx, or a refusal
  * the stack's state explains, such as 410 for a link already deleted),
@@ -129,6 +129,7 @@ type CallName =
   | "updateLink"
   | "deleteLink"
   | "linkStats"
+  | "linkQr"
   | "createApiKey"
   | "listApiKeys"
   | "revokeApiKey";
@@ -164,6 +165,7 @@ const CALLS: Record<CallName, CallSpec> = {
     scope: "stats:read",
     alsoOk: [],
   },
+  linkQr: { method: "GET", template: "/v1/links/{code}/qr", scope: "links:read", alsoOk: [] },
   createApiKey: { method: "POST", template: "/v1/api-keys", scope: "admin", alsoOk: [429] },
   listApiKeys: {
     method: "GET",
@@ -179,6 +181,7 @@ const FOREIGN_METHODS: Record<string, readonly string[]> = {
   "/v1/links": ["PUT", "PATCH", "DELETE", "TRACE", "PROPFIND", "FUZZ"],
   "/v1/links/{code}": ["POST", "PUT", "TRACE", "MKCOL", "FUZZ"],
   "/v1/links/{code}/stats": ["POST", "PUT", "PATCH", "DELETE", "FUZZ"],
+  "/v1/links/{code}/qr": ["POST", "PUT", "PATCH", "DELETE", "FUZZ"],
   "/v1/api-keys": ["PUT", "PATCH", "DELETE", "TRACE", "FUZZ"],
   "/v1/api-keys/{id}": ["GET", "POST", "PUT", "PATCH", "FUZZ"],
 };
@@ -430,6 +433,15 @@ const STATS_QUERIES: readonly (readonly string[])[] = [
   ["to=2026-11-08T00:00:00.5Z"],
 ];
 
+const QR_QUERIES: readonly (readonly string[])[] = [
+  [],
+  ["format=svg"],
+  ["format=png"],
+  ["size=128"],
+  ["format=png", "size=1024"],
+  ["size=300", "format=svg"],
+];
+
 const arbBase: Record<CallName, fc.Arbitrary<Base>> = {
   createLink: fc.record({ call: fc.constant("createLink"), members: arbCreateMembers, role: arbRole("createLink") }),
   getLink: fc.record({ call: fc.constant("getLink"), code: arbFixture, role: arbRole("getLink") }),
@@ -450,6 +462,12 @@ const arbBase: Record<CallName, fc.Arbitrary<Base>> = {
     code: arbFixture,
     query: fc.constantFrom(...STATS_QUERIES).map((q) => [...q]),
     role: arbRole("linkStats"),
+  }),
+  linkQr: fc.record({
+    call: fc.constant("linkQr"),
+    code: arbFixture,
+    query: fc.constantFrom(...QR_QUERIES).map((q) => [...q]),
+    role: arbRole("linkQr"),
   }),
   createApiKey: fc.record({
     call: fc.constant("createApiKey"),
@@ -479,6 +497,7 @@ const CALL_WEIGHTS: readonly [CallName, number][] = [
   ["updateLink", 6],
   ["deleteLink", 3],
   ["linkStats", 3],
+  ["linkQr", 2],
   ["createApiKey", 2],
   ["listApiKeys", 1],
   ["revokeApiKey", 1],
@@ -980,6 +999,21 @@ const STATS_PARAMS: Record<string, ParamValues> = {
   "from.nanos": { valid: [], invalid: ["-1", "1000000000", "2147483648", "x"], unknown: ["5"] },
 };
 
+const QR_PARAMS: Record<string, ParamValues> = {
+  format: {
+    valid: ["svg", "png"],
+    invalid: ["gif", "PNG", "Svg", "", "jpeg", "svg%00", "%73vg%20"],
+    // Twice: the transcoder refuses a proto3 optional set twice, in its own words.
+    unknown: ["png&format=gif"],
+  },
+  size: {
+    valid: ["128", "256", "1024"],
+    // `+` is a space in a query (query_param_unescape_plus), and " 200" no number.
+    invalid: ["0", "-1", "127", "1025", "99999", "abc", "1.5", "1e3", "", "+200", "2147483648", "0x100"],
+    unknown: ["0256", "%2B200"],
+  },
+};
+
 function arbParam(values: Record<string, ParamValues>): fc.Arbitrary<Mutation> {
   const options: fc.Arbitrary<Mutation>[] = [];
   for (const [name, { valid, invalid, unknown }] of Object.entries(values)) {
@@ -1037,6 +1071,7 @@ function arbQueryMutation(call: CallName): fc.Arbitrary<Mutation> {
   ];
   if (call === "listLinks" || call === "listApiKeys") list.push(arbParam(PAGE_PARAMS), arbParam(PAGE_PARAMS));
   if (call === "linkStats") list.push(...Array.from({ length: 6 }, () => arbParam(STATS_PARAMS)));
+  if (call === "linkQr") list.push(...Array.from({ length: 4 }, () => arbParam(QR_PARAMS)));
   return fc.oneof(...list);
 }
 
@@ -1378,7 +1413,7 @@ const FAMILIES: readonly Family[] = [
     share: 0.18,
     calls: ALL_CALLS,
     // The calls that name query parameters of their own.
-    weights: { linkStats: 8, listLinks: 4, listApiKeys: 3 },
+    weights: { linkStats: 8, linkQr: 6, listLinks: 4, listApiKeys: 3 },
     sources: [arbQueryMutation],
     maxMutations: 2,
   },

@@ -1,8 +1,12 @@
 import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { uniqueCode } from "../support/links-api.js";
+import { decodeQrPng } from "../support/qr-decode.js";
 
 // The real `./kurt link …` commands against the running stack, as a person
 // or a script runs them: exit codes, tables, --json.
@@ -91,6 +95,28 @@ test("tables for people: a link, and stats with a sparkline", async () => {
   assert.is(stats.code, 0, stats.stderr);
   assert.match(stats.stdout, /^clicks\s+0$/m);
   assert.match(stats.stdout, /^[▁▂▃▄▅▆▇█]{3,4}\s/m);
+});
+
+test("qr prints an SVG, writes a PNG with --out, and refuses a PNG without it", async () => {
+  const link = json(await kurt("create", "https://example.com/cli/qr", "--json"));
+  const svg = await kurt("qr", link.code, "--size", "128");
+  assert.is(svg.code, 0, svg.stderr);
+  assert.match(svg.stdout, /^<svg [^>]*width="128" height="128"/);
+  const dir = mkdtempSync(path.join(tmpdir(), "kurt-qr-"));
+  try {
+    const file = path.join(dir, "qr.png");
+    const written = json(await kurt("qr", link.code, "--format", "png", "--out", file, "--json"));
+    assert.is(written.contentType, "image/png");
+    assert.is(decodeQrPng(readFileSync(file)).text, link.shortUrl);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const noOut = await kurt("qr", link.code, "--format", "png");
+  assert.is(noOut.code, 2);
+  assert.match(noOut.stderr, /--out FILE/);
+  const tooBig = await kurt("qr", link.code, "--size", "5000");
+  assert.is(tooBig.code, 1);
+  assert.match(tooBig.stderr, /invalid_argument: size/);
 });
 
 test("the server's refusals exit 1 with its message", async () => {

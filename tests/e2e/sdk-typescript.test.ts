@@ -4,6 +4,7 @@ import * as assert from "uvu/assert";
 import { adminKey } from "../support/api-keys.js";
 import { internalGrpcAddress } from "../support/grpc-client.js";
 import { uniqueCode } from "../support/links-api.js";
+import { decodeQrPng } from "../support/qr-decode.js";
 import { uniqueName } from "../support/stack.js";
 import { waitFor } from "../support/tool.js";
 
@@ -84,6 +85,22 @@ test("a code already taken is a typed already_exists error", async () => {
   assert.is(kurtError.code, "already_exists");
   assert.is(kurtError.field, "code");
   assert.match(kurtError.message, /code/);
+});
+
+test("a QR code of a link's short URL, as SVG or PNG; a bad size is invalid_argument naming it", async () => {
+  const link = await kurt.createLink({ url: "https://example.com/sdk/ts/qr" });
+  const png = await kurt.getLinkQrCode(link.code, { format: "png", size: 128 });
+  assert.is(png.contentType, "image/png");
+  const decoded = decodeQrPng(png.data);
+  assert.is(decoded.width, 128);
+  assert.is(decoded.text, link.shortUrl);
+  const svg = await kurt.getLinkQrCode(link.code);
+  assert.is(svg.contentType, "image/svg+xml");
+  assert.match(svg.data.toString("utf8"), /^<svg [^>]*width="256" height="256"/);
+  const error = await kurt.getLinkQrCode(link.code, { size: 5000 }).catch((e: unknown) => e);
+  assert.instance(error, KurtError);
+  assert.is((error as KurtError).code, "invalid_argument");
+  assert.is((error as KurtError).field, "size");
 });
 
 test("a bad URL is a typed invalid_argument error naming the field", async () => {

@@ -27,6 +27,7 @@ export {
   REDIRECT_STATUS_KEY,
   REQUEST_ID_KEY,
 } from "@kurt/core/headers";
+export { HttpBody } from "./gen/google/api/httpbody.js";
 export type { ApiKeyServiceServer } from "./gen/kurt/v1/api_key_service.js";
 export {
   ApiKey,
@@ -52,6 +53,7 @@ export {
   CreateLinkRequest,
   DeleteLinkRequest,
   DeleteLinkResponse,
+  GetLinkQrCodeRequest,
   GetLinkRequest,
   LinkServiceClient,
   LinkServiceService,

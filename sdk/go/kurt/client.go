@@ -7,7 +7,7 @@
 //
 // Every call carries the key as `authorization: Bearer …` and a deadline
 // (5 s unless ctx has one, retries included). Reads (GetLink, ListLinks,
-// Resolve, GetLinkStats, ListApiKeys) are retried with backoff on
+// GetLinkQrCode, Resolve, GetLinkStats, ListApiKeys) are retried with backoff on
 // UNAVAILABLE; writes never are. Every failure is an *Error.
 package kurt
 
@@ -18,6 +18,7 @@ import (
 
 	kurtv1 "kurt.local/sdk/go/gen/kurt/v1"
 
+	"google.golang.org/genproto/googleapis/api/httpbody"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials"
@@ -33,6 +34,7 @@ const DefaultTimeout = 5 * time.Second
 var safeToRepeat = map[string]bool{
 	kurtv1.LinkService_GetLink_FullMethodName:       true,
 	kurtv1.LinkService_ListLinks_FullMethodName:     true,
+	kurtv1.LinkService_GetLinkQrCode_FullMethodName: true,
 	kurtv1.ResolverService_Resolve_FullMethodName:   true,
 	kurtv1.StatsService_GetLinkStats_FullMethodName: true,
 	kurtv1.ApiKeyService_ListApiKeys_FullMethodName: true,
@@ -157,6 +159,20 @@ func (c *Client) UpdateLink(ctx context.Context, req *kurtv1.UpdateLinkRequest) 
 func (c *Client) DeleteLink(ctx context.Context, code string) error {
 	_, err := c.links.DeleteLink(ctx, &kurtv1.DeleteLinkRequest{Code: code})
 	return err
+}
+
+// GetLinkQrCode returns a QR code of the link's short URL: format "svg" or
+// "png" ("" means svg), size 128 to 1,024 pixels (0 means 256). The answer's
+// ContentType is image/svg+xml or image/png, its Data the image.
+func (c *Client) GetLinkQrCode(ctx context.Context, code, format string, size int32) (*httpbody.HttpBody, error) {
+	request := &kurtv1.GetLinkQrCodeRequest{Code: code}
+	if format != "" {
+		request.Format = &format
+	}
+	if size != 0 {
+		request.Size = &size
+	}
+	return c.links.GetLinkQrCode(ctx, request)
 }
 
 // Resolve returns where a code redirects, counting a click.

@@ -1,6 +1,7 @@
 package kurt_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -121,6 +122,27 @@ func TestConflictIsAlreadyExists(t *testing.T) {
 	var kurtErr *kurt.Error
 	if !errors.As(err, &kurtErr) || kurtErr.Code != kurt.CodeAlreadyExists || kurtErr.Field != "code" {
 		t.Fatalf("second create: %#v", err)
+	}
+}
+
+func TestQrCodeIsAnImageOfTheShortURL(t *testing.T) {
+	c, ctx := client(t), context.Background()
+	link, err := c.CreateLink(ctx, &kurtv1.CreateLinkRequest{Url: "https://example.com/sdk/go/qr"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	png, err := c.GetLinkQrCode(ctx, link.GetCode(), "png", 128)
+	if err != nil || png.GetContentType() != "image/png" || !bytes.HasPrefix(png.GetData(), []byte("\x89PNG")) {
+		t.Fatalf("png: %v %q", err, png.GetContentType())
+	}
+	svg, err := c.GetLinkQrCode(ctx, link.GetCode(), "", 0)
+	if err != nil || svg.GetContentType() != "image/svg+xml" || !bytes.HasPrefix(svg.GetData(), []byte("<svg ")) {
+		t.Fatalf("svg: %v %q", err, svg.GetContentType())
+	}
+	_, err = c.GetLinkQrCode(ctx, link.GetCode(), "gif", 0)
+	var kurtErr *kurt.Error
+	if !errors.As(err, &kurtErr) || kurtErr.Code != kurt.CodeInvalidArgument || kurtErr.Field != "format" {
+		t.Fatalf("gif: %#v", err)
 	}
 }
 

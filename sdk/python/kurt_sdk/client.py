@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import TypeVar
 
 import grpc
+from google.api import httpbody_pb2
 from google.protobuf import struct_pb2, timestamp_pb2
 
 from ._gen.kurt.v1 import (
@@ -147,6 +148,16 @@ class KurtClient:
 
     def delete_link(self, code: str) -> None:
         self._call(self._links.DeleteLink, link_service_pb2.DeleteLinkRequest(code=code), safe_to_repeat=False)
+
+    def get_link_qr_code(self, code: str, *, format: str | None = None, size: int | None = None) -> httpbody_pb2.HttpBody:
+        """A QR code of the link's short URL: ``format`` "svg" (default) or "png", ``size`` 128 to 1,024 pixels (default 256).
+        The answer's ``content_type`` is image/svg+xml or image/png, ``data`` the image."""
+        request = link_service_pb2.GetLinkQrCodeRequest(code=code)
+        if format is not None:
+            request.format = format
+        if size is not None:
+            request.size = size
+        return self._call(self._links.GetLinkQrCode, request, safe_to_repeat=True)
 
     def resolve(self, code: str, *, count_click: bool = True) -> resolver_service_pb2.ResolveResponse:
         """``count_click=False`` marks the lookup "no click" (like a HEAD): not counted in the stats."""

@@ -80,6 +80,20 @@ def test_conflict_is_already_exists(kurt):
     assert "code" in caught.value.message
 
 
+def test_qr_code_is_an_image_of_the_short_url(kurt):
+    code = kurt.create_link("https://example.com/sdk/py/qr").code
+    png = kurt.get_link_qr_code(code, format="png", size=128)
+    assert png.content_type == "image/png"
+    assert png.data.startswith(b"\x89PNG")
+    svg = kurt.get_link_qr_code(code)
+    assert svg.content_type == "image/svg+xml"
+    assert svg.data.startswith(b"<svg ")
+    with pytest.raises(KurtError) as caught:
+        kurt.get_link_qr_code(code, size=0)
+    assert caught.value.code == "invalid_argument"
+    assert caught.value.field == "size"
+
+
 def test_bad_url_is_invalid_argument(kurt):
     with pytest.raises(KurtError) as caught:
         kurt.create_link("javascript:alert(1)")

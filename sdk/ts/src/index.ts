@@ -21,6 +21,8 @@ export type {
   KurtClient,
   KurtClientOptions,
   PageInput,
+  QrCodeImage,
+  QrCodeInput,
   ResolveInput,
   StatsInput,
   UpdateLinkInput,

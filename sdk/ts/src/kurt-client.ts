@@ -71,6 +71,19 @@ export interface StatsInput {
   readonly interval?: "hour" | "day";
 }
 
+export interface QrCodeInput {
+  /** Default "svg". */
+  readonly format?: "svg" | "png";
+  /** Width and height in pixels, 128 to 1,024; default 256. */
+  readonly size?: number;
+}
+
+/** A QR code of a link's short URL: `contentType` is image/svg+xml or image/png. */
+export interface QrCodeImage {
+  readonly contentType: string;
+  readonly data: Buffer;
+}
+
 export interface ResolveInput {
   /** False marks the lookup "no click" (like a HEAD): it is not counted in the link's stats. Default true. */
   readonly countClick?: boolean;
@@ -88,6 +101,7 @@ export interface KurtClient {
   listLinks(page?: PageInput, call?: CallInput): Promise<ListLinksResponse>;
   updateLink(input: UpdateLinkInput, call?: CallInput): Promise<Link>;
   deleteLink(code: string, call?: CallInput): Promise<void>;
+  getLinkQrCode(code: string, input?: QrCodeInput, call?: CallInput): Promise<QrCodeImage>;
   resolve(code: string, options?: ResolveInput & CallInput): Promise<ResolveResponse>;
   getLinkStats(code: string, input?: StatsInput, call?: CallInput): Promise<Stats>;
   createApiKey(input: { name: string; scopes: readonly string[] }, call?: CallInput): Promise<CreateApiKeyResponse>;
@@ -208,6 +222,14 @@ export function createKurtClient(options: KurtClientOptions): KurtClient {
       ),
     deleteLink: async (code, call) => {
       await invoke(links.deleteLink.bind(links), { code }, { ...write, call });
+    },
+    getLinkQrCode: async (code, input = {}, call) => {
+      const body = await invoke(
+        links.getLinkQrCode.bind(links),
+        { code, format: input.format, size: input.size },
+        { ...read, call },
+      );
+      return { contentType: body.contentType, data: body.data };
     },
     resolve: (code, options = {}) =>
       invoke(

@@ -15,6 +15,7 @@ import {
 import { createKafkaLinkEvents } from "./adapters/kafka-link-events.js";
 import { createPgApiKeyStore } from "./adapters/pg-api-key-store.js";
 import { createPgLinkStore } from "./adapters/pg-link-store.js";
+import { createQrCodeRenderer } from "./adapters/qrcode-renderer.js";
 import { createRedisCluster } from "./adapters/redis-cluster.js";
 import { createRedisLinkCache } from "./adapters/redis-link-cache.js";
 import { SHORTENER_CONFIG_SCHEMA } from "./config-schema.js";
@@ -103,7 +104,13 @@ await serve({
     {
       name: "kurt.v1.LinkService",
       definition: LINK_SERVICE_DEFINITION,
-      implementation: createLinkServiceHandlers({ links, authorize, publicUrl: config.KURT_PUBLIC_URL, logger }),
+      implementation: createLinkServiceHandlers({
+        links,
+        authorize,
+        publicUrl: config.KURT_PUBLIC_URL,
+        qrRenderer: createQrCodeRenderer(),
+        logger,
+      }),
     },
     {
       name: "kurt.v1.ApiKeyService",

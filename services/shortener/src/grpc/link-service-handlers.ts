@@ -2,7 +2,9 @@ import {
   type CreateLinkRequest,
   type DeleteLinkRequest,
   type DeleteLinkResponse,
+  type GetLinkQrCodeRequest,
   type GetLinkRequest,
+  type HttpBody,
   type Link as LinkMessage,
   type LinkServiceServer,
   LinkServiceService,
@@ -12,6 +14,7 @@ import {
 } from "@kurt/contract";
 import { type Logger, unary, withCheckedTimestamps } from "@kurt/platform";
 import type { LinkService } from "../domain/link-service.js";
+import { createLinkQrCodes, QR_CACHE_CONTROL, type QrCodeRenderer } from "../domain/qr-code.js";
 import { toLinkMessage } from "../messages/link-message.js";
 import type { Authorize } from "./authorize.js";
 
@@ -31,10 +34,12 @@ export function createLinkServiceHandlers(deps: {
   readonly links: LinkService;
   readonly authorize: Authorize;
   readonly publicUrl: string;
+  readonly qrRenderer: QrCodeRenderer;
   readonly logger: Logger;
 }): LinkServiceServer {
   const { links, authorize, publicUrl, logger } = deps;
   const message = (link: Parameters<typeof toLinkMessage>[0]) => toLinkMessage(link, publicUrl);
+  const qrCodes = createLinkQrCodes({ getLink: (code) => links.getLink(code), renderer: deps.qrRenderer, publicUrl });
 
   return {
     createLink: unary<CreateLinkRequest, LinkMessage>(logger, async (request, context) => {
@@ -91,6 +96,14 @@ export function createLinkServiceHandlers(deps: {
       await links.deleteLink(request.code, { keyId: key.id, requestId: context.requestId });
       context.logger.info("link deleted", { code: request.code, apiKeyId: key.id });
       return {};
+    }),
+
+    getLinkQrCode: unary<GetLinkQrCodeRequest, HttpBody>(logger, async (request, context) => {
+      await authorize.read(context, "links:read");
+      const image = await qrCodes.qrCode({ code: request.code, format: request.format, size: request.size });
+      // Envoy's transcoder turns response metadata into HTTP headers.
+      context.setResponseHeader("cache-control", QR_CACHE_CONTROL);
+      return { contentType: image.contentType, data: image.data, extensions: [] };
     }),
   };
 }

@@ -12,7 +12,9 @@ import {
   CreateApiKeyResponse,
   CreateLinkRequest,
   DeleteLinkRequest,
+  GetLinkQrCodeRequest,
   GetLinkRequest,
+  HttpBody,
   RevokeApiKeyRequest,
   UpdateLinkRequest,
 } from "@kurt/contract";
@@ -20,6 +22,7 @@ import { createLogger, createMetrics, type RunningGrpcServer, startGrpcServer } 
 import { rawTimestampField } from "@kurt/platform/testing";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { createQrCodeRenderer } from "../adapters/qrcode-renderer.js";
 import { createApiKeyService } from "../domain/api-key-service.js";
 import { createLinkService } from "../domain/link-service.js";
 import { createTargetUrlPolicy } from "../domain/target-url.js";
@@ -110,7 +113,13 @@ test.before(async () => {
       {
         name: "kurt.v1.LinkService",
         definition: LINK_SERVICE_DEFINITION,
-        implementation: createLinkServiceHandlers({ links, authorize, publicUrl: "https://kurt.example", logger }),
+        implementation: createLinkServiceHandlers({
+          links,
+          authorize,
+          publicUrl: "https://kurt.example",
+          qrRenderer: createQrCodeRenderer(),
+          logger,
+        }),
       },
       {
         name: "kurt.v1.ApiKeyService",
@@ -246,6 +255,42 @@ test("the key is checked before the budget and the input: a bad key with bad inp
   for (let i = 0; i < BURST; i++) await call(CREATE, create(), secrets.writer);
   const spent = await call(CREATE, withRaw(create({ url: "ftp://x" }), 2n ** 62n), secrets.writer);
   assert.is(spent.error?.code, status.RESOURCE_EXHAUSTED, "an empty budget is told before the input is judged");
+});
+
+test("GetLinkQrCode is a read: links:read suffices, no budget is used, the key is checked before the input", async () => {
+  refill();
+  const QR = "/kurt.v1.LinkService/GetLinkQrCode";
+  const qr = (fields: Partial<GetLinkQrCodeRequest>) =>
+    GetLinkQrCodeRequest.encode(GetLinkQrCodeRequest.fromPartial({ code: "in-bounds", ...fields })).finish();
+  assert.is((await call(QR, qr({ size: 0 }))).error?.code, status.UNAUTHENTICATED);
+  const headers = new Promise<Metadata>((resolve) => {
+    const metadata = new Metadata();
+    metadata.set("authorization", `Bearer ${secrets.reader}`);
+    client
+      .makeUnaryRequest(
+        QR,
+        (bytes: Buffer) => bytes,
+        (bytes: Buffer) => bytes,
+        Buffer.from(qr({ format: "png" })),
+        metadata,
+        () => {},
+      )
+      .on("metadata", resolve);
+  });
+  assert.is((await headers).get("cache-control")[0], "private, max-age=86400");
+  for (let i = 0; i < 3 * BURST; i++) {
+    const { error, response } = await call(QR, qr({}), secrets.reader);
+    assert.is(error, null);
+    const body = HttpBody.decode(response as Buffer);
+    assert.is(body.contentType, "image/svg+xml");
+    assert.match(body.data.toString("utf8"), /^<svg /);
+  }
+  const bad = await call(QR, qr({ size: 0 }), secrets.reader);
+  assert.is(bad.error?.code, status.INVALID_ARGUMENT);
+  assert.is(bad.error?.metadata.get("x-kurt-error-field")[0], "size");
+  assert.is((await call(QR, qr({ code: "no-such-code" }), secrets.reader)).error?.code, status.NOT_FOUND);
+  for (let i = 0; i < BURST; i++)
+    assert.is((await call(CREATE, create(), secrets.writer)).error, null, `write ${i + 1}`);
 });
 
 test.run();

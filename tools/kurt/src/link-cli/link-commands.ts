@@ -4,6 +4,7 @@
  * (or KURT_API_KEY). Exit codes: 0 done, 1 the server refused or could not
  * be reached (its message is printed), 2 the command line is wrong.
  */
+import { writeFileSync } from "node:fs";
 import { Link, ListLinksResponse, Stats } from "@kurt/contract";
 import { createKurtClient, type KurtClient, KurtError, type UpdateLinkInput } from "@kurt/sdk";
 import type { Topology } from "@kurt/topology";
@@ -28,6 +29,7 @@ export const LINK_USAGE = `usage: ./kurt link COMMAND [--json]
               [--title T] [--tag X]… [--no-tags]
   delete CODE
   stats CODE [--from ISO|-7d] [--to ISO|+0d] [--interval hour|day]
+  qr CODE [--format svg|png] [--size PIXELS] [--out FILE]   (a PNG needs --out; an SVG is printed without it)
 
 --json prints the API's JSON instead of a table. The key is KURT_API_KEY, else the admin key of
 ./kurt up; the address is KURT_GRPC, else Envoy's internal gRPC listener of this stack.`;
@@ -155,6 +157,37 @@ const COMMANDS: Record<string, Run> = {
       ...(interval === undefined ? {} : { interval }),
     });
     return { json: Stats.toJSON(stats), text: formatStats(stats), asJson: values.json === true };
+  },
+
+  async qr(kurt, args) {
+    const { positionals, values } = parseLine(
+      args,
+      { format: { type: "string" }, size: { type: "string" }, out: { type: "string" } },
+      1,
+    );
+    const format = str(values.format) ?? "svg";
+    if (format !== "svg" && format !== "png")
+      throw new UsageError(`--format: ${JSON.stringify(format)} is not svg or png`);
+    const out = str(values.out);
+    if (format === "png" && out === undefined) throw new UsageError("a PNG is binary: give --out FILE");
+    const code = positionals[0] as string;
+    const image = await kurt.getLinkQrCode(code, {
+      format,
+      ...(values.size === undefined ? {} : { size: parsePositiveInteger("size", str(values.size) as string) }),
+    });
+    const json = { code, contentType: image.contentType, bytes: image.data.length, file: out ?? null };
+    if (out === undefined)
+      return {
+        json: { ...json, svg: image.data.toString("utf8") },
+        text: image.data.toString("utf8"),
+        asJson: values.json === true,
+      };
+    writeFileSync(out, image.data);
+    return {
+      json,
+      text: `wrote ${out} (${image.contentType}, ${image.data.length} bytes)`,
+      asJson: values.json === true,
+    };
   },
 };
 

@@ -8,6 +8,7 @@ package kurtv1
 
 import (
 	_ "google.golang.org/genproto/googleapis/api/annotations"
+	httpbody "google.golang.org/genproto/googleapis/api/httpbody"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	structpb "google.golang.org/protobuf/types/known/structpb"
@@ -478,11 +479,77 @@ func (*DeleteLinkResponse) Descriptor() ([]byte, []int) {
 	return file_kurt_v1_link_service_proto_rawDescGZIP(), []int{6}
 }
 
+type GetLinkQrCodeRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Code  string                 `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	// "svg" (image/svg+xml) or "png" (image/png); unset means "svg". A string,
+	// not an enum, so that a wrong value is refused by the shortener with a
+	// message naming the field, and HTTP keeps `format=svg|png`. `optional` so
+	// that an explicit empty format is refused rather than taken as the default.
+	Format *string `protobuf:"bytes,2,opt,name=format,proto3,oneof" json:"format,omitempty"`
+	// Width and height of the image in pixels, 64 to 1,024; unset means 256.
+	// `optional` so that an explicit 0 is refused rather than taken as the default.
+	Size          *int32 `protobuf:"varint,3,opt,name=size,proto3,oneof" json:"size,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetLinkQrCodeRequest) Reset() {
+	*x = GetLinkQrCodeRequest{}
+	mi := &file_kurt_v1_link_service_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetLinkQrCodeRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetLinkQrCodeRequest) ProtoMessage() {}
+
+func (x *GetLinkQrCodeRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_kurt_v1_link_service_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetLinkQrCodeRequest.ProtoReflect.Descriptor instead.
+func (*GetLinkQrCodeRequest) Descriptor() ([]byte, []int) {
+	return file_kurt_v1_link_service_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *GetLinkQrCodeRequest) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+func (x *GetLinkQrCodeRequest) GetFormat() string {
+	if x != nil && x.Format != nil {
+		return *x.Format
+	}
+	return ""
+}
+
+func (x *GetLinkQrCodeRequest) GetSize() int32 {
+	if x != nil && x.Size != nil {
+		return *x.Size
+	}
+	return 0
+}
+
 var File_kurt_v1_link_service_proto protoreflect.FileDescriptor
 
 const file_kurt_v1_link_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1akurt/v1/link_service.proto\x12\akurt.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x12kurt/v1/link.proto\"\xb9\x02\n" +
+	"\x1akurt/v1/link_service.proto\x12\akurt.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x12kurt/v1/link.proto\"\xb9\x02\n" +
 	"\x11CreateLinkRequest\x12\x10\n" +
 	"\x03url\x18\x01 \x01(\tR\x03url\x12\x17\n" +
 	"\x04code\x18\x02 \x01(\tH\x00R\x04code\x88\x01\x01\x12,\n" +
@@ -523,7 +590,13 @@ const file_kurt_v1_link_service_proto_rawDesc = "" +
 	"\x0e_cache_seconds\"'\n" +
 	"\x11DeleteLinkRequest\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\"\x14\n" +
-	"\x12DeleteLinkResponse2\xb7\x03\n" +
+	"\x12DeleteLinkResponse\"t\n" +
+	"\x14GetLinkQrCodeRequest\x12\x12\n" +
+	"\x04code\x18\x01 \x01(\tR\x04code\x12\x1b\n" +
+	"\x06format\x18\x02 \x01(\tH\x00R\x06format\x88\x01\x01\x12\x17\n" +
+	"\x04size\x18\x03 \x01(\x05H\x01R\x04size\x88\x01\x01B\t\n" +
+	"\a_formatB\a\n" +
+	"\x05_size2\x9a\x04\n" +
 	"\vLinkService\x12M\n" +
 	"\n" +
 	"CreateLink\x12\x1a.kurt.v1.CreateLinkRequest\x1a\r.kurt.v1.Link\"\x14\x82\xd3\xe4\x93\x02\x0e:\x01*\"\t/v1/links\x12K\n" +
@@ -532,7 +605,8 @@ const file_kurt_v1_link_service_proto_rawDesc = "" +
 	"\n" +
 	"UpdateLink\x12\x1a.kurt.v1.UpdateLinkRequest\x1a\r.kurt.v1.Link\"\x1b\x82\xd3\xe4\x93\x02\x15:\x01*2\x10/v1/links/{code}\x12_\n" +
 	"\n" +
-	"DeleteLink\x12\x1a.kurt.v1.DeleteLinkRequest\x1a\x1b.kurt.v1.DeleteLinkResponse\"\x18\x82\xd3\xe4\x93\x02\x12*\x10/v1/links/{code}B\x82\x01\n" +
+	"DeleteLink\x12\x1a.kurt.v1.DeleteLinkRequest\x1a\x1b.kurt.v1.DeleteLinkResponse\"\x18\x82\xd3\xe4\x93\x02\x12*\x10/v1/links/{code}\x12a\n" +
+	"\rGetLinkQrCode\x12\x1d.kurt.v1.GetLinkQrCodeRequest\x1a\x14.google.api.HttpBody\"\x1b\x82\xd3\xe4\x93\x02\x15\x12\x13/v1/links/{code}/qrB\x82\x01\n" +
 	"\vcom.kurt.v1B\x10LinkServiceProtoP\x01Z$kurt.local/sdk/go/gen/kurt/v1;kurtv1\xa2\x02\x03KXX\xaa\x02\aKurt.V1\xca\x02\aKurt\\V1\xe2\x02\x13Kurt\\V1\\GPBMetadata\xea\x02\bKurt::V1b\x06proto3"
 
 var (
@@ -547,7 +621,7 @@ func file_kurt_v1_link_service_proto_rawDescGZIP() []byte {
 	return file_kurt_v1_link_service_proto_rawDescData
 }
 
-var file_kurt_v1_link_service_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
+var file_kurt_v1_link_service_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
 var file_kurt_v1_link_service_proto_goTypes = []any{
 	(*CreateLinkRequest)(nil),     // 0: kurt.v1.CreateLinkRequest
 	(*GetLinkRequest)(nil),        // 1: kurt.v1.GetLinkRequest
@@ -556,30 +630,34 @@ var file_kurt_v1_link_service_proto_goTypes = []any{
 	(*UpdateLinkRequest)(nil),     // 4: kurt.v1.UpdateLinkRequest
 	(*DeleteLinkRequest)(nil),     // 5: kurt.v1.DeleteLinkRequest
 	(*DeleteLinkResponse)(nil),    // 6: kurt.v1.DeleteLinkResponse
-	(*timestamppb.Timestamp)(nil), // 7: google.protobuf.Timestamp
-	(*Link)(nil),                  // 8: kurt.v1.Link
-	(*structpb.ListValue)(nil),    // 9: google.protobuf.ListValue
+	(*GetLinkQrCodeRequest)(nil),  // 7: kurt.v1.GetLinkQrCodeRequest
+	(*timestamppb.Timestamp)(nil), // 8: google.protobuf.Timestamp
+	(*Link)(nil),                  // 9: kurt.v1.Link
+	(*structpb.ListValue)(nil),    // 10: google.protobuf.ListValue
+	(*httpbody.HttpBody)(nil),     // 11: google.api.HttpBody
 }
 var file_kurt_v1_link_service_proto_depIdxs = []int32{
-	7, // 0: kurt.v1.CreateLinkRequest.expires_at:type_name -> google.protobuf.Timestamp
-	8, // 1: kurt.v1.ListLinksResponse.links:type_name -> kurt.v1.Link
-	7, // 2: kurt.v1.UpdateLinkRequest.expires_at:type_name -> google.protobuf.Timestamp
-	9, // 3: kurt.v1.UpdateLinkRequest.tags:type_name -> google.protobuf.ListValue
-	0, // 4: kurt.v1.LinkService.CreateLink:input_type -> kurt.v1.CreateLinkRequest
-	1, // 5: kurt.v1.LinkService.GetLink:input_type -> kurt.v1.GetLinkRequest
-	2, // 6: kurt.v1.LinkService.ListLinks:input_type -> kurt.v1.ListLinksRequest
-	4, // 7: kurt.v1.LinkService.UpdateLink:input_type -> kurt.v1.UpdateLinkRequest
-	5, // 8: kurt.v1.LinkService.DeleteLink:input_type -> kurt.v1.DeleteLinkRequest
-	8, // 9: kurt.v1.LinkService.CreateLink:output_type -> kurt.v1.Link
-	8, // 10: kurt.v1.LinkService.GetLink:output_type -> kurt.v1.Link
-	3, // 11: kurt.v1.LinkService.ListLinks:output_type -> kurt.v1.ListLinksResponse
-	8, // 12: kurt.v1.LinkService.UpdateLink:output_type -> kurt.v1.Link
-	6, // 13: kurt.v1.LinkService.DeleteLink:output_type -> kurt.v1.DeleteLinkResponse
-	9, // [9:14] is the sub-list for method output_type
-	4, // [4:9] is the sub-list for method input_type
-	4, // [4:4] is the sub-list for extension type_name
-	4, // [4:4] is the sub-list for extension extendee
-	0, // [0:4] is the sub-list for field type_name
+	8,  // 0: kurt.v1.CreateLinkRequest.expires_at:type_name -> google.protobuf.Timestamp
+	9,  // 1: kurt.v1.ListLinksResponse.links:type_name -> kurt.v1.Link
+	8,  // 2: kurt.v1.UpdateLinkRequest.expires_at:type_name -> google.protobuf.Timestamp
+	10, // 3: kurt.v1.UpdateLinkRequest.tags:type_name -> google.protobuf.ListValue
+	0,  // 4: kurt.v1.LinkService.CreateLink:input_type -> kurt.v1.CreateLinkRequest
+	1,  // 5: kurt.v1.LinkService.GetLink:input_type -> kurt.v1.GetLinkRequest
+	2,  // 6: kurt.v1.LinkService.ListLinks:input_type -> kurt.v1.ListLinksRequest
+	4,  // 7: kurt.v1.LinkService.UpdateLink:input_type -> kurt.v1.UpdateLinkRequest
+	5,  // 8: kurt.v1.LinkService.DeleteLink:input_type -> kurt.v1.DeleteLinkRequest
+	7,  // 9: kurt.v1.LinkService.GetLinkQrCode:input_type -> kurt.v1.GetLinkQrCodeRequest
+	9,  // 10: kurt.v1.LinkService.CreateLink:output_type -> kurt.v1.Link
+	9,  // 11: kurt.v1.LinkService.GetLink:output_type -> kurt.v1.Link
+	3,  // 12: kurt.v1.LinkService.ListLinks:output_type -> kurt.v1.ListLinksResponse
+	9,  // 13: kurt.v1.LinkService.UpdateLink:output_type -> kurt.v1.Link
+	6,  // 14: kurt.v1.LinkService.DeleteLink:output_type -> kurt.v1.DeleteLinkResponse
+	11, // 15: kurt.v1.LinkService.GetLinkQrCode:output_type -> google.api.HttpBody
+	10, // [10:16] is the sub-list for method output_type
+	4,  // [4:10] is the sub-list for method input_type
+	4,  // [4:4] is the sub-list for extension type_name
+	4,  // [4:4] is the sub-list for extension extendee
+	0,  // [0:4] is the sub-list for field type_name
 }
 
 func init() { file_kurt_v1_link_service_proto_init() }
@@ -590,13 +668,14 @@ func file_kurt_v1_link_service_proto_init() {
 	file_kurt_v1_link_proto_init()
 	file_kurt_v1_link_service_proto_msgTypes[0].OneofWrappers = []any{}
 	file_kurt_v1_link_service_proto_msgTypes[4].OneofWrappers = []any{}
+	file_kurt_v1_link_service_proto_msgTypes[7].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_kurt_v1_link_service_proto_rawDesc), len(file_kurt_v1_link_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   7,
+			NumMessages:   8,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

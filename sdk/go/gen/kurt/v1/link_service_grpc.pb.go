@@ -8,6 +8,7 @@ package kurtv1
 
 import (
 	context "context"
+	httpbody "google.golang.org/genproto/googleapis/api/httpbody"
 	grpc "google.golang.org/grpc"
 	codes "google.golang.org/grpc/codes"
 	status "google.golang.org/grpc/status"
@@ -19,11 +20,12 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	LinkService_CreateLink_FullMethodName = "/kurt.v1.LinkService/CreateLink"
-	LinkService_GetLink_FullMethodName    = "/kurt.v1.LinkService/GetLink"
-	LinkService_ListLinks_FullMethodName  = "/kurt.v1.LinkService/ListLinks"
-	LinkService_UpdateLink_FullMethodName = "/kurt.v1.LinkService/UpdateLink"
-	LinkService_DeleteLink_FullMethodName = "/kurt.v1.LinkService/DeleteLink"
+	LinkService_CreateLink_FullMethodName    = "/kurt.v1.LinkService/CreateLink"
+	LinkService_GetLink_FullMethodName       = "/kurt.v1.LinkService/GetLink"
+	LinkService_ListLinks_FullMethodName     = "/kurt.v1.LinkService/ListLinks"
+	LinkService_UpdateLink_FullMethodName    = "/kurt.v1.LinkService/UpdateLink"
+	LinkService_DeleteLink_FullMethodName    = "/kurt.v1.LinkService/DeleteLink"
+	LinkService_GetLinkQrCode_FullMethodName = "/kurt.v1.LinkService/GetLinkQrCode"
 )
 
 // LinkServiceClient is the client API for LinkService service.
@@ -31,8 +33,8 @@ const (
 // For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
 //
 // The write side of links, served by the shortener. Every call needs an API
-// key in the `authorization` metadata ("Bearer <key>"): links:read for GetLink
-// and ListLinks, links:write for the others.
+// key in the `authorization` metadata ("Bearer <key>"): links:read for GetLink,
+// ListLinks and GetLinkQrCode, links:write for the others.
 //
 // Calls about one link answer the Link itself, so that the HTTP body is the
 // Link as the public contract says. (Envoy's transcoder does not support
@@ -57,6 +59,13 @@ type LinkServiceClient interface {
 	UpdateLink(ctx context.Context, in *UpdateLinkRequest, opts ...grpc.CallOption) (*Link, error)
 	// Deleted links resolve as gone (FAILED_PRECONDITION, HTTP 410), not unknown.
 	DeleteLink(ctx context.Context, in *DeleteLinkRequest, opts ...grpc.CallOption) (*DeleteLinkResponse, error)
+	// A QR code of the link's short URL (the Link's short_url), as an image:
+	// HttpBody is the one response type Envoy's transcoder sends as the raw
+	// HTTP body, with its content_type as the Content-Type header. The answer
+	// also carries `cache-control` metadata (an HTTP header through Envoy).
+	// NOT_FOUND for a code that does not exist or was deleted.
+	// buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
+	GetLinkQrCode(ctx context.Context, in *GetLinkQrCodeRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error)
 }
 
 type linkServiceClient struct {
@@ -117,13 +126,23 @@ func (c *linkServiceClient) DeleteLink(ctx context.Context, in *DeleteLinkReques
 	return out, nil
 }
 
+func (c *linkServiceClient) GetLinkQrCode(ctx context.Context, in *GetLinkQrCodeRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(httpbody.HttpBody)
+	err := c.cc.Invoke(ctx, LinkService_GetLinkQrCode_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // LinkServiceServer is the server API for LinkService service.
 // All implementations must embed UnimplementedLinkServiceServer
 // for forward compatibility.
 //
 // The write side of links, served by the shortener. Every call needs an API
-// key in the `authorization` metadata ("Bearer <key>"): links:read for GetLink
-// and ListLinks, links:write for the others.
+// key in the `authorization` metadata ("Bearer <key>"): links:read for GetLink,
+// ListLinks and GetLinkQrCode, links:write for the others.
 //
 // Calls about one link answer the Link itself, so that the HTTP body is the
 // Link as the public contract says. (Envoy's transcoder does not support
@@ -148,6 +167,13 @@ type LinkServiceServer interface {
 	UpdateLink(context.Context, *UpdateLinkRequest) (*Link, error)
 	// Deleted links resolve as gone (FAILED_PRECONDITION, HTTP 410), not unknown.
 	DeleteLink(context.Context, *DeleteLinkRequest) (*DeleteLinkResponse, error)
+	// A QR code of the link's short URL (the Link's short_url), as an image:
+	// HttpBody is the one response type Envoy's transcoder sends as the raw
+	// HTTP body, with its content_type as the Content-Type header. The answer
+	// also carries `cache-control` metadata (an HTTP header through Envoy).
+	// NOT_FOUND for a code that does not exist or was deleted.
+	// buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
+	GetLinkQrCode(context.Context, *GetLinkQrCodeRequest) (*httpbody.HttpBody, error)
 	mustEmbedUnimplementedLinkServiceServer()
 }
 
@@ -172,6 +198,9 @@ func (UnimplementedLinkServiceServer) UpdateLink(context.Context, *UpdateLinkReq
 }
 func (UnimplementedLinkServiceServer) DeleteLink(context.Context, *DeleteLinkRequest) (*DeleteLinkResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method DeleteLink not implemented")
+}
+func (UnimplementedLinkServiceServer) GetLinkQrCode(context.Context, *GetLinkQrCodeRequest) (*httpbody.HttpBody, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetLinkQrCode not implemented")
 }
 func (UnimplementedLinkServiceServer) mustEmbedUnimplementedLinkServiceServer() {}
 func (UnimplementedLinkServiceServer) testEmbeddedByValue()                     {}
@@ -284,6 +313,24 @@ func _LinkService_DeleteLink_Handler(srv interface{}, ctx context.Context, dec f
 	return interceptor(ctx, in, info, handler)
 }
 
+func _LinkService_GetLinkQrCode_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetLinkQrCodeRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(LinkServiceServer).GetLinkQrCode(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: LinkService_GetLinkQrCode_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(LinkServiceServer).GetLinkQrCode(ctx, req.(*GetLinkQrCodeRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // LinkService_ServiceDesc is the grpc.ServiceDesc for LinkService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -310,6 +357,10 @@ var LinkService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "DeleteLink",
 			Handler:    _LinkService_DeleteLink_Handler,
+		},
+		{
+			MethodName: "GetLinkQrCode",
+			Handler:    _LinkService_GetLinkQrCode_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -18,6 +18,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { HttpBody } from "../../google/api/httpbody.js";
 import { ListValue } from "../../google/protobuf/struct.js";
 import { Timestamp } from "../../google/protobuf/timestamp.js";
 import { Link } from "./link.js";
@@ -121,6 +122,24 @@ export interface DeleteLinkRequest {
 }
 
 export interface DeleteLinkResponse {
+}
+
+export interface GetLinkQrCodeRequest {
+  code: string;
+  /**
+   * "svg" (image/svg+xml) or "png" (image/png); unset means "svg". A string,
+   * not an enum, so that a wrong value is refused by the shortener with a
+   * message naming the field, and HTTP keeps `format=svg|png`. `optional` so
+   * that an explicit empty format is refused rather than taken as the default.
+   */
+  format?:
+    | string
+    | undefined;
+  /**
+   * Width and height of the image in pixels, 64 to 1,024; unset means 256.
+   * `optional` so that an explicit 0 is refused rather than taken as the default.
+   */
+  size?: number | undefined;
 }
 
 function createBaseCreateLinkRequest(): CreateLinkRequest {
@@ -899,10 +918,111 @@ export const DeleteLinkResponse: MessageFns<DeleteLinkResponse> = {
   },
 };
 
+function createBaseGetLinkQrCodeRequest(): GetLinkQrCodeRequest {
+  return { code: "", format: undefined, size: undefined };
+}
+
+export const GetLinkQrCodeRequest: MessageFns<GetLinkQrCodeRequest> = {
+  encode(message: GetLinkQrCodeRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.code !== "") {
+      writer.uint32(10).string(message.code);
+    }
+    if (message.format !== undefined) {
+      writer.uint32(18).string(message.format);
+    }
+    if (message.size !== undefined) {
+      writer.uint32(24).int32(message.size);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetLinkQrCodeRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetLinkQrCodeRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.code = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.format = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.size = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetLinkQrCodeRequest {
+    return {
+      code: isSet(object.code) ? globalThis.String(object.code) : "",
+      format: isSet(object.format) ? globalThis.String(object.format) : undefined,
+      size: isSet(object.size) ? globalThis.Number(object.size) : undefined,
+    };
+  },
+
+  toJSON(message: GetLinkQrCodeRequest): unknown {
+    const obj: any = {};
+    if (message.code !== "") {
+      obj.code = message.code;
+    }
+    if (message.format !== undefined) {
+      obj.format = message.format;
+    }
+    if (message.size !== undefined) {
+      obj.size = Math.round(message.size);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetLinkQrCodeRequest>, I>>(base?: I): GetLinkQrCodeRequest {
+    return GetLinkQrCodeRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetLinkQrCodeRequest>, I>>(object: I): GetLinkQrCodeRequest {
+    const message = createBaseGetLinkQrCodeRequest();
+    message.code = object.code ?? "";
+    message.format = object.format ?? undefined;
+    message.size = object.size ?? undefined;
+    return message;
+  },
+};
+
 /**
  * The write side of links, served by the shortener. Every call needs an API
- * key in the `authorization` metadata ("Bearer <key>"): links:read for GetLink
- * and ListLinks, links:write for the others.
+ * key in the `authorization` metadata ("Bearer <key>"): links:read for GetLink,
+ * ListLinks and GetLinkQrCode, links:write for the others.
  *
  * Calls about one link answer the Link itself, so that the HTTP body is the
  * Link as the public contract says. (Envoy's transcoder does not support
@@ -977,6 +1097,23 @@ export const LinkServiceService = {
     responseSerialize: (value: DeleteLinkResponse): Buffer => Buffer.from(DeleteLinkResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): DeleteLinkResponse => DeleteLinkResponse.decode(value),
   },
+  /**
+   * A QR code of the link's short URL (the Link's short_url), as an image:
+   * HttpBody is the one response type Envoy's transcoder sends as the raw
+   * HTTP body, with its content_type as the Content-Type header. The answer
+   * also carries `cache-control` metadata (an HTTP header through Envoy).
+   * NOT_FOUND for a code that does not exist or was deleted.
+   * buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
+   */
+  getLinkQrCode: {
+    path: "/kurt.v1.LinkService/GetLinkQrCode" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetLinkQrCodeRequest): Buffer => Buffer.from(GetLinkQrCodeRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetLinkQrCodeRequest => GetLinkQrCodeRequest.decode(value),
+    responseSerialize: (value: HttpBody): Buffer => Buffer.from(HttpBody.encode(value).finish()),
+    responseDeserialize: (value: Buffer): HttpBody => HttpBody.decode(value),
+  },
 } as const;
 
 export interface LinkServiceServer extends UntypedServiceImplementation {
@@ -1006,6 +1143,15 @@ export interface LinkServiceServer extends UntypedServiceImplementation {
   updateLink: handleUnaryCall<UpdateLinkRequest, Link>;
   /** Deleted links resolve as gone (FAILED_PRECONDITION, HTTP 410), not unknown. */
   deleteLink: handleUnaryCall<DeleteLinkRequest, DeleteLinkResponse>;
+  /**
+   * A QR code of the link's short URL (the Link's short_url), as an image:
+   * HttpBody is the one response type Envoy's transcoder sends as the raw
+   * HTTP body, with its content_type as the Content-Type header. The answer
+   * also carries `cache-control` metadata (an HTTP header through Envoy).
+   * NOT_FOUND for a code that does not exist or was deleted.
+   * buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
+   */
+  getLinkQrCode: handleUnaryCall<GetLinkQrCodeRequest, HttpBody>;
 }
 
 export interface LinkServiceClient extends Client {
@@ -1101,6 +1247,29 @@ export interface LinkServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: DeleteLinkResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * A QR code of the link's short URL (the Link's short_url), as an image:
+   * HttpBody is the one response type Envoy's transcoder sends as the raw
+   * HTTP body, with its content_type as the Content-Type header. The answer
+   * also carries `cache-control` metadata (an HTTP header through Envoy).
+   * NOT_FOUND for a code that does not exist or was deleted.
+   * buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
+   */
+  getLinkQrCode(
+    request: GetLinkQrCodeRequest,
+    callback: (error: ServiceError | null, response: HttpBody) => void,
+  ): ClientUnaryCall;
+  getLinkQrCode(
+    request: GetLinkQrCodeRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: HttpBody) => void,
+  ): ClientUnaryCall;
+  getLinkQrCode(
+    request: GetLinkQrCodeRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: HttpBody) => void,
   ): ClientUnaryCall;
 }
 

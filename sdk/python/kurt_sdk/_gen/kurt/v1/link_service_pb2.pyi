@@ -1,6 +1,7 @@
 import datetime
 
 from google.api import annotations_pb2 as _annotations_pb2
+from google.api import httpbody_pb2 as _httpbody_pb2
 from google.protobuf import struct_pb2 as _struct_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from kurt_sdk._gen.kurt.v1 import link_pb2 as _link_pb2
@@ -83,3 +84,13 @@ class DeleteLinkRequest(_message.Message):
 class DeleteLinkResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class GetLinkQrCodeRequest(_message.Message):
+    __slots__ = ("code", "format", "size")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    FORMAT_FIELD_NUMBER: _ClassVar[int]
+    SIZE_FIELD_NUMBER: _ClassVar[int]
+    code: str
+    format: str
+    size: int
+    def __init__(self, code: _Optional[str] = ..., format: _Optional[str] = ..., size: _Optional[int] = ...) -> None: ...

@@ -3,6 +3,7 @@
 import grpc
 import warnings
 
+from google.api import httpbody_pb2 as google_dot_api_dot_httpbody__pb2
 from kurt_sdk._gen.kurt.v1 import link_pb2 as kurt_dot_v1_dot_link__pb2
 from kurt_sdk._gen.kurt.v1 import link_service_pb2 as kurt_dot_v1_dot_link__service__pb2
 
@@ -28,8 +29,8 @@ if _version_not_supported:
 
 class LinkServiceStub:
     """The write side of links, served by the shortener. Every call needs an API
-    key in the `authorization` metadata ("Bearer <key>"): links:read for GetLink
-    and ListLinks, links:write for the others.
+    key in the `authorization` metadata ("Bearer <key>"): links:read for GetLink,
+    ListLinks and GetLinkQrCode, links:write for the others.
 
     Calls about one link answer the Link itself, so that the HTTP body is the
     Link as the public contract says. (Envoy's transcoder does not support
@@ -68,12 +69,17 @@ class LinkServiceStub:
                 request_serializer=kurt_dot_v1_dot_link__service__pb2.DeleteLinkRequest.SerializeToString,
                 response_deserializer=kurt_dot_v1_dot_link__service__pb2.DeleteLinkResponse.FromString,
                 _registered_method=True)
+        self.GetLinkQrCode = channel.unary_unary(
+                '/kurt.v1.LinkService/GetLinkQrCode',
+                request_serializer=kurt_dot_v1_dot_link__service__pb2.GetLinkQrCodeRequest.SerializeToString,
+                response_deserializer=google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
+                _registered_method=True)
 
 
 class LinkServiceServicer:
     """The write side of links, served by the shortener. Every call needs an API
-    key in the `authorization` metadata ("Bearer <key>"): links:read for GetLink
-    and ListLinks, links:write for the others.
+    key in the `authorization` metadata ("Bearer <key>"): links:read for GetLink,
+    ListLinks and GetLinkQrCode, links:write for the others.
 
     Calls about one link answer the Link itself, so that the HTTP body is the
     Link as the public contract says. (Envoy's transcoder does not support
@@ -124,6 +130,18 @@ class LinkServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetLinkQrCode(self, request, context):
+        """A QR code of the link's short URL (the Link's short_url), as an image:
+        HttpBody is the one response type Envoy's transcoder sends as the raw
+        HTTP body, with its content_type as the Content-Type header. The answer
+        also carries `cache-control` metadata (an HTTP header through Envoy).
+        NOT_FOUND for a code that does not exist or was deleted.
+        buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_LinkServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -152,6 +170,11 @@ def add_LinkServiceServicer_to_server(servicer, server):
                     request_deserializer=kurt_dot_v1_dot_link__service__pb2.DeleteLinkRequest.FromString,
                     response_serializer=kurt_dot_v1_dot_link__service__pb2.DeleteLinkResponse.SerializeToString,
             ),
+            'GetLinkQrCode': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetLinkQrCode,
+                    request_deserializer=kurt_dot_v1_dot_link__service__pb2.GetLinkQrCodeRequest.FromString,
+                    response_serializer=google_dot_api_dot_httpbody__pb2.HttpBody.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'kurt.v1.LinkService', rpc_method_handlers)
@@ -162,8 +185,8 @@ def add_LinkServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class LinkService:
     """The write side of links, served by the shortener. Every call needs an API
-    key in the `authorization` metadata ("Bearer <key>"): links:read for GetLink
-    and ListLinks, links:write for the others.
+    key in the `authorization` metadata ("Bearer <key>"): links:read for GetLink,
+    ListLinks and GetLinkQrCode, links:write for the others.
 
     Calls about one link answer the Link itself, so that the HTTP body is the
     Link as the public contract says. (Envoy's transcoder does not support
@@ -296,6 +319,33 @@ class LinkService:
             '/kurt.v1.LinkService/DeleteLink',
             kurt_dot_v1_dot_link__service__pb2.DeleteLinkRequest.SerializeToString,
             kurt_dot_v1_dot_link__service__pb2.DeleteLinkResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetLinkQrCode(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kurt.v1.LinkService/GetLinkQrCode',
+            kurt_dot_v1_dot_link__service__pb2.GetLinkQrCodeRequest.SerializeToString,
+            google_dot_api_dot_httpbody__pb2.HttpBody.FromString,
             options,
             channel_credentials,
             insecure,
