@@ -6,6 +6,7 @@ import { describe, request } from "./http-client.js";
 import { topology } from "./stack.js";
 import {
   memberConnectionString,
+  memberRestStatus,
   type PatroniMemberState,
   postgresMemberDir,
   primaryConnectionString,
@@ -30,18 +31,10 @@ export function postmasterPid(member: string): number {
 }
 
 /** The HTTP status a member's Patroni REST API answers `path` with (GET /primary: 200 on the leader), 0 when it does not answer. */
-export async function patroniStatus(member: string, path: string): Promise<number> {
+export function patroniStatus(member: string, path: string): Promise<number> {
   const found = topology.postgres.members.find((m) => m.name === member);
   if (found === undefined) throw new Error(`no Postgres member ${member}`);
-  try {
-    const response = await fetch(`http://${topology.host}:${found.restPort}${path}`, {
-      signal: AbortSignal.timeout(2_000),
-    });
-    await response.body?.cancel();
-    return response.status;
-  } catch {
-    return 0;
-  }
+  return memberRestStatus(topology, found, path);
 }
 
 export interface CreateOutcome {

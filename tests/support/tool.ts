@@ -10,6 +10,7 @@ export {
   findInstalledEnvoy,
   IMAGE_ENTRIES,
   memberConnectionString,
+  memberRestStatus,
   type PatroniMemberState,
   postgresMemberDir,
   primaryConnectionString,

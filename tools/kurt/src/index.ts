@@ -4,7 +4,7 @@ export { ensureBundles, IMAGE_ENTRIES } from "./bundles.js";
 export type { UpstreamHost } from "./components/envoy.js";
 export { createEnvoyComponent, findInstalledEnvoy, upstreamHosts, validateEnvoyConfig } from "./components/envoy.js";
 export type { PatroniMemberState } from "./components/patroni-rest.js";
-export { findLeader, readClusterState, readHealthyCluster, requestSwitchover } from "./components/patroni-rest.js";
+export { memberRestStatus, readClusterState, readHealthyCluster } from "./components/patroni-rest.js";
 export * from "./components/postgres-connection.js";
 export { postgresMemberDir } from "./components/postgres-layout.js";
 export type { Sample } from "./metrics/prometheus-text.js";

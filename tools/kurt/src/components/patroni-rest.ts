@@ -33,16 +33,19 @@ export async function readClusterState(topology: Topology): Promise<readonly Pat
   return undefined;
 }
 
-/** Whether the member's REST API answers `path` (e.g. /primary, /replica: Patroni's live checks of its own Postgres) with 200. */
-async function answers(topology: Topology, member: PostgresMember, path: string): Promise<boolean> {
+/** The HTTP status the member's REST API answers `path` with (/primary, /replica: Patroni's live checks of its own Postgres); 0 when it does not answer. */
+export async function memberRestStatus(topology: Topology, member: PostgresMember, path: string): Promise<number> {
   try {
     const response = await fetch(restUrl(topology, member, path), { signal: AbortSignal.timeout(TIMEOUT_MS) });
     await response.body?.cancel();
-    return response.status === 200;
+    return response.status;
   } catch {
-    return false;
+    return 0;
   }
 }
+
+const answers = async (topology: Topology, member: PostgresMember, path: string) =>
+  (await memberRestStatus(topology, member, path)) === 200;
 
 /** The member that answers GET /primary with 200 (Patroni's own check: it holds the leader key and runs). */
 export async function findLeader(topology: Topology): Promise<PostgresMember | undefined> {
