@@ -8,6 +8,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { serviceEnv } from "../../../../tests/support/stack.js";
 import type { Link } from "../domain/link.js";
+import { sampleLink } from "../test-support/sample-link.js";
 import { createKafkaLinkEvents } from "./kafka-link-events.js";
 
 const brokers = serviceEnv.KURT_KAFKA_BROKERS.split(",");
@@ -15,21 +16,7 @@ const logger = createLogger({ level: "error", base: {} });
 const publicUrl = "http://kurt.test:8080";
 
 function link(code: string): Link {
-  const now = new Date();
-  return {
-    code,
-    url: "https://example.com/",
-    redirectStatus: 301,
-    cacheSeconds: 0,
-    title: "t",
-    tags: ["a"],
-    expiresAt: null,
-    disabled: false,
-    deletedAt: null,
-    createdAt: now,
-    updatedAt: now,
-    createdByKey: null,
-  };
+  return sampleLink(code, { redirectStatus: 301, title: "t", tags: ["a"] });
 }
 
 async function waitUntil(what: string, check: () => boolean, timeoutMs = 20_000) {

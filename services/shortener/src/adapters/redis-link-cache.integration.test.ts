@@ -6,6 +6,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { serviceEnv } from "../../../../tests/support/stack.js";
 import type { Link } from "../domain/link.js";
+import { sampleLink } from "../test-support/sample-link.js";
 import { createRedisCluster } from "./redis-cluster.js";
 import { createRedisLinkCache } from "./redis-link-cache.js";
 
@@ -15,21 +16,7 @@ const logger = createLogger({ level: "error", base: {} });
 const cache = createRedisLinkCache({ redis, logger, registry: new Registry(), timeoutMs: 2_000 });
 
 function link(code: string, updatedAtMs: number, overrides: Partial<Link> = {}): Link {
-  return {
-    code,
-    url: "https://example.com/",
-    redirectStatus: 302,
-    cacheSeconds: 0,
-    title: null,
-    tags: [],
-    expiresAt: null,
-    disabled: false,
-    deletedAt: null,
-    createdAt: new Date(updatedAtMs),
-    updatedAt: new Date(updatedAtMs),
-    createdByKey: null,
-    ...overrides,
-  };
+  return sampleLink(code, overrides, new Date(updatedAtMs));
 }
 
 const code = () => `cache-${randomBytes(6).toString("base64url")}`;

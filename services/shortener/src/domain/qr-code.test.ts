@@ -1,23 +1,10 @@
 import { KurtError, notFound } from "@kurt/platform/errors";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import type { Link } from "./link.js";
+import { sampleLink } from "../test-support/sample-link.js";
 import { createLinkQrCodes, QR_SIZE, type QrFormat, validateQrFormat, validateQrSize } from "./qr-code.js";
 
-const LINK: Link = {
-  code: "AbC1234",
-  url: "https://example.com/",
-  redirectStatus: 302,
-  cacheSeconds: 0,
-  title: null,
-  tags: [],
-  expiresAt: null,
-  disabled: false,
-  deletedAt: null,
-  createdAt: new Date("2026-12-05T00:00:00Z"),
-  updatedAt: new Date("2026-12-05T00:00:00Z"),
-  createdByKey: null,
-};
+const LINK = sampleLink("AbC1234", {}, new Date("2026-12-05T00:00:00Z"));
 
 function qrCodes() {
   const drawn: [string, QrFormat, number][] = [];
