@@ -85,11 +85,16 @@ test("Lua runs before the transcoder, and the router comes last", () => {
   assert.is(names.at(-1), "envoy.filters.http.router");
 });
 
-test("the transcoder serves the REST API's three services with the options it needs", () => {
+test("the transcoder serves the REST API's four services with the options it needs", () => {
   const transcoder = manager("public_http").http_filters.find(
     (f: Loose) => f.name === "envoy.filters.http.grpc_json_transcoder",
   ).typed_config;
-  assert.equal(transcoder.services, ["kurt.v1.LinkService", "kurt.v1.ApiKeyService", "kurt.v1.StatsService"]);
+  assert.equal(transcoder.services, [
+    "kurt.v1.LinkService",
+    "kurt.v1.ApiKeyService",
+    "kurt.v1.DomainService",
+    "kurt.v1.StatsService",
+  ]);
   assert.is(transcoder.proto_descriptor, options.descriptorFile);
   assert.is(transcoder.ignore_unknown_query_parameters, undefined);
   assert.is(transcoder.request_validation_options.reject_unknown_query_parameters, true);
@@ -125,12 +130,15 @@ test("only calls that change nothing are retried once the upstream may have seen
         pattern.test("/kurt.v1.LinkService/GetLink") ||
         pattern.test("/kurt.v1.LinkService/ListLinks") ||
         pattern.test("/kurt.v1.StatsService/GetLinkStats") ||
-        pattern.test("/kurt.v1.ApiKeyService/ListApiKeys"),
+        pattern.test("/kurt.v1.ApiKeyService/ListApiKeys") ||
+        pattern.test("/kurt.v1.DomainService/ListDomains"),
     );
     for (const write of ["CreateLink", "UpdateLink", "DeleteLink", "CreateApiKey", "RevokeApiKey"]) {
       assert.not.ok(pattern.test(`/kurt.v1.LinkService/${write}`), `${write} is not retried after a reset`);
       assert.not.ok(pattern.test(`/kurt.v1.ApiKeyService/${write}`), `${write} is not retried after a reset`);
     }
+    for (const write of ["CreateDomain", "UpdateDomain", "DeleteDomain"])
+      assert.not.ok(pattern.test(`/kurt.v1.DomainService/${write}`), `${write} is not retried after a reset`);
   }
 });
 
@@ -252,7 +260,13 @@ test("under /v1/, each call of the contract is one route; any other path or meth
   assert.not.ok(luaRules(create).body_fields.bogus);
   const list = v1.find((r: Loose) => r.name === "list-links");
   assert.equal(list.match.headers[0].string_match.safe_regex.regex, "GET|HEAD");
-  assert.equal(luaRules(list).query_fields, { page_size: true, pageSize: true, page_token: true, pageToken: true });
+  assert.equal(luaRules(list).query_fields, {
+    page_size: true,
+    pageSize: true,
+    page_token: true,
+    pageToken: true,
+    domain: true,
+  });
   const update = v1.find((r: Loose) => r.name === "update-link");
   assert.ok(new RegExp(`^${update.match.safe_regex.regex}$`).test("/v1/links/AbC1234"));
   assert.not.ok(new RegExp(`^${update.match.safe_regex.regex}$`).test("/v1/links/AbC1234/"), "no trailing slash");
@@ -263,7 +277,7 @@ test("under /v1/, each call of the contract is one route; any other path or meth
   assert.equal(qr.match.headers[0].string_match.safe_regex.regex, "GET|HEAD");
   assert.ok(new RegExp(`^${qr.match.safe_regex.regex}$`).test("/v1/links/AbC1234/qr"));
   assert.not.ok(new RegExp(`^${update.match.safe_regex.regex}$`).test("/v1/links/AbC1234/qr"));
-  assert.equal(luaRules(qr).query_fields, { format: true, size: true }, "only format and size");
+  assert.equal(luaRules(qr).query_fields, { format: true, size: true, domain: true }, "only format, size and domain");
 });
 
 test("route templates become anchored-by-Envoy regexes with one segment per variable", () => {

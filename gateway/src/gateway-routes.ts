@@ -13,6 +13,7 @@ export const GRPC_SERVICE_CLUSTERS: ReadonlyArray<{
 }> = [
   { service: "kurt.v1.LinkService", cluster: "shortener", transcoded: true },
   { service: "kurt.v1.ApiKeyService", cluster: "shortener", transcoded: true },
+  { service: "kurt.v1.DomainService", cluster: "shortener", transcoded: true },
   { service: "kurt.v1.ResolverService", cluster: "resolver", transcoded: false },
   { service: "kurt.v1.StatsService", cluster: "clicklog", transcoded: true },
 ];

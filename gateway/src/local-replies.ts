@@ -17,9 +17,15 @@ const ENVOY_ONLY_STATUSES: ReadonlyArray<readonly [httpStatus: number, grpcCode:
   [504, GrpcCode.DEADLINE_EXCEEDED],
 ];
 
-/** Every HTTP status of DESIGN.md §2's table (read backwards) and of Envoy's own, by status. */
+/**
+ * Every HTTP status of DESIGN.md §2's table (read backwards) and of Envoy's
+ * own, by status. Two codes share 409 (already_exists, conflict): Envoy never
+ * answers 409 itself, and the first code of the table is kept for it.
+ */
 const GRPC_CODE_FOR_HTTP_STATUS: ReadonlyArray<readonly [httpStatus: number, grpcCode: GrpcCode]> = [
-  ...ERROR_CODES.map((code) => [ERROR_STATUS[code].http, ERROR_STATUS[code].grpc] as const),
+  ...new Map(
+    [...ERROR_CODES].reverse().map((code) => [ERROR_STATUS[code].http, ERROR_STATUS[code].grpc] as const),
+  ).entries(),
   ...ENVOY_ONLY_STATUSES,
 ].sort(([a], [b]) => a - b);
 

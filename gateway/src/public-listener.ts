@@ -164,11 +164,12 @@ function routes(options: PublicListenerOptions): EnvoyObject[] {
     { name: "v1-unknown", match: { prefix: "/v1/" }, route: API_PLACEHOLDER, metadata: luaCallMetadata(undefined) },
     ...renderUpstreamRoutes(),
     {
-      // `GET|HEAD /{code}`, any query string: proxied as is to a resolver's
-      // HTTP listener, which answers the redirect, 404 or 410 itself.
+      // `GET|HEAD /{code}` and `/` (a domain's root redirect), any query
+      // string: proxied as is, Host included (it selects the domain), to a
+      // resolver's HTTP listener, which answers the redirect, 404 or 410 itself.
       name: "redirect",
       match: {
-        safe_regex: { regex: "/[^/]+" },
+        safe_regex: { regex: "/[^/]*" },
         headers: [{ name: ":method", string_match: { safe_regex: { regex: "GET|HEAD" } } }],
       },
       route: renderRedirectRouteAction(),

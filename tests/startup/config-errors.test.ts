@@ -46,7 +46,7 @@ const VALID: Record<Service, Record<string, string>> = {
     KURT_REDIS_PASSWORD: SECRET,
     KURT_KAFKA_BROKERS: tripwire,
   },
-  clicklog: { KURT_PG_PRIMARY_URL: pgUrl, KURT_KAFKA_BROKERS: tripwire },
+  clicklog: { KURT_PG_PRIMARY_URL: pgUrl, KURT_KAFKA_BROKERS: tripwire, KURT_PUBLIC_URL: `http://${tripwire}` },
 };
 
 interface Case {

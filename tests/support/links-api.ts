@@ -3,6 +3,7 @@ import { describe, type HttpAnswer, request } from "./http-client.js";
 /** A Link as the REST API answers it (proto3 JSON). */
 export interface LinkJson {
   readonly code: string;
+  readonly domain: string;
   readonly shortUrl: string;
   readonly url: string;
   readonly redirectStatus: number;

@@ -9,6 +9,7 @@ export interface CountJson {
 /** Stats as the REST API answers them (proto3 JSON, DESIGN.md §2). */
 export interface StatsJson {
   readonly code: string;
+  readonly domain: string;
   readonly total: number;
   readonly humanTotal: number;
   readonly botTotal: number;
@@ -24,6 +25,8 @@ export interface StatsQuery {
   readonly from?: Date | string;
   readonly to?: Date | string;
   readonly interval?: "hour" | "day";
+  /** Another domain's link of the same code (`?domain=`). */
+  readonly domain?: string;
 }
 
 function queryString(query: StatsQuery): string {
@@ -81,7 +84,7 @@ export async function statsWhenTotal(
 const HOUR_MS = 3_600_000;
 
 /** The range around this run, hour by hour: the series then has a point for every hour the clicks fell in. */
-export function statsAroundNow(): Required<StatsQuery> & { interval: "hour" } {
+export function statsAroundNow(): Required<Omit<StatsQuery, "domain">> & { interval: "hour" } {
   return { from: new Date(Date.now() - HOUR_MS), to: new Date(Date.now() + HOUR_MS), interval: "hour" };
 }
 

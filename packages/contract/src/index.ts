@@ -39,6 +39,17 @@ export {
   ListApiKeysResponse,
   RevokeApiKeyRequest,
 } from "./gen/kurt/v1/api_key_service.js";
+export type { DomainServiceServer } from "./gen/kurt/v1/domain_service.js";
+export {
+  CreateDomainRequest,
+  DeleteDomainRequest,
+  Domain,
+  DomainServiceClient,
+  DomainServiceService,
+  ListDomainsRequest,
+  ListDomainsResponse,
+  UpdateDomainRequest,
+} from "./gen/kurt/v1/domain_service.js";
 export {
   ClickEvent,
   LinkEvent,

@@ -23,8 +23,9 @@ export interface LinkCacheEntry {
 
 const VERSION = 1;
 
-export function linkCacheKey(code: string): string {
-  return `kurt:link:v${VERSION}:${code}`;
+/** `key` is @kurt/core's linkKey(domain, code): the bare code for the default domain, as before domains existed. */
+export function linkCacheKey(key: string): string {
+  return `kurt:link:v${VERSION}:${key}`;
 }
 
 /** How long an entry lives in Redis: a bound on the staleness a lost write-through could leave. */

@@ -41,6 +41,7 @@ export type ErrorCode =
   | "permission_denied"
   | "not_found"
   | "already_exists"
+  | "conflict"
   | "gone"
   | "resource_exhausted"
   | "unavailable";
@@ -51,6 +52,10 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, ErrorStatus>> = {
   permission_denied: { grpc: GrpcCode.PERMISSION_DENIED, http: 403 },
   not_found: { grpc: GrpcCode.NOT_FOUND, http: 404 },
   already_exists: { grpc: GrpcCode.ALREADY_EXISTS, http: 409 },
+  // The thing is in a state that refuses the call (a domain that still holds
+  // links cannot be deleted). ABORTED rather than FAILED_PRECONDITION, which
+  // the contract gives to "gone"; Envoy's transcoder maps ABORTED to 409 too.
+  conflict: { grpc: GrpcCode.ABORTED, http: 409 },
   // Disabled, deleted, expired or out of visits: raised only by the resolver's lookup.
   gone: { grpc: GrpcCode.FAILED_PRECONDITION, http: 410 },
   resource_exhausted: { grpc: GrpcCode.RESOURCE_EXHAUSTED, http: 429 },

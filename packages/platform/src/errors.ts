@@ -23,6 +23,7 @@ export class KurtError extends Error {
 export const invalidArgument = (field: string, reason: string) => new KurtError("invalid_argument", reason, field);
 export const notFound = (what: string) => new KurtError("not_found", `${what} not found`);
 export const alreadyExists = (field: string, reason: string) => new KurtError("already_exists", reason, field);
+export const conflict = (field: string, reason: string) => new KurtError("conflict", reason, field);
 export const gone = (reason: string) => new KurtError("gone", reason);
 export const unauthenticated = (reason: string) => new KurtError("unauthenticated", reason);
 export const permissionDenied = (reason: string) => new KurtError("permission_denied", reason);

@@ -7,8 +7,11 @@
 //
 // Every call carries the key as `authorization: Bearer …` and a deadline
 // (5 s unless ctx has one, retries included). Reads (GetLink, ListLinks,
-// GetLinkQrCode, Resolve, GetLinkStats, ListApiKeys) are retried with backoff on
-// UNAVAILABLE; writes never are. Every failure is an *Error.
+// GetLinkQrCode, Resolve, GetLinkStats, ListApiKeys, ListDomains) are retried
+// with backoff on UNAVAILABLE; writes never are. Every failure is an *Error.
+//
+// Links live under domains (DomainService); a call that names a link by its
+// code takes InDomain(name) for a domain other than the default one.
 package kurt
 
 import (
@@ -38,6 +41,7 @@ var safeToRepeat = map[string]bool{
 	kurtv1.ResolverService_Resolve_FullMethodName:   true,
 	kurtv1.StatsService_GetLinkStats_FullMethodName: true,
 	kurtv1.ApiKeyService_ListApiKeys_FullMethodName: true,
+	kurtv1.DomainService_ListDomains_FullMethodName: true,
 }
 
 type options struct {
@@ -66,6 +70,28 @@ func WithTransportCredentials(creds credentials.TransportCredentials) Option {
 	return func(o *options) { o.creds = creds }
 }
 
+// LinkOption says which domain a link call means: see InDomain.
+type LinkOption func(*linkOptions)
+
+type linkOptions struct {
+	domain *string
+}
+
+// InDomain names the domain of the code (a configured domain's name, e.g.
+// "go.example.com"); without it a call means the default domain, and
+// ListLinks lists every domain's links. A link never moves to another domain.
+func InDomain(domain string) LinkOption {
+	return func(o *linkOptions) { o.domain = &domain }
+}
+
+func domainOf(opts []LinkOption) *string {
+	var o linkOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return o.domain
+}
+
 // Client calls every Kurt service over one connection. Safe for concurrent use.
 type Client struct {
 	conn     *grpc.ClientConn
@@ -73,6 +99,7 @@ type Client struct {
 	keys     kurtv1.ApiKeyServiceClient
 	resolver kurtv1.ResolverServiceClient
 	stats    kurtv1.StatsServiceClient
+	domains  kurtv1.DomainServiceClient
 }
 
 // New connects (lazily) to address (host:port) with apiKey; an empty key sends none.
@@ -94,6 +121,7 @@ func New(address, apiKey string, opts ...Option) (*Client, error) {
 		keys:     kurtv1.NewApiKeyServiceClient(conn),
 		resolver: kurtv1.NewResolverServiceClient(conn),
 		stats:    kurtv1.NewStatsServiceClient(conn),
+		domains:  kurtv1.NewDomainServiceClient(conn),
 	}, nil
 }
 
@@ -135,37 +163,40 @@ func interceptor(apiKey string, o options) grpc.UnaryClientInterceptor {
 	}
 }
 
-// CreateLink creates a link; a Code already taken is an *Error with CodeAlreadyExists.
+// CreateLink creates a link (under req.Domain, unset for the default
+// domain); a Code already taken in that domain is an *Error with CodeAlreadyExists.
 func (c *Client) CreateLink(ctx context.Context, req *kurtv1.CreateLinkRequest) (*kurtv1.Link, error) {
 	return c.links.CreateLink(ctx, req)
 }
 
 // GetLink returns a link; a deleted or unknown code is CodeNotFound.
-func (c *Client) GetLink(ctx context.Context, code string) (*kurtv1.Link, error) {
-	return c.links.GetLink(ctx, &kurtv1.GetLinkRequest{Code: code})
+func (c *Client) GetLink(ctx context.Context, code string, opts ...LinkOption) (*kurtv1.Link, error) {
+	return c.links.GetLink(ctx, &kurtv1.GetLinkRequest{Code: code, Domain: domainOf(opts)})
 }
 
-// ListLinks returns a page of links, newest first.
-func (c *Client) ListLinks(ctx context.Context, pageSize int32, pageToken string) (*kurtv1.ListLinksResponse, error) {
-	return c.links.ListLinks(ctx, &kurtv1.ListLinksRequest{PageSize: pageSize, PageToken: pageToken})
+// ListLinks returns a page of links, newest first: every domain's, or with
+// InDomain only that domain's (a page token belongs to its filter).
+func (c *Client) ListLinks(ctx context.Context, pageSize int32, pageToken string, opts ...LinkOption) (*kurtv1.ListLinksResponse, error) {
+	return c.links.ListLinks(ctx, &kurtv1.ListLinksRequest{PageSize: pageSize, PageToken: pageToken, Domain: domainOf(opts)})
 }
 
-// UpdateLink changes the fields set in req (nil fields are unchanged).
+// UpdateLink changes the fields set in req (nil fields are unchanged);
+// req.Domain says which domain's code it is.
 func (c *Client) UpdateLink(ctx context.Context, req *kurtv1.UpdateLinkRequest) (*kurtv1.Link, error) {
 	return c.links.UpdateLink(ctx, req)
 }
 
 // DeleteLink deletes a link; its code is never reused.
-func (c *Client) DeleteLink(ctx context.Context, code string) error {
-	_, err := c.links.DeleteLink(ctx, &kurtv1.DeleteLinkRequest{Code: code})
+func (c *Client) DeleteLink(ctx context.Context, code string, opts ...LinkOption) error {
+	_, err := c.links.DeleteLink(ctx, &kurtv1.DeleteLinkRequest{Code: code, Domain: domainOf(opts)})
 	return err
 }
 
 // GetLinkQrCode returns a QR code of the link's short URL: format "svg" or
 // "png" ("" means svg), size 128 to 1,024 pixels (0 means 256). The answer's
 // ContentType is image/svg+xml or image/png, its Data the image.
-func (c *Client) GetLinkQrCode(ctx context.Context, code, format string, size int32) (*httpbody.HttpBody, error) {
-	request := &kurtv1.GetLinkQrCodeRequest{Code: code}
+func (c *Client) GetLinkQrCode(ctx context.Context, code, format string, size int32, opts ...LinkOption) (*httpbody.HttpBody, error) {
+	request := &kurtv1.GetLinkQrCodeRequest{Code: code, Domain: domainOf(opts)}
 	if format != "" {
 		request.Format = &format
 	}
@@ -175,18 +206,24 @@ func (c *Client) GetLinkQrCode(ctx context.Context, code, format string, size in
 	return c.links.GetLinkQrCode(ctx, request)
 }
 
-// Resolve returns where a code redirects, counting a click.
-func (c *Client) Resolve(ctx context.Context, code string) (*kurtv1.ResolveResponse, error) {
-	return c.resolver.Resolve(ctx, &kurtv1.ResolveRequest{Code: code})
+// Resolve returns where a code redirects, counting a click. With InDomain, a
+// name that is no configured domain means the default domain, as an unknown
+// Host does for a redirect.
+func (c *Client) Resolve(ctx context.Context, code string, opts ...LinkOption) (*kurtv1.ResolveResponse, error) {
+	return c.resolver.Resolve(ctx, resolveRequest(code, opts))
 }
 
 // ResolveWithoutClick is Resolve not counted in the stats (like a HEAD).
-func (c *Client) ResolveWithoutClick(ctx context.Context, code string) (*kurtv1.ResolveResponse, error) {
+func (c *Client) ResolveWithoutClick(ctx context.Context, code string, opts ...LinkOption) (*kurtv1.ResolveResponse, error) {
 	ctx = metadata.AppendToOutgoingContext(ctx, "x-kurt-no-click", "1")
-	return c.resolver.Resolve(ctx, &kurtv1.ResolveRequest{Code: code})
+	return c.resolver.Resolve(ctx, resolveRequest(code, opts))
 }
 
-// GetLinkStats returns a link's clicks; From, To and Interval are optional.
+func resolveRequest(code string, opts []LinkOption) *kurtv1.ResolveRequest {
+	return &kurtv1.ResolveRequest{Code: code, Domain: domainOf(opts)}
+}
+
+// GetLinkStats returns a link's clicks; From, To, Interval and Domain are optional.
 func (c *Client) GetLinkStats(ctx context.Context, req *kurtv1.GetLinkStatsRequest) (*kurtv1.Stats, error) {
 	return c.stats.GetLinkStats(ctx, req)
 }
@@ -204,4 +241,26 @@ func (c *Client) ListApiKeys(ctx context.Context, pageSize int32, pageToken stri
 // RevokeApiKey revokes a key by id.
 func (c *Client) RevokeApiKey(ctx context.Context, id string) (*kurtv1.ApiKey, error) {
 	return c.keys.RevokeApiKey(ctx, &kurtv1.RevokeApiKeyRequest{Id: id})
+}
+
+// CreateDomain adds a domain links can live under (admin scope); a name
+// configured already, the default one included, is CodeAlreadyExists.
+func (c *Client) CreateDomain(ctx context.Context, req *kurtv1.CreateDomainRequest) (*kurtv1.Domain, error) {
+	return c.domains.CreateDomain(ctx, req)
+}
+
+// ListDomains returns the default domain first, then the others by name.
+func (c *Client) ListDomains(ctx context.Context) (*kurtv1.ListDomainsResponse, error) {
+	return c.domains.ListDomains(ctx, &kurtv1.ListDomainsRequest{})
+}
+
+// UpdateDomain changes the redirects set in req; proto.String("") removes one.
+func (c *Client) UpdateDomain(ctx context.Context, req *kurtv1.UpdateDomainRequest) (*kurtv1.Domain, error) {
+	return c.domains.UpdateDomain(ctx, req)
+}
+
+// DeleteDomain removes a domain and returns it. While links live under it the
+// answer is CodeConflict; the default domain cannot be deleted.
+func (c *Client) DeleteDomain(ctx context.Context, domain string) (*kurtv1.Domain, error) {
+	return c.domains.DeleteDomain(ctx, &kurtv1.DeleteDomainRequest{Domain: domain})
 }

@@ -26,6 +26,21 @@ func unique(prefix string) string {
 	return fmt.Sprintf("%s-%d%06d", prefix, time.Now().UnixMilli(), rand.IntN(1_000_000))
 }
 
+// adminClient uses the admin key itself: domains need the admin scope.
+func adminClient(t *testing.T) *kurt.Client {
+	t.Helper()
+	address, adminKey := os.Getenv("KURT_GRPC"), os.Getenv("KURT_API_KEY")
+	if address == "" || adminKey == "" {
+		t.Skip(`needs KURT_GRPC and KURT_API_KEY: eval "$(./kurt env)"`)
+	}
+	c, err := kurt.New(address, adminKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
 func client(t *testing.T) *kurt.Client {
 	t.Helper()
 	address, adminKey := os.Getenv("KURT_GRPC"), os.Getenv("KURT_API_KEY")
@@ -165,5 +180,90 @@ func TestNothingListeningIsUnavailableWithinTheDeadline(t *testing.T) {
 	_, err = c.GetLink(context.Background(), "x")
 	if !kurt.IsCode(err, kurt.CodeUnavailable) || time.Since(started) > 2500*time.Millisecond {
 		t.Fatalf("after %v: %v", time.Since(started), err)
+	}
+}
+
+func TestDomainsHoldTheirOwnCodes(t *testing.T) {
+	c, ctx := adminClient(t), context.Background()
+	name := unique("sdkgo") + ".example.com"
+	created, err := c.CreateDomain(ctx, &kurtv1.CreateDomainRequest{Domain: name, RootRedirect: proto.String("https://example.com/sdk/go/root")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if created.GetDomain() != name || created.GetRootRedirect() != "https://example.com/sdk/go/root" || created.GetIsDefault() {
+		t.Fatalf("created %v", created)
+	}
+	listed, err := c.ListDomains(ctx)
+	if err != nil || len(listed.GetDomains()) < 2 || !listed.GetDomains()[0].GetIsDefault() {
+		t.Fatalf("list: %v %v", listed, err)
+	}
+	// On failure, leave nothing behind (errors ignored: on success both are gone already).
+	code := unique("sdkgo")
+	t.Cleanup(func() {
+		_ = c.DeleteLink(ctx, code, kurt.InDomain(name))
+		_, _ = c.DeleteDomain(ctx, name)
+	})
+	if _, err := c.CreateDomain(ctx, &kurtv1.CreateDomainRequest{Domain: name}); !kurt.IsCode(err, kurt.CodeAlreadyExists) {
+		t.Fatalf("second create: %v", err)
+	}
+
+	// The same code in the default domain and in this one: two links.
+	if _, err := c.CreateLink(ctx, &kurtv1.CreateLinkRequest{Url: "https://example.com/sdk/go/default", Code: proto.String(code)}); err != nil {
+		t.Fatal(err)
+	}
+	link, err := c.CreateLink(ctx, &kurtv1.CreateLinkRequest{Url: "https://example.com/sdk/go/domain", Code: proto.String(code), Domain: proto.String(name)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if link.GetDomain() != name || link.GetShortUrl() == "" {
+		t.Fatalf("created %v", link)
+	}
+	got, err := c.GetLink(ctx, code, kurt.InDomain(name))
+	if err != nil || got.GetUrl() != "https://example.com/sdk/go/domain" {
+		t.Fatalf("get in domain: %v %v", got, err)
+	}
+	if got, err := c.GetLink(ctx, code); err != nil || got.GetUrl() != "https://example.com/sdk/go/default" || got.GetDomain() == name {
+		t.Fatalf("get in the default domain: %v %v", got, err)
+	}
+	page, err := c.ListLinks(ctx, 10, "", kurt.InDomain(name))
+	if err != nil || len(page.GetLinks()) != 1 || page.GetLinks()[0].GetCode() != code {
+		t.Fatalf("list in domain: %v %v", page, err)
+	}
+	// Resolvers learn a new domain within a few seconds; until then the name means the default domain.
+	var resolved *kurtv1.ResolveResponse
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		if resolved, err = c.ResolveWithoutClick(ctx, code, kurt.InDomain(name)); err != nil {
+			t.Fatal(err)
+		}
+		if resolved.GetUrl() == "https://example.com/sdk/go/domain" || time.Now().After(deadline) {
+			break
+		}
+	}
+	if resolved.GetUrl() != "https://example.com/sdk/go/domain" {
+		t.Fatalf("resolve in domain: %v", resolved)
+	}
+	stats, err := c.GetLinkStats(ctx, &kurtv1.GetLinkStatsRequest{Code: code, Domain: proto.String(name)})
+	if err != nil || stats.GetCode() != code {
+		t.Fatalf("stats in domain: %v %v", stats, err)
+	}
+	updated, err := c.UpdateDomain(ctx, &kurtv1.UpdateDomainRequest{Domain: name, RootRedirect: proto.String(""), NotFoundRedirect: proto.String("https://example.com/sdk/go/404")})
+	if err != nil || updated.RootRedirect != nil || updated.GetNotFoundRedirect() != "https://example.com/sdk/go/404" {
+		t.Fatalf("update: %v %v", updated, err)
+	}
+
+	// A domain that still holds a link cannot go; once the link is deleted it can.
+	_, err = c.DeleteDomain(ctx, name)
+	var kurtErr *kurt.Error
+	if !errors.As(err, &kurtErr) || kurtErr.Code != kurt.CodeConflict {
+		t.Fatalf("delete while it holds a link: %#v", err)
+	}
+	if err := c.DeleteLink(ctx, code, kurt.InDomain(name)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetLink(ctx, code); err != nil {
+		t.Fatalf("the default domain's link went too: %v", err)
+	}
+	if deleted, err := c.DeleteDomain(ctx, name); err != nil || deleted.GetDomain() != name {
+		t.Fatalf("delete: %v %v", deleted, err)
 	}
 }

@@ -13,6 +13,7 @@ const (
 	CodeInvalidArgument   = "invalid_argument"
 	CodeNotFound          = "not_found"
 	CodeAlreadyExists     = "already_exists"
+	CodeConflict          = "conflict"
 	CodeGone              = "gone"
 	CodeUnauthenticated   = "unauthenticated"
 	CodePermissionDenied  = "permission_denied"
@@ -22,7 +23,7 @@ const (
 )
 
 var knownCodes = map[string]bool{
-	CodeInvalidArgument: true, CodeNotFound: true, CodeAlreadyExists: true, CodeGone: true,
+	CodeInvalidArgument: true, CodeNotFound: true, CodeAlreadyExists: true, CodeConflict: true, CodeGone: true,
 	CodeUnauthenticated: true, CodePermissionDenied: true, CodeResourceExhausted: true,
 	CodeUnavailable: true, CodeInternal: true,
 }
@@ -33,6 +34,7 @@ var codeOfStatus = map[codes.Code]string{
 	codes.OutOfRange:         CodeInvalidArgument,
 	codes.NotFound:           CodeNotFound,
 	codes.AlreadyExists:      CodeAlreadyExists,
+	codes.Aborted:            CodeConflict,
 	codes.FailedPrecondition: CodeGone,
 	codes.Unauthenticated:    CodeUnauthenticated,
 	codes.PermissionDenied:   CodePermissionDenied,

@@ -16,6 +16,8 @@ from google.protobuf import struct_pb2, timestamp_pb2
 from ._gen.kurt.v1 import (
     api_key_service_pb2,
     api_key_service_pb2_grpc,
+    domain_service_pb2,
+    domain_service_pb2_grpc,
     link_pb2,
     link_service_pb2,
     link_service_pb2_grpc,
@@ -44,8 +46,12 @@ class KurtClient:
     """``KurtClient("127.0.0.1:24081", api_key)``. The key goes as
     ``authorization: Bearer …`` on every call; each call has a deadline
     (``timeout`` seconds, retries included); reads (get, list, resolve,
-    stats) are retried with backoff on UNAVAILABLE, writes never are.
-    Every failure raises KurtError. Use it as a context manager, or close()."""
+    stats, QR codes, list_domains) are retried with backoff on UNAVAILABLE,
+    writes never are. Every failure raises KurtError. Use it as a context
+    manager, or close().
+
+    Links live under domains: a call that names a link by its code takes
+    ``domain="go.example.com"`` for a domain other than the default one."""
 
     def __init__(
         self,
@@ -68,6 +74,7 @@ class KurtClient:
         self._keys = api_key_service_pb2_grpc.ApiKeyServiceStub(self._channel)
         self._resolver = resolver_service_pb2_grpc.ResolverServiceStub(self._channel)
         self._stats = stats_service_pb2_grpc.StatsServiceStub(self._channel)
+        self._domains = domain_service_pb2_grpc.DomainServiceStub(self._channel)
 
     def __enter__(self) -> KurtClient:
         return self
@@ -105,17 +112,27 @@ class KurtClient:
         expires_at: datetime | None = None,
         title: str | None = None,
         tags: Iterable[str] = (),
+        domain: str | None = None,
     ) -> link_pb2.Link:
+        """``domain``: a configured domain's name; None (default) means the default domain."""
         request = link_service_pb2.CreateLinkRequest(
-            url=url, code=code, redirect_status=redirect_status, expires_at=_timestamp(expires_at), title=title, tags=list(tags)
+            url=url,
+            code=code,
+            redirect_status=redirect_status,
+            expires_at=_timestamp(expires_at),
+            title=title,
+            tags=list(tags),
+            domain=domain,
         )
         return self._call(self._links.CreateLink, request, safe_to_repeat=False)
 
-    def get_link(self, code: str) -> link_pb2.Link:
-        return self._call(self._links.GetLink, link_service_pb2.GetLinkRequest(code=code), safe_to_repeat=True)
+    def get_link(self, code: str, *, domain: str | None = None) -> link_pb2.Link:
+        request = link_service_pb2.GetLinkRequest(code=code, domain=domain)
+        return self._call(self._links.GetLink, request, safe_to_repeat=True)
 
-    def list_links(self, page_size: int = 0, page_token: str = "") -> link_service_pb2.ListLinksResponse:
-        request = link_service_pb2.ListLinksRequest(page_size=page_size, page_token=page_token)
+    def list_links(self, page_size: int = 0, page_token: str = "", *, domain: str | None = None) -> link_service_pb2.ListLinksResponse:
+        """Newest first: every domain's links, or with ``domain`` only that domain's (a page token belongs to its filter)."""
+        request = link_service_pb2.ListLinksRequest(page_size=page_size, page_token=page_token, domain=domain)
         return self._call(self._links.ListLinks, request, safe_to_repeat=True)
 
     def update_link(
@@ -129,10 +146,13 @@ class KurtClient:
         disabled: bool | None = None,
         title: str | None = None,
         tags: Iterable[str] | None = None,
+        domain: str | None = None,
     ) -> link_pb2.Link:
-        """Only the arguments given change; ``tags=[]`` removes every tag."""
+        """Only the arguments given change; ``tags=[]`` removes every tag.
+        ``domain`` says which domain's code it is: a link never moves to another domain."""
         request = link_service_pb2.UpdateLinkRequest(
             code=code,
+            domain=domain,
             url=url,
             redirect_status=redirect_status,
             expires_at=_timestamp(expires_at),
@@ -146,31 +166,42 @@ class KurtClient:
             request.tags.CopyFrom(values)
         return self._call(self._links.UpdateLink, request, safe_to_repeat=False)
 
-    def delete_link(self, code: str) -> None:
-        self._call(self._links.DeleteLink, link_service_pb2.DeleteLinkRequest(code=code), safe_to_repeat=False)
+    def delete_link(self, code: str, *, domain: str | None = None) -> None:
+        request = link_service_pb2.DeleteLinkRequest(code=code, domain=domain)
+        self._call(self._links.DeleteLink, request, safe_to_repeat=False)
 
-    def get_link_qr_code(self, code: str, *, format: str | None = None, size: int | None = None) -> httpbody_pb2.HttpBody:
+    def get_link_qr_code(
+        self, code: str, *, format: str | None = None, size: int | None = None, domain: str | None = None
+    ) -> httpbody_pb2.HttpBody:
         """A QR code of the link's short URL: ``format`` "svg" (default) or "png", ``size`` 128 to 1,024 pixels (default 256).
         The answer's ``content_type`` is image/svg+xml or image/png, ``data`` the image."""
-        request = link_service_pb2.GetLinkQrCodeRequest(code=code)
+        request = link_service_pb2.GetLinkQrCodeRequest(code=code, domain=domain)
         if format is not None:
             request.format = format
         if size is not None:
             request.size = size
         return self._call(self._links.GetLinkQrCode, request, safe_to_repeat=True)
 
-    def resolve(self, code: str, *, count_click: bool = True) -> resolver_service_pb2.ResolveResponse:
-        """``count_click=False`` marks the lookup "no click" (like a HEAD): not counted in the stats."""
+    def resolve(self, code: str, *, count_click: bool = True, domain: str | None = None) -> resolver_service_pb2.ResolveResponse:
+        """``count_click=False`` marks the lookup "no click" (like a HEAD): not counted in the stats.
+        A ``domain`` that is no configured domain means the default domain, as an unknown Host does."""
         extra = () if count_click else (("x-kurt-no-click", "1"),)
-        return self._call(self._resolver.Resolve, resolver_service_pb2.ResolveRequest(code=code), safe_to_repeat=True, extra=extra)
+        request = resolver_service_pb2.ResolveRequest(code=code, domain=domain)
+        return self._call(self._resolver.Resolve, request, safe_to_repeat=True, extra=extra)
 
     def get_link_stats(
-        self, code: str, *, start: datetime | None = None, end: datetime | None = None, interval: str | None = None
+        self,
+        code: str,
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        interval: str | None = None,
+        domain: str | None = None,
     ) -> stats_service_pb2.Stats:
         """``interval`` is "hour" or "day" (the server's default: hour)."""
         if interval not in _INTERVALS:
             raise KurtError("invalid_argument", f'interval: must be "hour" or "day", got {interval!r}', "interval")
-        request = stats_service_pb2.GetLinkStatsRequest(code=code, interval=_INTERVALS[interval])
+        request = stats_service_pb2.GetLinkStatsRequest(code=code, interval=_INTERVALS[interval], domain=domain)
         # "from" is a Python keyword: the proto field is set by name.
         if start is not None:
             getattr(request, "from").CopyFrom(_timestamp(start))
@@ -191,3 +222,29 @@ class KurtClient:
     def revoke_api_key(self, key_id: str) -> api_key_service_pb2.ApiKey:
         request = api_key_service_pb2.RevokeApiKeyRequest(id=key_id)
         return self._call(self._keys.RevokeApiKey, request, safe_to_repeat=False)
+
+    # Domains (every call needs the admin scope)
+
+    def create_domain(
+        self, domain: str, *, root_redirect: str | None = None, not_found_redirect: str | None = None
+    ) -> domain_service_pb2.Domain:
+        """``domain`` is a host name such as "go.example.com"; ``root_redirect`` answers ``GET /`` on it,
+        ``not_found_redirect`` replaces its 404s. A name configured already is ``already_exists``."""
+        request = domain_service_pb2.CreateDomainRequest(domain=domain, root_redirect=root_redirect, not_found_redirect=not_found_redirect)
+        return self._call(self._domains.CreateDomain, request, safe_to_repeat=False)
+
+    def list_domains(self) -> domain_service_pb2.ListDomainsResponse:
+        """The default domain first, then the others by name."""
+        return self._call(self._domains.ListDomains, domain_service_pb2.ListDomainsRequest(), safe_to_repeat=True)
+
+    def update_domain(
+        self, domain: str, *, root_redirect: str | None = None, not_found_redirect: str | None = None
+    ) -> domain_service_pb2.Domain:
+        """Only the redirects given change; ``""`` removes one."""
+        request = domain_service_pb2.UpdateDomainRequest(domain=domain, root_redirect=root_redirect, not_found_redirect=not_found_redirect)
+        return self._call(self._domains.UpdateDomain, request, safe_to_repeat=False)
+
+    def delete_domain(self, domain: str) -> domain_service_pb2.Domain:
+        """Answers the deleted Domain. ``conflict`` while links live under it; the default domain cannot be deleted."""
+        request = domain_service_pb2.DeleteDomainRequest(domain=domain)
+        return self._call(self._domains.DeleteDomain, request, safe_to_repeat=False)

@@ -8,6 +8,7 @@ CODES = (
     "invalid_argument",
     "not_found",
     "already_exists",
+    "conflict",
     "gone",
     "unauthenticated",
     "permission_denied",
@@ -22,6 +23,8 @@ _CODE_OF_STATUS = {
     grpc.StatusCode.OUT_OF_RANGE: "invalid_argument",
     grpc.StatusCode.NOT_FOUND: "not_found",
     grpc.StatusCode.ALREADY_EXISTS: "already_exists",
+    # A domain that still holds links cannot be deleted (HTTP 409).
+    grpc.StatusCode.ABORTED: "conflict",
     grpc.StatusCode.FAILED_PRECONDITION: "gone",
     grpc.StatusCode.UNAUTHENTICATED: "unauthenticated",
     grpc.StatusCode.PERMISSION_DENIED: "permission_denied",

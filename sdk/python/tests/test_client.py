@@ -102,6 +102,66 @@ def test_bad_url_is_invalid_argument(kurt):
     assert "url" in caught.value.message
 
 
+@pytest.fixture(scope="module")
+def admin():
+    """Domains need the admin scope: the admin key itself."""
+    with KurtClient(ADDRESS, ADMIN_KEY) as client:
+        yield client
+
+
+def test_domains_hold_their_own_codes(admin):
+    name = f"{unique('sdkpy')}.example.com"
+    code = unique("sdkpy")
+    try:
+        created = admin.create_domain(name, root_redirect="https://example.com/sdk/py/root")
+        assert created.domain == name
+        assert created.root_redirect == "https://example.com/sdk/py/root"
+        assert not created.is_default
+        domains = admin.list_domains().domains
+        assert domains[0].is_default
+        assert name in [d.domain for d in domains]
+        with pytest.raises(KurtError) as caught:
+            admin.create_domain(name)
+        assert caught.value.code == "already_exists"
+
+        # The same code in the default domain and in this one: two links.
+        admin.create_link("https://example.com/sdk/py/default", code=code)
+        link = admin.create_link("https://example.com/sdk/py/domain", code=code, domain=name)
+        assert link.domain == name
+        assert admin.get_link(code, domain=name).url == "https://example.com/sdk/py/domain"
+        assert admin.get_link(code).url == "https://example.com/sdk/py/default"
+        assert [link.code for link in admin.list_links(page_size=10, domain=name).links] == [code]
+        assert admin.get_link_stats(code, domain=name).code == code
+
+        # Resolvers learn a new domain within a few seconds; until then the name means the default domain.
+        deadline = time.monotonic() + 15
+        while True:
+            resolved = admin.resolve(code, count_click=False, domain=name)
+            if resolved.url == "https://example.com/sdk/py/domain" or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert resolved.url == "https://example.com/sdk/py/domain"
+
+        updated = admin.update_domain(name, root_redirect="", not_found_redirect="https://example.com/sdk/py/404")
+        assert not updated.HasField("root_redirect")
+        assert updated.not_found_redirect == "https://example.com/sdk/py/404"
+
+        # A domain that still holds a link cannot go; once the link is deleted it can.
+        with pytest.raises(KurtError) as caught:
+            admin.delete_domain(name)
+        assert caught.value.code == "conflict"
+        admin.delete_link(code, domain=name)
+        assert admin.get_link(code).url == "https://example.com/sdk/py/default"
+        assert admin.delete_domain(name).domain == name
+    finally:
+        # On failure, leave nothing behind (on success both are gone already).
+        for cleanup in (lambda: admin.delete_link(code, domain=name), lambda: admin.delete_domain(name)):
+            try:
+                cleanup()
+            except KurtError:
+                pass
+
+
 def test_wrong_key_is_unauthenticated():
     with KurtClient(ADDRESS, "kurt_not_a_real_key") as stranger, pytest.raises(KurtError) as caught:
         stranger.get_link("anything")

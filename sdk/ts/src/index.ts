@@ -8,8 +8,10 @@
 export type {
   ApiKey,
   CreateApiKeyResponse,
+  Domain,
   Link,
   ListApiKeysResponse,
+  ListDomainsResponse,
   ListLinksResponse,
   ResolveResponse,
   SeriesPoint,
@@ -17,14 +19,18 @@ export type {
 } from "@kurt/contract";
 export type {
   CallInput,
+  CreateDomainInput,
   CreateLinkInput,
+  DomainInput,
   KurtClient,
   KurtClientOptions,
+  ListLinksInput,
   PageInput,
   QrCodeImage,
   QrCodeInput,
   ResolveInput,
   StatsInput,
+  UpdateDomainInput,
   UpdateLinkInput,
 } from "./kurt-client.js";
 export { createKurtClient, DEFAULT_DEADLINE_MS } from "./kurt-client.js";

@@ -12,9 +12,12 @@ import {
   ApiKeyServiceClient,
   AUTHORIZATION_KEY,
   type CreateApiKeyResponse,
+  type Domain,
+  DomainServiceClient,
   type Link,
   LinkServiceClient,
   type ListApiKeysResponse,
+  type ListDomainsResponse,
   type ListLinksResponse,
   NO_CLICK_KEY,
   type ResolveResponse,
@@ -39,7 +42,15 @@ export interface KurtClientOptions {
   readonly credentials?: ChannelCredentials;
 }
 
-export interface CreateLinkInput {
+/**
+ * Which domain a link lives under: a configured domain's name (see
+ * createDomain), e.g. "go.example.com". Unset means the default domain.
+ */
+export interface DomainInput {
+  readonly domain?: string;
+}
+
+export interface CreateLinkInput extends DomainInput {
   readonly url: string;
   readonly code?: string;
   readonly redirectStatus?: 301 | 302 | 307 | 308;
@@ -48,8 +59,11 @@ export interface CreateLinkInput {
   readonly tags?: readonly string[];
 }
 
-/** Only the fields present change; `tags: []` removes every tag, `clearExpiresAt` the expiry. */
-export interface UpdateLinkInput {
+/**
+ * Only the fields present change; `tags: []` removes every tag, `clearExpiresAt` the expiry.
+ * `domain` says which domain's code it is: a link never moves to another domain.
+ */
+export interface UpdateLinkInput extends DomainInput {
   readonly code: string;
   readonly url?: string;
   readonly redirectStatus?: 301 | 302 | 307 | 308;
@@ -65,13 +79,16 @@ export interface PageInput {
   readonly pageToken?: string;
 }
 
-export interface StatsInput {
+/** `domain` keeps only the links of that domain; unset lists every domain's. A page token belongs to its filter. */
+export interface ListLinksInput extends PageInput, DomainInput {}
+
+export interface StatsInput extends DomainInput {
   readonly from?: Date;
   readonly to?: Date;
   readonly interval?: "hour" | "day";
 }
 
-export interface QrCodeInput {
+export interface QrCodeInput extends DomainInput {
   /** Default "svg". */
   readonly format?: "svg" | "png";
   /** Width and height in pixels, 128 to 1,024; default 256. */
@@ -84,7 +101,8 @@ export interface QrCodeImage {
   readonly data: Buffer;
 }
 
-export interface ResolveInput {
+/** `domain` is the code's domain; "" or a name that is no configured domain means the default domain. */
+export interface ResolveInput extends DomainInput {
   /** False marks the lookup "no click" (like a HEAD): it is not counted in the link's stats. Default true. */
   readonly countClick?: boolean;
 }
@@ -95,18 +113,41 @@ export interface CallInput {
   readonly signal?: AbortSignal;
 }
 
+export interface CreateDomainInput {
+  /** A host name such as "go.example.com": no scheme, port or path. */
+  readonly domain: string;
+  /** Where `GET /` on the domain redirects (an absolute http or https URL); unset answers 404. */
+  readonly rootRedirect?: string;
+  /** Where a code the domain does not know redirects, instead of the 404. */
+  readonly notFoundRedirect?: string;
+}
+
+/** Only the redirects present change; "" removes one. */
+export interface UpdateDomainInput {
+  readonly domain: string;
+  readonly rootRedirect?: string;
+  readonly notFoundRedirect?: string;
+}
+
 export interface KurtClient {
   createLink(input: CreateLinkInput, call?: CallInput): Promise<Link>;
-  getLink(code: string, call?: CallInput): Promise<Link>;
-  listLinks(page?: PageInput, call?: CallInput): Promise<ListLinksResponse>;
+  getLink(code: string, options?: DomainInput & CallInput): Promise<Link>;
+  listLinks(page?: ListLinksInput, call?: CallInput): Promise<ListLinksResponse>;
   updateLink(input: UpdateLinkInput, call?: CallInput): Promise<Link>;
-  deleteLink(code: string, call?: CallInput): Promise<void>;
+  deleteLink(code: string, options?: DomainInput & CallInput): Promise<void>;
   getLinkQrCode(code: string, input?: QrCodeInput, call?: CallInput): Promise<QrCodeImage>;
   resolve(code: string, options?: ResolveInput & CallInput): Promise<ResolveResponse>;
   getLinkStats(code: string, input?: StatsInput, call?: CallInput): Promise<Stats>;
   createApiKey(input: { name: string; scopes: readonly string[] }, call?: CallInput): Promise<CreateApiKeyResponse>;
   listApiKeys(page?: PageInput, call?: CallInput): Promise<ListApiKeysResponse>;
   revokeApiKey(id: string, call?: CallInput): Promise<ApiKey>;
+  /** Needs the admin scope, as every domain call does. ALREADY_EXISTS (`already_exists`) for a configured name. */
+  createDomain(input: CreateDomainInput, call?: CallInput): Promise<Domain>;
+  /** The default domain first, then the others by name. */
+  listDomains(call?: CallInput): Promise<ListDomainsResponse>;
+  updateDomain(input: UpdateDomainInput, call?: CallInput): Promise<Domain>;
+  /** `conflict` while links live under the domain; the default domain cannot be deleted. Answers the deleted Domain. */
+  deleteDomain(domain: string, call?: CallInput): Promise<Domain>;
   /** Closes the channels; pending calls fail. */
   close(): void;
 }
@@ -121,7 +162,7 @@ type Unary<Req, Res> = (
 export const DEFAULT_DEADLINE_MS = 5_000;
 
 /**
- * A typed client for every Kurt RPC. Reads (get, list, resolve, stats) are
+ * A typed client for every Kurt RPC. Reads (get, list, resolve, stats, QR codes, listDomains) are
  * retried with backoff on UNAVAILABLE; creates, updates and deletes never
  * are, since the first attempt may have been applied. Every failure rejects
  * with a KurtError.
@@ -129,8 +170,9 @@ export const DEFAULT_DEADLINE_MS = 5_000;
 export function createKurtClient(options: KurtClientOptions): KurtClient {
   const creds = options.credentials ?? credentials.createInsecure();
   const links = new LinkServiceClient(options.address, creds);
-  // One channel for all four services: grpc-js shares it when given the same one.
+  // One channel for all five services: grpc-js shares it when given the same one.
   const channelOverride = { channelOverride: links.getChannel() };
+  const domains = new DomainServiceClient(options.address, creds, channelOverride);
   const keys = new ApiKeyServiceClient(options.address, creds, channelOverride);
   const resolver = new ResolverServiceClient(options.address, creds, channelOverride);
   const stats = new StatsServiceClient(options.address, creds, channelOverride);
@@ -191,6 +233,7 @@ export function createKurtClient(options: KurtClientOptions): KurtClient {
         {
           url: input.url,
           code: input.code,
+          domain: input.domain,
           redirectStatus: input.redirectStatus,
           expiresAt: input.expiresAt,
           title: input.title,
@@ -198,11 +241,12 @@ export function createKurtClient(options: KurtClientOptions): KurtClient {
         },
         { ...write, call },
       ),
-    getLink: (code, call) => invoke(links.getLink.bind(links), { code }, { ...read, call }),
+    getLink: (code, options = {}) =>
+      invoke(links.getLink.bind(links), { code, domain: options.domain }, { ...read, call: options }),
     listLinks: (page = {}, call) =>
       invoke(
         links.listLinks.bind(links),
-        { pageSize: page.pageSize ?? 0, pageToken: page.pageToken ?? "" },
+        { pageSize: page.pageSize ?? 0, pageToken: page.pageToken ?? "", domain: page.domain },
         { ...read, call },
       ),
     updateLink: (input, call) =>
@@ -210,6 +254,7 @@ export function createKurtClient(options: KurtClientOptions): KurtClient {
         links.updateLink.bind(links),
         {
           code: input.code,
+          domain: input.domain,
           url: input.url,
           redirectStatus: input.redirectStatus,
           expiresAt: input.expiresAt,
@@ -220,13 +265,13 @@ export function createKurtClient(options: KurtClientOptions): KurtClient {
         },
         { ...write, call },
       ),
-    deleteLink: async (code, call) => {
-      await invoke(links.deleteLink.bind(links), { code }, { ...write, call });
+    deleteLink: async (code, options = {}) => {
+      await invoke(links.deleteLink.bind(links), { code, domain: options.domain }, { ...write, call: options });
     },
     getLinkQrCode: async (code, input = {}, call) => {
       const body = await invoke(
         links.getLinkQrCode.bind(links),
-        { code, format: input.format, size: input.size },
+        { code, format: input.format, size: input.size, domain: input.domain },
         { ...read, call },
       );
       return { contentType: body.contentType, data: body.data };
@@ -234,7 +279,7 @@ export function createKurtClient(options: KurtClientOptions): KurtClient {
     resolve: (code, options = {}) =>
       invoke(
         resolver.resolve.bind(resolver),
-        { code },
+        { code, domain: options.domain },
         { ...read, call: options, metadata: options.countClick === false ? { [NO_CLICK_KEY]: "1" } : {} },
       ),
     getLinkStats: (code, input = {}, call) =>
@@ -242,6 +287,7 @@ export function createKurtClient(options: KurtClientOptions): KurtClient {
         stats.getLinkStats.bind(stats),
         {
           code,
+          domain: input.domain,
           from: input.from,
           to: input.to,
           interval:
@@ -262,11 +308,26 @@ export function createKurtClient(options: KurtClientOptions): KurtClient {
         { ...read, call },
       ),
     revokeApiKey: (id, call) => invoke(keys.revokeApiKey.bind(keys), { id }, { ...write, call }),
+    createDomain: (input, call) =>
+      invoke(
+        domains.createDomain.bind(domains),
+        { domain: input.domain, rootRedirect: input.rootRedirect, notFoundRedirect: input.notFoundRedirect },
+        { ...write, call },
+      ),
+    listDomains: (call) => invoke(domains.listDomains.bind(domains), {}, { ...read, call }),
+    updateDomain: (input, call) =>
+      invoke(
+        domains.updateDomain.bind(domains),
+        { domain: input.domain, rootRedirect: input.rootRedirect, notFoundRedirect: input.notFoundRedirect },
+        { ...write, call },
+      ),
+    deleteDomain: (domain, call) => invoke(domains.deleteDomain.bind(domains), { domain }, { ...write, call }),
     close: () => {
       links.close();
       keys.close();
       resolver.close();
       stats.close();
+      domains.close();
     },
   };
 }

@@ -23,6 +23,11 @@ test("the server's code and field trailers win over the status", () => {
   );
   assert.is(conflict.field, "code");
   assert.is(conflict.grpcStatus, status.ALREADY_EXISTS);
+  const holdsLinks = toKurtError(
+    serviceError(status.ABORTED, "domain: go.example.com still holds links", { "x-kurt-error-code": "conflict" }),
+  );
+  assert.is(holdsLinks.code, "conflict");
+  assert.is(holdsLinks.grpcStatus, status.ABORTED);
 });
 
 test("without trailers (Envoy answered) the status decides; unknown ones are internal", () => {
@@ -40,6 +45,7 @@ test("without trailers every gRPC status of DESIGN.md §2 reads back to its erro
     status.NOT_FOUND,
     status.ALREADY_EXISTS,
     status.FAILED_PRECONDITION,
+    status.ABORTED,
     status.RESOURCE_EXHAUSTED,
     status.UNAVAILABLE,
   ].map((code) => toKurtError(serviceError(code, "from Envoy")).code);
@@ -50,6 +56,7 @@ test("without trailers every gRPC status of DESIGN.md §2 reads back to its erro
     "not_found",
     "already_exists",
     "gone",
+    "conflict",
     "resource_exhausted",
     "unavailable",
   ]);

@@ -13,6 +13,11 @@ export const CLICKLOG_CONFIG_SCHEMA = {
     description: "Postgres primary through PgBouncer (transaction pooling): clicks, rollups and stats",
   },
   KURT_KAFKA_BROKERS: { kind: "list", item: HOST_PORT_ITEM, description: "Kafka bootstrap brokers" },
+  KURT_PUBLIC_URL: {
+    kind: "string",
+    pattern: /^https?:\/\/[^/?#]+\/?$/,
+    description: "The gateway's public base URL; stats name the default domain by its host, as links do",
+  },
   KURT_CLICK_RETENTION_DAYS: {
     kind: "integer",
     min: 1,

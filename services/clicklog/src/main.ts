@@ -128,7 +128,11 @@ await serve({
       name: "kurt.v1.StatsService",
       definition: STATS_SERVICE_DEFINITION,
       implementation: createStatsServiceHandlers({
-        getLinkStats: createLinkStats({ store: createPgStatsStore(pool) }),
+        getLinkStats: createLinkStats({
+          store: createPgStatsStore(pool),
+          // The default domain's public name, as the shortener shows it in Link.domain.
+          defaultHost: new URL(config.KURT_PUBLIC_URL).host,
+        }),
         authorize,
         logger,
       }),

@@ -17,12 +17,14 @@ import { createClickTelemetry, exposeClickQueueDepth } from "./adapters/click-te
 import { createKafkaClickSender } from "./adapters/kafka-click-sender.js";
 import { startLinkEventsConsumer } from "./adapters/link-events-consumer.js";
 import { createLookupTelemetry } from "./adapters/lookup-telemetry.js";
+import { listDomains } from "./adapters/postgres-domain-list.js";
 import { createPostgresLinkStore } from "./adapters/postgres-link-store.js";
 import { createRedirectTelemetry } from "./adapters/redirect-telemetry.js";
 import { createRedisCluster } from "./adapters/redis-cluster.js";
 import { createRedisLinkCache } from "./adapters/redis-link-cache.js";
 import { RESOLVER_CONFIG_SCHEMA } from "./config-schema.js";
 import { createClickPublisher } from "./domain/click-publisher.js";
+import { createDomainDirectory } from "./domain/domain-directory.js";
 import { createLinkResolver } from "./domain/link-resolver.js";
 import { createLocalLinkCache } from "./domain/local-link-cache.js";
 import { createResolverService } from "./grpc/resolver-service.js";
@@ -64,6 +66,15 @@ const memory = createLocalLinkCache({
 // Once per TTL, so the cache holds about one TTL's worth of links, not its bounds' worth of dead ones.
 setInterval(() => memory.purgeExpired(), config.KURT_RESOLVER_MEMORY_TTL_MS).unref();
 
+// Domains added, changed or removed through the shortener reach every resolver within this long.
+const DOMAINS_REFRESH_MS = 2_000;
+const domains = createDomainDirectory();
+// The replica first; the primary when the replica cannot answer. A failed reload keeps the last list.
+const reloadDomains = async () => domains.replace(await listDomains(replicaPool).catch(() => listDomains(primaryPool)));
+setInterval(() => {
+  reloadDomains().catch((error: unknown) => logger.warn("domains not reloaded; keeping the last list", { error }));
+}, DOMAINS_REFRESH_MS).unref();
+
 const resolver = createLinkResolver({
   memory,
   shared: createRedisLinkCache(redis, { timeoutMs: config.KURT_RESOLVER_REDIS_TIMEOUT_MS }),
@@ -91,7 +102,7 @@ exposeClickQueueDepth(runtime.metrics.registry, () => clicks.depth);
 const linkEvents = startLinkEventsConsumer({
   brokers: config.KURT_KAFKA_BROKERS,
   groupId: `kurt-resolver-${config.KURT_INSTANCE}-${randomBytes(4).toString("hex")}`,
-  onLinkChanged: (code) => resolver.invalidate(code),
+  onLinkChanged: (key) => resolver.invalidate(key),
   logger,
 });
 
@@ -102,13 +113,14 @@ await serve({
     {
       name: "kurt.v1.ResolverService",
       definition: ResolverServiceService,
-      implementation: createResolverService({ resolver, clicks, logger }),
+      implementation: createResolverService({ resolver, domains, clicks, logger }),
     },
   ],
   http: {
     port: config.KURT_HTTP_PORT,
     handler: createRedirectHandler({
       resolver,
+      domains,
       clicks,
       logger,
       answered: createRedirectTelemetry(runtime.metrics.registry),
@@ -120,6 +132,8 @@ await serve({
     // A few connections each, so that the first burst of calls does not wait on connects.
     { name: "postgres-replica", check: () => warmPool(replicaPool) },
     { name: "postgres-primary", check: () => warmPool(primaryPool) },
+    // Serving before the first list would answer another domain's Host from the default domain.
+    { name: "domains", check: reloadDomains },
   ],
   // Both listeners have drained when these run: no click can be recorded after the flush starts.
   closers: [

@@ -3,7 +3,7 @@
  * environment. It builds the adapters (Postgres through PgBouncer, Redis
  * Cluster, Kafka), hands them to the domain, and serves gRPC.
  */
-import { ApiKeyServiceService } from "@kurt/contract";
+import { ApiKeyServiceService, DomainServiceService } from "@kurt/contract";
 import {
   createPostgresPool,
   createServiceRuntime,
@@ -14,6 +14,7 @@ import {
 } from "@kurt/platform";
 import { createKafkaLinkEvents } from "./adapters/kafka-link-events.js";
 import { createPgApiKeyStore } from "./adapters/pg-api-key-store.js";
+import { createPgDomainStore } from "./adapters/pg-domain-store.js";
 import { createPgLinkStore } from "./adapters/pg-link-store.js";
 import { createQrCodeRenderer } from "./adapters/qrcode-renderer.js";
 import { createRedisCluster } from "./adapters/redis-cluster.js";
@@ -21,11 +22,15 @@ import { createRedisLinkCache } from "./adapters/redis-link-cache.js";
 import { SHORTENER_CONFIG_SCHEMA } from "./config-schema.js";
 import { createApiKeyService } from "./domain/api-key-service.js";
 import { createCodeGenerator } from "./domain/code-generator.js";
+import { createDomainCatalog } from "./domain/domain-catalog.js";
+import { createDomainService } from "./domain/domain-service.js";
+import { createLinkDomains } from "./domain/link-domains.js";
 import { createLinkService } from "./domain/link-service.js";
 import { createTargetUrlPolicy, type TargetUrlPolicy } from "./domain/target-url.js";
 import { createWriteRateLimiter } from "./domain/write-rate-limiter.js";
 import { createApiKeyServiceHandlers } from "./grpc/api-key-service-handlers.js";
 import { createAuthorize } from "./grpc/authorize.js";
+import { createDomainServiceHandlers } from "./grpc/domain-service-handlers.js";
 import { createLinkServiceHandlers, LINK_SERVICE_DEFINITION } from "./grpc/link-service-handlers.js";
 
 const config = loadServiceConfigOrExit("shortener", SHORTENER_CONFIG_SCHEMA);
@@ -38,10 +43,17 @@ const INSERT_MAX_BATCH = 200;
 const INSERT_MAX_IN_FLIGHT = 2;
 // Link events wait this long for others before a send: fewer produce requests and resolver fetches (ADR 15).
 const LINK_EVENT_LINGER_MS = 20;
+// Domains another replica added or removed are seen by the target URL rule within about this long.
+const DOMAIN_CATALOG_REFRESH_MS = 1_000;
 
 let targetUrl: TargetUrlPolicy;
 try {
-  targetUrl = createTargetUrlPolicy({ publicUrl: config.KURT_PUBLIC_URL, shortDomains: config.KURT_SHORT_DOMAINS });
+  targetUrl = createTargetUrlPolicy({
+    publicUrl: config.KURT_PUBLIC_URL,
+    shortDomains: config.KURT_SHORT_DOMAINS,
+    // Read only while serving, after the catalog below exists.
+    configuredDomains: () => domainCatalog.current(),
+  });
 } catch (error) {
   process.stderr.write(`shortener: configuration error: KURT_SHORT_DOMAINS: ${(error as Error).message}\n`);
   process.exit(78);
@@ -83,12 +95,24 @@ const apiKeys = createApiKeyService({
   store: createPgApiKeyStore(pool),
   keyCache: { maxAgeMs: API_KEY_MAX_AGE_MS },
 });
+const domainStore = createPgDomainStore(pool);
+const domainCatalog = createDomainCatalog({ list: () => domainStore.list() });
+setInterval(() => {
+  domainCatalog.refresh().catch((error: unknown) => logger.warn("domains not reloaded", { error }));
+}, DOMAIN_CATALOG_REFRESH_MS).unref();
 const links = createLinkService({
   store: createPgLinkStore(pool, { maxBatch: INSERT_MAX_BATCH, maxInFlight: INSERT_MAX_IN_FLIGHT }),
   cache,
   events,
   targetUrl,
+  domains: createLinkDomains({ catalog: domainCatalog, defaultHost: new URL(config.KURT_PUBLIC_URL).host }),
   generateCode: createCodeGenerator(),
+});
+const domains = createDomainService({
+  store: domainStore,
+  catalog: domainCatalog,
+  targetUrl,
+  defaultHostName: new URL(config.KURT_PUBLIC_URL).hostname,
 });
 const writeLimit = createWriteRateLimiter({
   burst: config.KURT_WRITE_RATE_BURST,
@@ -117,10 +141,17 @@ await serve({
       definition: ApiKeyServiceService,
       implementation: createApiKeyServiceHandlers({ apiKeys, authorize, logger }),
     },
+    {
+      name: "kurt.v1.DomainService",
+      definition: DomainServiceService,
+      implementation: createDomainServiceHandlers({ domains, authorize, publicUrl: config.KURT_PUBLIC_URL, logger }),
+    },
   ],
   dependencies: [
     { name: "postgres", check: () => pool.query("select 1") },
     { name: "redis", check: () => redis.ping() },
+    // The target URL rule must know the configured domains before the first create.
+    { name: "domains", check: () => domainCatalog.refresh() },
   ],
   closers: [
     async () => {

@@ -16,6 +16,7 @@ import {
 } from "./commands.js";
 import { parseSwitchoverArgs, switchover } from "./components/postgres-switchover.js";
 import { infrastructureMode } from "./containers/index.js";
+import { domainCommand } from "./link-cli/domain-commands.js";
 import { linkCommand } from "./link-cli/link-commands.js";
 import { collectMetricsSummary, formatSummary, summarize } from "./metrics/metrics-summary.js";
 import { createStack } from "./stack.js";
@@ -35,6 +36,7 @@ const USAGE = `usage: ./kurt COMMAND
   env             shell assignments: eval "$(./kurt env)" sets KURT_URL, KURT_GRPC and KURT_API_KEY
   test            static checks, then the test suites against the stack (started if it is not running)
   link …          create, get, list, update, delete links and read their stats (./kurt link help)
+  domain …        add, list, update, remove the domains links live under (./kurt domain help)
 
 Ports move together with KURT_PORT_BASE (default 24000); replicas with KURT_SHORTENER_REPLICAS,
 KURT_RESOLVER_REPLICAS and KURT_CLICKLOG_REPLICAS; state lives in KURT_STATE_DIR (default .kurt/).`;
@@ -101,7 +103,8 @@ async function main(argv: readonly string[]): Promise<number> {
       case "test":
         return await testCommand(stack, process.env);
       case "link":
-        return await linkCommand(rest, {
+      case "domain":
+        return await (command === "link" ? linkCommand : domainCommand)(rest, {
           topology: stack.context.topology,
           paths: stack.context.paths,
           env: process.env,

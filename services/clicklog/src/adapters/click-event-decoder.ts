@@ -21,6 +21,8 @@ export function decodeClickMessage(value: Buffer | null, timestampMs: string): D
   return {
     click: {
       eventId: event.eventId,
+      // Events sent before domains existed have none: "", the default domain, which their links were all of.
+      domain: event.domain,
       code: event.code,
       occurredAt: event.occurredAt ?? new Date(Number(timestampMs)),
       referrer: event.referrer,

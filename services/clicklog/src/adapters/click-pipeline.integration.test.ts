@@ -53,7 +53,7 @@ const ingest = createClickIngest({
   partitions,
   retention: createClickRetention(90),
 });
-const stats = createLinkStats({ store: createPgStatsStore(pool) });
+const stats = createLinkStats({ store: createPgStatsStore(pool), defaultHost: new URL(env.KURT_PUBLIC_URL).host });
 const consumers: ClickConsumer[] = [];
 
 function startConsumer(groupId: string): { consumer: ClickConsumer; metrics: ClickMetrics } {

@@ -8,7 +8,8 @@ import type { ClickStore } from "../domain/click-ports.js";
  * stored (ON CONFLICT DO NOTHING) and RETURNs only the rows it inserted, and
  * the rollups are computed from those rows alone. So a batch seen for the
  * second time (a redelivery) inserts nothing and changes no count, and a
- * batch that fails changes nothing at all.
+ * batch that fails changes nothing at all. Every rollup row is a (domain,
+ * code)'s, so the same code on two domains is counted apart.
  *
  * Two consumers storing the same events at once (a rebalance moving a
  * partition mid-batch) is safe too: the second waits on the unique index for
@@ -18,38 +19,39 @@ const STORE_BATCH = `
 with incoming as (
   select * from unnest(
     $1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-    $8::boolean[], $9::bytea[], $10::text[], $11::smallint[], $12::smallint[], $13::text[]
+    $8::boolean[], $9::bytea[], $10::text[], $11::smallint[], $12::smallint[], $13::text[], $14::text[]
   ) as t(event_id, occurred_at, code, referrer_host, browser, os, device,
-         bot, visitor_hash, user_agent, redirect_status, served_by, request_id)
+         bot, visitor_hash, user_agent, redirect_status, served_by, request_id, domain)
 ),
 inserted as (
   insert into clicks (event_id, occurred_at, code, referrer_host, browser, os, device,
-                      bot, visitor_hash, user_agent, redirect_status, served_by, request_id)
+                      bot, visitor_hash, user_agent, redirect_status, served_by, request_id, domain)
   select * from incoming
   on conflict do nothing
-  returning code, date_trunc('hour', occurred_at, 'UTC') as hour, referrer_host, browser, os, device, bot, visitor_hash
+  returning domain, code, date_trunc('hour', occurred_at, 'UTC') as hour,
+            referrer_host, browser, os, device, bot, visitor_hash
 ),
 hourly as (
-  insert into click_hourly as h (code, hour, clicks, human, bot)
-  select code, hour, count(*), count(*) filter (where not bot), count(*) filter (where bot)
+  insert into click_hourly as h (domain, code, hour, clicks, human, bot)
+  select domain, code, hour, count(*), count(*) filter (where not bot), count(*) filter (where bot)
   from inserted
-  group by code, hour
-  on conflict (code, hour) do update
+  group by domain, code, hour
+  on conflict (domain, code, hour) do update
     set clicks = h.clicks + excluded.clicks, human = h.human + excluded.human, bot = h.bot + excluded.bot
 ),
 dimensions as (
-  insert into click_hourly_dimensions as d (code, hour, dimension, value, clicks)
-  select i.code, i.hour, v.dimension, v.value, count(*)
+  insert into click_hourly_dimensions as d (domain, code, hour, dimension, value, clicks)
+  select i.domain, i.code, i.hour, v.dimension, v.value, count(*)
   from inserted i
   cross join lateral (
     values ('referrer', i.referrer_host), ('browser', i.browser), ('os', i.os), ('device', i.device)
   ) as v(dimension, value)
-  group by i.code, i.hour, v.dimension, v.value
-  on conflict (code, hour, dimension, value) do update set clicks = d.clicks + excluded.clicks
+  group by i.domain, i.code, i.hour, v.dimension, v.value
+  on conflict (domain, code, hour, dimension, value) do update set clicks = d.clicks + excluded.clicks
 ),
 visitors as (
-  insert into click_hourly_visitors (code, hour, visitor_hash)
-  select distinct code, hour, visitor_hash from inserted
+  insert into click_hourly_visitors (domain, code, hour, visitor_hash)
+  select distinct domain, code, hour, visitor_hash from inserted
   on conflict do nothing
 )
 select count(*)::int as stored from inserted`;
@@ -73,6 +75,7 @@ export function createPgClickStore(pool: pg.Pool): ClickStore {
         column((c) => c.redirectStatus),
         column((c) => c.servedBy),
         column((c) => c.requestId),
+        column((c) => c.domain),
       ]);
       return rows[0]?.stored ?? 0;
     },

@@ -42,6 +42,7 @@ export function createClickEnricher(deps: {
       const key = keys.get(utcDay(click.occurredAt)) as Buffer;
       return {
         eventId: click.eventId,
+        domain: click.domain,
         code: click.code,
         occurredAt: click.occurredAt,
         referrerHost: dimension(referrerHost(click.referrer)),

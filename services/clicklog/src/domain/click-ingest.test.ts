@@ -12,6 +12,7 @@ const NOW = new Date("2030-03-10T12:00:00Z");
 function click(overrides: Partial<RawClick> = {}): RawClick {
   return {
     eventId: crypto.randomUUID(),
+    domain: "",
     code: "abc1234",
     occurredAt: new Date("2030-03-10T11:59:00Z"),
     referrer: "https://Example.com/page",
@@ -112,6 +113,23 @@ test("clicks without event id or with a code no link can have are reported, not 
     ["event_id is empty", "code is not a link code", "code is not a link code"],
   );
   assert.is(store.rows.size, 1);
+});
+
+test("each click keeps its link's domain, and a domain no link can have is reported, not stored", async () => {
+  const { ingest, store } = setup();
+  const result = await ingest([
+    click({ domain: "go.example.com" }),
+    click(),
+    click({ domain: "a/b" }),
+    click({ domain: "go example.com" }),
+    click({ domain: `${"a".repeat(250)}.com` }),
+  ]);
+  assert.is(result.stored, 2);
+  assert.equal(
+    result.invalid.map((entry) => entry.reason),
+    ["domain is not a domain name", "domain is not a domain name", "domain is not a domain name"],
+  );
+  assert.equal([...store.rows.values()].map((row) => row.domain).sort(), ["", "go.example.com"]);
 });
 
 test("clicks older than the retention or from the far future are skipped", async () => {

@@ -5,6 +5,8 @@
  */
 export interface RawClick {
   readonly eventId: string;
+  /** The link's stored domain: "" for the default domain (DEFAULT_DOMAIN of @kurt/core/link-domain). */
+  readonly domain: string;
   readonly code: string;
   readonly occurredAt: Date;
   readonly referrer: string;
@@ -27,6 +29,8 @@ export interface UserAgentClass {
 
 export interface EnrichedClick extends UserAgentClass {
   readonly eventId: string;
+  /** As in RawClick: "" for the default domain. */
+  readonly domain: string;
   readonly code: string;
   readonly occurredAt: Date;
   /** Lower-case host of the Referer, or "direct". */

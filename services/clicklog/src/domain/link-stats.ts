@@ -1,5 +1,7 @@
 import { isWellFormedCode } from "@kurt/core/link-code";
+import { DEFAULT_DOMAIN, publicDomainName } from "@kurt/core/link-domain";
 import { invalidArgument, notFound } from "@kurt/platform/errors";
+import { statsDomain } from "./domain-name.js";
 import { resolveStatsRange, type StatsRangeRequest } from "./stats-range.js";
 
 export const DIMENSIONS = ["referrer", "browser", "os", "device"] as const;
@@ -20,7 +22,7 @@ export interface ValueCount {
   readonly clicks: number;
 }
 
-/** What the rollups hold for one link over [start, end), read at one instant. */
+/** What the rollups hold for one link (one domain's code) over [start, end), read at one instant. */
 export interface StatsSnapshot {
   readonly hours: readonly HourCount[];
   readonly top: Readonly<Record<Dimension, readonly ValueCount[]>>;
@@ -29,12 +31,17 @@ export interface StatsSnapshot {
 }
 
 export interface StatsStore {
-  /** undefined when no live link has this code (never created, or deleted). */
-  read(code: string, start: Date, end: Date, topValues: number): Promise<StatsSnapshot | undefined>;
+  /**
+   * Counts only the clicks on this domain's link ("" is the default domain).
+   * undefined when the domain has no live link of this code (never created, or deleted).
+   */
+  read(domain: string, code: string, start: Date, end: Date, topValues: number): Promise<StatsSnapshot | undefined>;
 }
 
 export interface LinkStats {
   readonly code: string;
+  /** As the contract shows it: the default domain by the public host. */
+  readonly domain: string;
   readonly total: number;
   readonly humanTotal: number;
   readonly botTotal: number;
@@ -54,19 +61,32 @@ export interface LinkStats {
 
 export interface StatsRequest extends StatsRangeRequest {
   readonly code: string;
+  /** As the caller wrote it; unset, "" or the public host mean the default domain. */
+  readonly domain?: string | undefined;
 }
 
 export type GetLinkStats = (request: StatsRequest) => Promise<LinkStats>;
 
-export function createLinkStats(deps: { readonly store: StatsStore; readonly now?: () => Date }): GetLinkStats {
+/** How NOT_FOUND names the link: by its code alone on the default domain, as before domains existed. */
+function linkName(domain: string, code: string): string {
+  return domain === DEFAULT_DOMAIN ? `link "${code}"` : `link "${code}" on domain "${domain}"`;
+}
+
+export function createLinkStats(deps: {
+  readonly store: StatsStore;
+  /** The public URL's host (with its port, if any): the default domain's public name. */
+  readonly defaultHost: string;
+  readonly now?: () => Date;
+}): GetLinkStats {
   const now = deps.now ?? (() => new Date());
   return async (request) => {
     if (request.code === "") throw invalidArgument("code", "required");
+    const domain = statsDomain(request.domain, deps.defaultHost);
     const range = resolveStatsRange(request, now());
     // A code of another shape cannot name a link: no need to ask the database.
-    if (!isWellFormedCode(request.code)) throw notFound(`link "${request.code.slice(0, 64)}"`);
-    const snapshot = await deps.store.read(request.code, range.start, range.end, TOP_VALUES);
-    if (snapshot === undefined) throw notFound(`link "${request.code}"`);
+    if (!isWellFormedCode(request.code)) throw notFound(linkName(domain, request.code.slice(0, 64)));
+    const snapshot = await deps.store.read(domain, request.code, range.start, range.end, TOP_VALUES);
+    if (snapshot === undefined) throw notFound(linkName(domain, request.code));
 
     const buckets = new Map<number, number>();
     for (let t = range.start.getTime(); t < range.end.getTime(); t += range.stepMs) buckets.set(t, 0);
@@ -85,6 +105,7 @@ export function createLinkStats(deps: { readonly store: StatsStore; readonly now
     }
     return {
       code: request.code,
+      domain: publicDomainName(domain, deps.defaultHost),
       total,
       humanTotal,
       botTotal,

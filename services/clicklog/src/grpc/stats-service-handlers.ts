@@ -50,6 +50,7 @@ const dimension = (values: readonly ValueCount[]): DimensionCount[] =>
 function toMessage(stats: LinkStats): Stats {
   return {
     code: stats.code,
+    domain: stats.domain,
     total: count(stats.total),
     humanTotal: count(stats.humanTotal),
     botTotal: count(stats.botTotal),
@@ -73,6 +74,7 @@ export function createStatsServiceHandlers(deps: {
       await deps.authorize(context, "stats:read");
       const stats = await deps.getLinkStats({
         code: request.code,
+        domain: request.domain,
         from: request.from,
         to: request.to,
         interval: interval(request.interval),

@@ -22,7 +22,7 @@ import { createStatsServiceHandlers, STATS_SERVICE_DEFINITION } from "./stats-se
 const NOW = new Date("2026-12-04T10:00:00.000Z");
 const reads: [Date, Date][] = [];
 const store: StatsStore = {
-  async read(_code, start, end) {
+  async read(_domain, _code, start, end) {
     reads.push([start, end]);
     return { hours: [], top: { referrer: [], browser: [], os: [], device: [] }, uniqueVisitors: 0 };
   },
@@ -62,7 +62,7 @@ test.before(async () => {
         name: "kurt.v1.StatsService",
         definition: STATS_SERVICE_DEFINITION,
         implementation: createStatsServiceHandlers({
-          getLinkStats: createLinkStats({ store, now: () => NOW }),
+          getLinkStats: createLinkStats({ store, defaultHost: "127.0.0.1:24080", now: () => NOW }),
           authorize: async () => {},
           logger,
         }),

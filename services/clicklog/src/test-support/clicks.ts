@@ -4,6 +4,7 @@
  * test can say exactly what the stats must show.
  */
 import { ClickEvent, LookupLayer } from "@kurt/contract";
+import { linkKey } from "@kurt/core/link-domain";
 import type { Producer } from "kafkajs";
 import type pg from "pg";
 
@@ -62,11 +63,15 @@ export const REFERRERS: readonly { readonly header: string; readonly host: strin
   { header: "https://t.co/abc", host: "t.co" },
 ];
 
-/** `count` clicks on `code`, spread over the hours before `now`, the same every time for the same arguments. */
-export function clickEvents(code: string, count: number, now: Date, spreadHours = 30): ClickEvent[] {
+/**
+ * `count` clicks on `code` of `domain` ("" is the default domain), spread over
+ * the hours before `now`, the same every time for the same arguments.
+ */
+export function clickEvents(code: string, count: number, now: Date, spreadHours = 30, domain = ""): ClickEvent[] {
   return Array.from({ length: count }, (_, i) =>
     ClickEvent.fromPartial({
       eventId: crypto.randomUUID(),
+      domain,
       code,
       occurredAt: new Date(now.getTime() - (i % spreadHours) * 3_600_000 - (i % 7) * 1_000),
       referrer: (REFERRERS[i % REFERRERS.length] as (typeof REFERRERS)[number]).header,
@@ -130,16 +135,20 @@ export async function produceClicks(
     await producer.send({
       topic,
       messages: events.slice(i, i + chunk).map((event) => ({
-        key: event.code,
+        // As the resolver keys them: one link's clicks share a partition.
+        key: linkKey(event.domain, event.code),
         value: Buffer.from(ClickEvent.encode(event).finish()),
       })),
     });
   }
 }
 
-/** A live link row, so that stats know the code (the shortener is not involved in these tests). */
-export async function insertLink(pool: pg.Pool, code: string): Promise<void> {
-  await pool.query("insert into links (code, url) values ($1, 'https://example.com/') on conflict do nothing", [code]);
+/** A live link row of `domain` ("" is the default domain), so that stats know the code (the shortener is not involved in these tests). */
+export async function insertLink(pool: pg.Pool, code: string, domain = ""): Promise<void> {
+  await pool.query(
+    "insert into links (domain, code, url) values ($1, $2, 'https://example.com/') on conflict do nothing",
+    [domain, code],
+  );
 }
 
 export function uniqueCode(prefix: string): string {

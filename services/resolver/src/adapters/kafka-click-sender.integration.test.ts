@@ -41,6 +41,7 @@ async function arrived(prefix: string, count: number, withinMs = 10_000): Promis
 function click(prefix: string, code: number, n: number): Click {
   return {
     eventId: crypto.randomUUID(),
+    domain: "",
     code: `${prefix}-${run}-${code}`,
     occurredAtMs: Date.now(),
     referrer: `https://ref.example/${n}`,
@@ -94,6 +95,7 @@ test("a batch arrives on the topic, keyed by code, each message decoding to the 
   assert.equal(match?.event, {
     eventId: sent.eventId,
     code: sent.code,
+    domain: "",
     occurredAt: new Date(sent.occurredAtMs),
     referrer: "https://ref.example/7",
     userAgent: sent.userAgent,

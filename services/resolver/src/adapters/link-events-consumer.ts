@@ -1,4 +1,5 @@
 import { LINKS_TOPIC, LinkEvent } from "@kurt/contract";
+import { linkKey } from "@kurt/core/link-domain";
 import { type Logger, superviseConsumer } from "@kurt/platform";
 import { Kafka, logLevel } from "kafkajs";
 
@@ -6,8 +7,8 @@ export interface LinkEventsConsumerOptions {
   readonly brokers: readonly string[];
   /** Unique per process: every resolver replica must see every event. */
   readonly groupId: string;
-  /** Called with the code of each link that was created, updated or deleted. */
-  readonly onLinkChanged: (code: string) => void;
+  /** Called with the link key (@kurt/core/link-domain) of each link that was created, updated or deleted. */
+  readonly onLinkChanged: (key: string) => void;
   readonly logger: Logger;
   /** First wait before reconnecting after a failure; doubles up to maxRetryDelayMs. */
   readonly retryDelayMs?: number;
@@ -63,7 +64,7 @@ export function startLinkEventsConsumer(options: LinkEventsConsumerOptions): Lin
       return;
     }
     // Any kind, even one this build does not know, may mean the cached link is stale; dropping is always safe.
-    if (event.code !== "") options.onLinkChanged(event.code);
+    if (event.code !== "") options.onLinkChanged(linkKey(event.domain, event.code));
   };
 
   const supervised = superviseConsumer({

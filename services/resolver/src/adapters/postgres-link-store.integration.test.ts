@@ -49,7 +49,7 @@ async function insertLink(code: string, columns: Record<string, unknown> = {}): 
 
 async function waitUntilReplicated(code: string): Promise<void> {
   for (let i = 0; i < 100; i++) {
-    if ((await replica.find(code)) !== undefined) return;
+    if ((await replica.find("", code)) !== undefined) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`${code} never reached the replica`);
@@ -73,7 +73,7 @@ test("a link row is read with everything a redirect and its gone check need", as
     deleted_at: new Date(),
     updated_at: new Date("2030-01-01T00:00:00.123Z"),
   });
-  assert.equal(await primary.find(code), {
+  assert.equal(await primary.find("", code), {
     url: `https://example.com/${code}`,
     redirectStatus: 308,
     cacheSeconds: 600,
@@ -83,13 +83,13 @@ test("a link row is read with everything a redirect and its gone check need", as
     updatedAtMs: Date.parse("2030-01-01T00:00:00.123Z"),
   });
   await waitUntilReplicated(code);
-  assert.equal(await replica.find(code), await primary.find(code), "the replica reads the same row");
+  assert.equal(await replica.find("", code), await primary.find("", code), "the replica reads the same row");
 });
 
 test("a link without expiry, active, reads as such", async () => {
   const code = unique("plain");
   await insertLink(code);
-  const found = await primary.find(code);
+  const found = await primary.find("", code);
   assert.is(found?.expiresAtMs, null);
   assert.is(found?.disabled, false);
   assert.is(found?.deleted, false);
@@ -99,8 +99,8 @@ test("a link without expiry, active, reads as such", async () => {
 test("codes are case-sensitive and an absent code has no row", async () => {
   const code = unique("Case");
   await insertLink(code);
-  assert.is(await primary.find(code.toLowerCase()), undefined);
-  assert.is(await primary.find(unique("absent")), undefined);
+  assert.is(await primary.find("", code.toLowerCase()), undefined);
+  assert.is(await primary.find("", unique("absent")), undefined);
 });
 
 test("with replay paused, a link created on the primary misses on the replica and resolves from the primary", async () => {
@@ -130,8 +130,8 @@ test("with replay paused, a link created on the primary misses on the replica an
   const resume = await pauseReplayOnStandbys();
   try {
     await insertLink(code, { redirect_status: 307 });
-    assert.is(await replica.find(code), undefined, "the paused replica has not seen the create");
-    assert.equal(await resolver.resolve(code), {
+    assert.is(await replica.find("", code), undefined, "the paused replica has not seen the create");
+    assert.equal(await resolver.resolve("", code), {
       url: `https://example.com/${code}`,
       redirectStatus: 307,
       cacheSeconds: 0,
@@ -158,7 +158,7 @@ test("a server that cannot be reached rejects within the pool's timeout", async 
   });
   try {
     await createPostgresLinkStore(pool)
-      .find("abc1234")
+      .find("", "abc1234")
       .then(
         () => assert.unreachable("should fail"),
         (error: Error) => assert.match(error.message, /ECONNREFUSED|timeout/),

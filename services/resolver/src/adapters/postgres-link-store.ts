@@ -16,13 +16,13 @@ interface LinkRow {
 const FIND_LINK = `
   select url, redirect_status, cache_seconds, expires_at, disabled, deleted_at is not null as deleted, updated_at
   from links
-  where code = $1`;
+  where domain = $1 and code = $2`;
 
 /** Links as one Postgres server (through its PgBouncer pool) has them. */
 export function createPostgresLinkStore(pool: pg.Pool): LinkStore {
   return {
-    async find(code): Promise<LinkCacheEntry | undefined> {
-      const { rows } = await pool.query<LinkRow>(FIND_LINK, [code]);
+    async find(domain, code): Promise<LinkCacheEntry | undefined> {
+      const { rows } = await pool.query<LinkRow>(FIND_LINK, [domain, code]);
       const row = rows[0];
       if (row === undefined) return undefined;
       return {

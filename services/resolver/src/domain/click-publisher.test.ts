@@ -109,6 +109,7 @@ function fakeObserver() {
 }
 
 const facts = (code: string): ClickFacts => ({
+  domain: "",
   code,
   referrer: "",
   userAgent: "",

@@ -2,6 +2,8 @@ import type { LookupLayer } from "./lookup-layer.js";
 
 /** What the resolver knew about one redirect it answered: the makings of a click event. */
 export interface ClickFacts {
+  /** The link's domain, "" for the default one. */
+  readonly domain: string;
   readonly code: string;
   /** The Referer header as sent, "" when absent. */
   readonly referrer: string;

@@ -1,5 +1,6 @@
 import type { LinkCacheEntry } from "@kurt/contract/link-cache";
 import { isWellFormedCode } from "@kurt/core/link-code";
+import { linkKey } from "@kurt/core/link-domain";
 import { linkState } from "@kurt/core/link-state";
 import { gone, notFound, unavailable } from "@kurt/platform/errors";
 import type { LinkStore } from "./link-store.js";
@@ -19,13 +20,13 @@ export interface Redirect {
 
 export interface LinkResolver {
   /**
-   * The redirect for a code. Throws notFound for a code no link has, gone for
-   * a disabled, deleted or expired link, unavailable only when neither
-   * Postgres server can answer.
+   * The redirect for a code of a domain ("" the default one). Throws notFound
+   * for a code no link of the domain has, gone for a disabled, deleted or
+   * expired link, unavailable only when neither Postgres server can answer.
    */
-  resolve(code: string): Promise<Redirect>;
-  /** A link event said the code changed: forget what this process holds about it. */
-  invalidate(code: string): void;
+  resolve(domain: string, code: string): Promise<Redirect>;
+  /** A link event said the link changed: forget what this process holds about it (its linkKey). */
+  invalidate(key: string): void;
 }
 
 export interface LinkResolverDeps {
@@ -66,9 +67,9 @@ export function createLinkResolver(deps: LinkResolverDeps): LinkResolver {
     return { url: entry.url, redirectStatus: entry.redirectStatus, cacheSeconds: entry.cacheSeconds, servedBy };
   };
 
-  const fromRedis = async (code: string): Promise<{ entry?: LinkCacheEntry; usable: boolean }> => {
+  const fromRedis = async (key: string): Promise<{ entry?: LinkCacheEntry; usable: boolean }> => {
     try {
-      const entry = await shared.get(code);
+      const entry = await shared.get(key);
       observer.lookup("redis", entry === undefined ? "miss" : "hit");
       return entry === undefined ? { usable: true } : { entry, usable: true };
     } catch (error) {
@@ -78,9 +79,9 @@ export function createLinkResolver(deps: LinkResolverDeps): LinkResolver {
     }
   };
 
-  const fromStore = async (layer: "replica" | "primary", store: LinkStore, code: string) => {
+  const fromStore = async (layer: "replica" | "primary", store: LinkStore, domain: string, code: string) => {
     try {
-      const entry = await store.find(code);
+      const entry = await store.find(domain, code);
       observer.lookup(layer, entry === undefined ? "miss" : "hit");
       return { entry };
     } catch (error) {
@@ -90,10 +91,10 @@ export function createLinkResolver(deps: LinkResolverDeps): LinkResolver {
     }
   };
 
-  const fromPostgres = async (code: string): Promise<Found | undefined> => {
-    const onReplica = await fromStore("replica", replica, code);
+  const fromPostgres = async (domain: string, code: string): Promise<Found | undefined> => {
+    const onReplica = await fromStore("replica", replica, domain, code);
     if (onReplica.entry !== undefined) return { entry: onReplica.entry, layer: "replica" };
-    const onPrimary = await fromStore("primary", primary, code);
+    const onPrimary = await fromStore("primary", primary, domain, code);
     if (onPrimary.entry !== undefined) return { entry: onPrimary.entry, layer: "primary" };
     if (onPrimary.error === undefined) return undefined;
     // The replica's "no row" may only be lag, and a 404 is cacheable by
@@ -106,30 +107,36 @@ export function createLinkResolver(deps: LinkResolverDeps): LinkResolver {
     );
   };
 
-  const lookupBeyondMemory = async (code: string, isCurrent: () => boolean): Promise<Found | undefined> => {
-    const redis = await fromRedis(code);
+  const lookupBeyondMemory = async (
+    domain: string,
+    code: string,
+    isCurrent: () => boolean,
+  ): Promise<Found | undefined> => {
+    const key = linkKey(domain, code);
+    const redis = await fromRedis(key);
     if (redis.entry !== undefined) {
-      if (isCurrent()) memory.setLink(code, redis.entry);
+      if (isCurrent()) memory.setLink(key, redis.entry);
       return { entry: redis.entry, layer: "redis" };
     }
-    const found = await fromPostgres(code);
+    const found = await fromPostgres(domain, code);
     // A lookup overtaken by a link event read something older than the change: answer with it, keep none of it.
     if (!isCurrent()) return found;
     if (found === undefined) {
-      memory.setUnknown(code);
+      memory.setUnknown(key);
       return undefined;
     }
-    memory.setLink(code, found.entry);
+    memory.setLink(key, found.entry);
     if (redis.usable) {
-      shared.fillIfAbsent(code, found.entry).catch((error: unknown) => observer.layerFailed("redis", error));
+      shared.fillIfAbsent(key, found.entry).catch((error: unknown) => observer.layerFailed("redis", error));
     }
     return found;
   };
 
   return {
-    async resolve(code) {
+    async resolve(domain, code) {
       if (!isWellFormedCode(code)) throw notFound("link");
-      const local = memory.get(code);
+      const key = linkKey(domain, code);
+      const local = memory.get(key);
       if (local?.kind === "unknown") {
         observer.lookup("memory", "negative");
         throw notFound("link");
@@ -139,13 +146,13 @@ export function createLinkResolver(deps: LinkResolverDeps): LinkResolver {
         return answer(local.entry, "memory");
       }
       observer.lookup("memory", "miss");
-      const found = await flights.run(code, (isCurrent) => lookupBeyondMemory(code, isCurrent));
+      const found = await flights.run(key, (isCurrent) => lookupBeyondMemory(domain, code, isCurrent));
       if (found === undefined) throw notFound("link");
       return answer(found.entry, found.layer);
     },
-    invalidate(code) {
-      flights.forget(code);
-      memory.drop(code);
+    invalidate(key) {
+      flights.forget(key);
+      memory.drop(key);
     },
   };
 }

@@ -4,6 +4,7 @@ import { createLogger, createMetrics, gone, type RunningGrpcServer, startGrpcSer
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { ClickFacts } from "../domain/click.js";
+import { createDomainDirectory } from "../domain/domain-directory.js";
 import type { Redirect } from "../domain/link-resolver.js";
 import { createTableResolver } from "../test-support/table-resolver.js";
 import { MAX_REFERRER_CHARS, MAX_USER_AGENT_CHARS } from "../visitor/click-facts.js";
@@ -63,7 +64,7 @@ test.before(async () => {
       {
         name: "kurt.v1.ResolverService",
         definition: ResolverServiceService,
-        implementation: createResolverService({ resolver, clicks, logger }),
+        implementation: createResolverService({ resolver, domains: createDomainDirectory(), clicks, logger }),
       },
     ],
     logger,
@@ -123,6 +124,7 @@ test("a redirect records one click with what the gateway passed on", async () =>
   assert.match(recorded[0]?.userAgent ?? "", /^Mozilla\/5\.0 Test/);
   assert.equal(recorded, [
     {
+      domain: "",
       code: "perm",
       referrer: "https://news.example/item",
       userAgent: recorded[0]?.userAgent,

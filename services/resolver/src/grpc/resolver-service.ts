@@ -8,6 +8,7 @@ import {
 } from "@kurt/contract";
 import { type Logger, unary } from "@kurt/platform";
 import type { ClickRecorder } from "../domain/click.js";
+import type { DomainDirectory } from "../domain/domain-directory.js";
 import type { LinkResolver } from "../domain/link-resolver.js";
 import { toLookupLayerMessage } from "../messages/lookup-layer-message.js";
 import { clickFacts } from "../visitor/click-facts.js";
@@ -21,18 +22,21 @@ import { asciiHeaderValue } from "../visitor/header-value.js";
  */
 export function createResolverService(deps: {
   resolver: LinkResolver;
+  domains: Pick<DomainDirectory, "domainNamed">;
   clicks: ClickRecorder;
   logger: Logger;
 }): ResolverServiceServer {
   return {
     resolve: unary(deps.logger, async (request: ResolveRequest, ctx) => {
-      const redirect = await deps.resolver.resolve(request.code);
+      const domain = deps.domains.domainNamed(request.domain);
+      const redirect = await deps.resolver.resolve(domain, request.code);
       ctx.setResponseHeader(LOCATION_KEY, asciiHeaderValue(redirect.url));
       ctx.setResponseHeader(REDIRECT_STATUS_KEY, String(redirect.redirectStatus));
       // Only a redirect counts (an unknown or gone link threw above), and not
       // a call that asked only where the code goes. Recording only queues the
       // click: sending it happens later, off this call's path.
-      if (ctx.header(NO_CLICK_KEY) !== "1") deps.clicks.record(clickFacts(request.code, redirect, ctx.header));
+      if (ctx.header(NO_CLICK_KEY) !== "1")
+        deps.clicks.record(clickFacts({ domain, code: request.code }, redirect, ctx.header));
       return ResolveResponse.fromPartial({
         url: redirect.url,
         redirectStatus: redirect.redirectStatus,

@@ -3,6 +3,7 @@ import { createLogger, gone, type RunningHttpServer, startHttpServer, unavailabl
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { ClickFacts } from "../domain/click.js";
+import { createDomainDirectory } from "../domain/domain-directory.js";
 import type { Redirect } from "../domain/link-resolver.js";
 import { createTableResolver } from "../test-support/table-resolver.js";
 import { cacheControl, codeOfPath, createRedirectHandler } from "./redirect-handler.js";
@@ -15,7 +16,14 @@ const answers: Record<string, Redirect | Error> = {
   off: gone("link is disabled"),
   down: unavailable("link store unavailable"),
   boom: new Error("a bug"),
+  "go.example.com/perm": { url: "https://example.com/go", redirectStatus: 302, cacheSeconds: 0, servedBy: "redis" },
+  "go.example.com/off": gone("link is disabled"),
 };
+const domains = createDomainDirectory();
+domains.replace([
+  { name: "go.example.com", rootRedirect: "https://example.com/home", notFoundRedirect: "https://example.com/missing" },
+  { name: "bare.example.com", rootRedirect: null, notFoundRedirect: null },
+]);
 const resolver = createTableResolver(answers);
 const { asked } = resolver;
 
@@ -50,6 +58,7 @@ test.before(async () => {
     port: 0,
     handler: createRedirectHandler({
       resolver,
+      domains,
       clicks: { record: (facts) => void recorded.push(facts) },
       logger: createLogger({ level: "error", base: {} }),
       answered: (status) => void statuses.push(status),
@@ -81,6 +90,7 @@ test("a GET redirects with the link's status, Location, no body, and counts one 
   assert.is(answer.body, "");
   assert.equal(recorded, [
     {
+      domain: "",
       code: "perm",
       referrer: "https://news.example/",
       userAgent: "Mozilla/5.0 test",
@@ -152,6 +162,36 @@ test("an unexpected error is a 500 that tells the client nothing of its cause", 
   const answer = await send("GET", "/boom");
   assert.is(answer.status, 500);
   assert.not.match(answer.body, /a bug/);
+});
+
+test("the Host selects the domain: same code, other link; an unknown Host is the default domain", async () => {
+  const go = await send("GET", "/perm", { host: "GO.example.com:8080" });
+  assert.is(go.status, 302);
+  assert.is(go.headers.location, "https://example.com/go");
+  assert.is((await send("GET", "/perm", { host: "elsewhere.example" })).headers.location, "https://example.com/p?q=1");
+  assert.equal(asked, ["go.example.com/perm", "perm"]);
+  assert.equal(
+    recorded.map((facts) => [facts.domain, facts.code]),
+    [
+      ["go.example.com", "perm"],
+      ["", "perm"],
+    ],
+  );
+});
+
+test("a domain's root and not-found redirects answer 302, uncounted and not kept; gone stays 410", async () => {
+  const root = await send("GET", "/", { host: "go.example.com" });
+  assert.is(root.status, 302);
+  assert.is(root.headers.location, "https://example.com/home");
+  assert.is(root.headers["cache-control"], "no-store");
+  const missing = await send("GET", "/nope?x=1", { host: "go.example.com" });
+  assert.is(missing.status, 302);
+  assert.is(missing.headers.location, "https://example.com/missing");
+  assert.is((await send("GET", "/off", { host: "go.example.com" })).status, 410, "a gone link is not 'not found'");
+  assert.is((await send("GET", "/", { host: "bare.example.com" })).status, 404, "no root redirect: 404");
+  assert.is((await send("GET", "/nope", { host: "bare.example.com" })).status, 404);
+  assert.is((await send("GET", "/")).status, 404, "the default domain has no root redirect");
+  assert.is(recorded.length, 0);
 });
 
 test("other methods are refused with 405 and the methods allowed", async () => {

@@ -2,7 +2,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { GrpcCode } from "@kurt/core/error-status";
 import { REQUEST_ID_KEY } from "@kurt/core/headers";
 import { type HttpHandler, type Logger, toHttpError } from "@kurt/platform";
+import { KurtError, notFound } from "@kurt/platform/errors";
 import type { ClickRecorder } from "../domain/click.js";
+import type { DomainDirectory } from "../domain/domain-directory.js";
 import type { LinkResolver } from "../domain/link-resolver.js";
 import { clickFacts } from "../visitor/click-facts.js";
 import { asciiHeaderValue } from "../visitor/header-value.js";
@@ -45,12 +47,14 @@ const METHODS_ALLOWED = "GET, HEAD";
  */
 export function createRedirectHandler(deps: {
   readonly resolver: LinkResolver;
+  /** Which domain the Host selects, and its root and not-found redirects. */
+  readonly domains: Pick<DomainDirectory, "domainOfHost" | "settings">;
   readonly clicks: ClickRecorder;
   readonly logger: Logger;
   /** Told the status of every answer (metrics). */
   readonly answered: (status: number) => void;
 }): HttpHandler {
-  const { resolver, clicks, logger, answered } = deps;
+  const { resolver, domains, clicks, logger, answered } = deps;
 
   const log = (request: IncomingMessage, status: number, started: bigint) => {
     if (!logger.enabled("debug")) return;
@@ -75,6 +79,14 @@ export function createRedirectHandler(deps: {
     log(request, status, started);
   };
 
+  // A domain's own root and not-found redirects: never counted, never kept by browsers (they may change).
+  const domainRedirect = (request: IncomingMessage, response: ServerResponse, location: string, started: bigint) => {
+    response.writeHead(302, { location: asciiHeaderValue(location), "cache-control": "no-store", "content-length": 0 });
+    response.end();
+    answered(302);
+    log(request, 302, started);
+  };
+
   return (request, response) => {
     const started = process.hrtime.bigint();
     const method = request.method;
@@ -93,8 +105,15 @@ export function createRedirectHandler(deps: {
       answered(405);
       return;
     }
+    const domain = domains.domainOfHost(request.headers.host);
     const code = codeOfPath(request.url ?? "/");
-    resolver.resolve(code).then(
+    if (code === "") {
+      const root = domains.settings(domain)?.rootRedirect;
+      if (root != null) domainRedirect(request, response, root, started);
+      else fail(request, response, notFound("page"), started);
+      return;
+    }
+    resolver.resolve(domain, code).then(
       (redirect) => {
         response.writeHead(redirect.redirectStatus, {
           location: asciiHeaderValue(redirect.url),
@@ -103,11 +122,17 @@ export function createRedirectHandler(deps: {
         });
         response.end();
         // Recording only queues the click: sending it happens later, off this answer's path.
-        if (method === "GET") clicks.record(clickFacts(code, redirect, (name) => firstHeader(request, name)));
+        if (method === "GET")
+          clicks.record(clickFacts({ domain, code }, redirect, (name) => firstHeader(request, name)));
         answered(redirect.redirectStatus);
         log(request, redirect.redirectStatus, started);
       },
-      (error: unknown) => fail(request, response, error, started),
+      (error: unknown) => {
+        const elsewhere = domains.settings(domain)?.notFoundRedirect;
+        if (elsewhere != null && error instanceof KurtError && error.code === "not_found")
+          domainRedirect(request, response, elsewhere, started);
+        else fail(request, response, error, started);
+      },
     );
   };
 }

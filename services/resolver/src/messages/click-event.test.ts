@@ -6,6 +6,7 @@ import { toClickRecord } from "./click-event.js";
 
 const click: Click = {
   eventId: "0b6f4c3e-2f7a-4c53-9a53-2d1f0d1c9e11",
+  domain: "",
   code: "abc1234",
   occurredAtMs: Date.UTC(2025, 0, 2, 3, 4, 5, 678),
   referrer: "https://news.example/item?id=1",
@@ -29,7 +30,15 @@ test("a click record is keyed by its code and decodes to every field of the clic
     redirectStatus: 301,
     servedBy: LookupLayer.LOOKUP_LAYER_REDIS,
     requestId: "req-1",
+    domain: "",
   });
+});
+
+test("another domain's click is keyed by domain and code, and carries its domain", () => {
+  const record = toClickRecord({ ...click, domain: "go.example.com" });
+  assert.is(record.key, "go.example.com/abc1234");
+  assert.is(ClickEvent.decode(record.value).domain, "go.example.com");
+  assert.is(ClickEvent.decode(record.value).code, "abc1234");
 });
 
 test.run();

@@ -1,4 +1,5 @@
 import { ClickEvent } from "@kurt/contract";
+import { linkKey } from "@kurt/core/link-domain";
 import type { Click } from "../domain/click.js";
 import { toLookupLayerMessage } from "./lookup-layer-message.js";
 
@@ -7,6 +8,7 @@ export function toClickEvent(click: Click): ClickEvent {
   return {
     eventId: click.eventId,
     code: click.code,
+    domain: click.domain,
     occurredAt: new Date(click.occurredAtMs),
     referrer: click.referrer,
     userAgent: click.userAgent,
@@ -17,7 +19,10 @@ export function toClickEvent(click: Click): ClickEvent {
   };
 }
 
-/** Kafka record of a click: keyed by code so that a link's clicks share a partition and keep their order. */
+/** Kafka record of a click: keyed by link key so that a link's clicks share a partition and keep their order. */
 export function toClickRecord(click: Click): { key: string; value: Buffer } {
-  return { key: click.code, value: Buffer.from(ClickEvent.encode(toClickEvent(click)).finish()) };
+  return {
+    key: linkKey(click.domain, click.code),
+    value: Buffer.from(ClickEvent.encode(toClickEvent(click)).finish()),
+  };
 }

@@ -16,9 +16,14 @@ export const MAX_REFERRER_CHARS = 1_024;
  * in (the public HTTP redirect and gRPC Resolve): the header names are
  * HTTP's, which gRPC metadata keeps.
  */
-export function clickFacts(code: string, redirect: Redirect, header: (name: string) => string | undefined): ClickFacts {
+export function clickFacts(
+  link: { readonly domain: string; readonly code: string },
+  redirect: Redirect,
+  header: (name: string) => string | undefined,
+): ClickFacts {
   return {
-    code,
+    domain: link.domain,
+    code: link.code,
     referrer: (header("referer") ?? "").slice(0, MAX_REFERRER_CHARS),
     userAgent: (header("user-agent") ?? "").slice(0, MAX_USER_AGENT_CHARS),
     clientAddress: clientAddress(header),

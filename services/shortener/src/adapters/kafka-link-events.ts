@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { LINKS_TOPIC, LinkEvent, LinkEventKind } from "@kurt/contract";
+import { linkKey } from "@kurt/core/link-domain";
 import type { Logger } from "@kurt/platform";
 import { Kafka, logLevel, Partitioners, type Producer } from "kafkajs";
 import { Counter, Gauge, type Registry } from "prom-client";
@@ -26,6 +27,7 @@ export function encodeLinkEvent(change: LinkChange, publicUrl: string, now: Date
     eventId: randomUUID(),
     kind: KINDS[change.kind],
     code: change.link.code,
+    domain: change.link.domain,
     link: change.kind === "deleted" ? undefined : toLinkMessage(change.link, publicUrl),
     occurredAt: now,
     requestId: change.requestId ?? "",
@@ -191,7 +193,13 @@ export function createKafkaLinkEvents(options: {
     publish(change) {
       if (!connected || closed) return dropped("disconnected", [change]);
       if (queue.length >= maxQueued) return dropped("backlog", [change]);
-      queue.push({ change, message: { key: change.link.code, value: encodeLinkEvent(change, options.publicUrl) } });
+      queue.push({
+        change,
+        message: {
+          key: linkKey(change.link.domain, change.link.code),
+          value: encodeLinkEvent(change, options.publicUrl),
+        },
+      });
       kick();
     },
 

@@ -10,6 +10,7 @@ import { createCodeGenerator } from "../domain/code-generator.js";
 import type { CreateLinkInput } from "../domain/link-service.js";
 import { createLinkService } from "../domain/link-service.js";
 import { createTargetUrlPolicy } from "../domain/target-url.js";
+import { staticLinkDomains } from "../test-support/static-link-domains.js";
 import { createKafkaLinkEvents } from "./kafka-link-events.js";
 import { createPgLinkStore } from "./pg-link-store.js";
 import { createRedisCluster } from "./redis-cluster.js";
@@ -35,6 +36,7 @@ const links = createLinkService({
   cache,
   events,
   targetUrl: createTargetUrlPolicy({ publicUrl: env.KURT_PUBLIC_URL }),
+  domains: staticLinkDomains(env.KURT_PUBLIC_URL),
   generateCode: createCodeGenerator(),
 });
 const caller = { keyId: null, requestId: "test" };
@@ -115,10 +117,10 @@ test("500 concurrent creates share statements, and every one that answered is co
 test("a deleted link's code stays taken, and the link is not found", async () => {
   const code = custom("gone");
   await links.createLink(input({ code }), caller);
-  await links.deleteLink(code, caller);
+  await links.deleteLink({ code }, caller);
   assert.is((await cached(code))?.deleted, true);
-  assert.is((await rejection(links.getLink(code))).code, "not_found");
-  assert.is((await rejection(links.deleteLink(code, caller))).code, "not_found");
+  assert.is((await rejection(links.getLink({ code }))).code, "not_found");
+  assert.is((await rejection(links.deleteLink({ code }, caller))).code, "not_found");
   assert.is(
     (await rejection(links.updateLink({ code, clearExpiresAt: false, disabled: true }, caller))).code,
     "not_found",
@@ -200,7 +202,7 @@ test("an update with an invalid field changes nothing, not even the valid fields
     links.updateLink({ code, clearExpiresAt: false, disabled: true, redirectStatus: 200 }, caller),
   );
   assert.is(error.field, "redirectStatus");
-  const now = await links.getLink(code);
+  const now = await links.getLink({ code });
   assert.is(now.disabled, false);
   assert.is(now.updatedAt.getTime(), created.updatedAt.getTime());
   const both = await rejection(

@@ -14,6 +14,7 @@ const uniqueCode = (prefix: string) => `${prefix}-${randomBytes(6).toString("bas
 
 function draft(code: string, overrides: Partial<NewLink> = {}): NewLink {
   return {
+    domain: "",
     code,
     url: "https://example.com/",
     redirectStatus: 302,
@@ -41,7 +42,7 @@ test("an insert answers the committed row with its timestamps", async () => {
   assert.is(link.disabled, false);
   assert.is(link.deletedAt, null);
   assert.ok(link.createdAt instanceof Date);
-  assert.equal(await store.find(code), link);
+  assert.equal(await store.find({ domain: "", code: code }), link);
 });
 
 test("an insert of a taken code answers nothing and leaves the first row as it was", async () => {
@@ -49,7 +50,7 @@ test("an insert of a taken code answers nothing and leaves the first row as it w
   const first = await store.insert(draft(code, { url: "https://first.example/" }));
   assert.ok(first);
   assert.is(await store.insert(draft(code, { url: "https://second.example/" })), undefined);
-  assert.is((await store.find(code))?.url, "https://first.example/");
+  assert.is((await store.find({ domain: "", code: code }))?.url, "https://first.example/");
 });
 
 test("codes are case-sensitive: abc and ABC are two links", async () => {
@@ -67,18 +68,26 @@ test("200 concurrent inserts of the same code: exactly one wins", async () => {
   );
   const winners = results.filter((link) => link !== undefined);
   assert.is(winners.length, 1);
-  assert.is((await store.find(code))?.url, winners[0]?.url);
+  assert.is((await store.find({ domain: "", code: code }))?.url, winners[0]?.url);
 });
 
 test("a deleted link keeps its code: it cannot be created again", async () => {
   const code = uniqueCode("del");
   assert.ok(await store.insert(draft(code)));
-  const deleted = await store.markDeleted(code);
+  const deleted = await store.markDeleted({ domain: "", code: code });
   assert.ok(deleted?.deletedAt instanceof Date);
-  assert.is(await store.markDeleted(code), undefined, "deleting twice finds nothing the second time");
+  assert.is(
+    await store.markDeleted({ domain: "", code: code }),
+    undefined,
+    "deleting twice finds nothing the second time",
+  );
   assert.is(await store.insert(draft(code)), undefined);
-  assert.is(await store.update(code, { disabled: true }), undefined, "a deleted link cannot be updated");
-  assert.ok((await store.find(code))?.deletedAt, "find still answers the deleted row");
+  assert.is(
+    await store.update({ domain: "", code: code }, { disabled: true }),
+    undefined,
+    "a deleted link cannot be updated",
+  );
+  assert.ok((await store.find({ domain: "", code: code }))?.deletedAt, "find still answers the deleted row");
 });
 
 test("an update changes only the fields given, and each version is at least 1 ms newer", async () => {
@@ -87,20 +96,23 @@ test("an update changes only the fields given, and each version is at least 1 ms
   assert.ok(created);
   let previous = created.updatedAt.getTime();
   for (let i = 0; i < 5; i++) {
-    const updated = await store.update(code, { disabled: i % 2 === 0 });
+    const updated = await store.update({ domain: "", code: code }, { disabled: i % 2 === 0 });
     assert.ok(updated);
     assert.ok(updated.updatedAt.getTime() > previous, "versions never tie at millisecond precision");
     previous = updated.updatedAt.getTime();
     assert.is(updated.title, "keep");
     assert.equal(updated.tags, ["x"]);
   }
-  const changed = await store.update(code, {
-    url: "https://example.org/new",
-    redirectStatus: 301,
-    title: null,
-    tags: [],
-    expiresAt: new Date(Date.now() + 60_000),
-  });
+  const changed = await store.update(
+    { domain: "", code: code },
+    {
+      url: "https://example.org/new",
+      redirectStatus: 301,
+      title: null,
+      tags: [],
+      expiresAt: new Date(Date.now() + 60_000),
+    },
+  );
   assert.ok(changed);
   assert.is(changed.url, "https://example.org/new");
   assert.is(changed.redirectStatus, 301);
@@ -108,9 +120,9 @@ test("an update changes only the fields given, and each version is at least 1 ms
   assert.equal(changed.tags, []);
   assert.ok(changed.expiresAt);
   assert.is(changed.createdAt.getTime(), created.createdAt.getTime());
-  const cleared = await store.update(code, { expiresAt: null });
+  const cleared = await store.update({ domain: "", code: code }, { expiresAt: null });
   assert.is(cleared?.expiresAt, null);
-  assert.is(await store.update(uniqueCode("none"), { disabled: true }), undefined);
+  assert.is(await store.update({ domain: "", code: uniqueCode("none") }, { disabled: true }), undefined);
 });
 
 test("listing pages newest first without repeating or skipping a link", async () => {
@@ -120,7 +132,7 @@ test("listing pages newest first without repeating or skipping a link", async ()
     await store.insert(draft(code));
     mine.push(code);
   }
-  await store.markDeleted(mine[3] as string);
+  await store.markDeleted({ domain: "", code: mine[3] as string });
   const expected = mine.filter((_, i) => i !== 3).reverse();
   const seen: string[] = [];
   let after: Parameters<typeof store.list>[1];
@@ -182,9 +194,9 @@ test("insertMany commits the links in one statement and answers each as an inser
   assert.is(first.title, "T");
   assert.equal(first.tags, ["a", "b"]);
   assert.is(first.expiresAt?.getTime(), expiresAt.getTime());
-  assert.equal(await store.find(first.code), first);
+  assert.equal(await store.find({ domain: "", code: first.code }), first);
   assert.is(second, undefined, "a taken code answers nothing");
-  assert.is((await store.find(taken))?.url, "https://first.example/");
+  assert.is((await store.find({ domain: "", code: taken }))?.url, "https://first.example/");
   assert.ok(third);
   assert.equal(third.tags, ["é", "x,y", '"q"']);
   assert.is(first.createdAt.getTime(), third.createdAt.getTime(), "one statement, one transaction");
@@ -203,8 +215,8 @@ test("a create that fails in a batch fails alone: the others are committed", asy
     results.map((r) => r.status),
     ["fulfilled", "rejected", "fulfilled"],
   );
-  for (const code of good) assert.ok(await store.find(code), `${code} committed`);
-  assert.is(await store.find(bad), undefined);
+  for (const code of good) assert.ok(await store.find({ domain: "", code: code }), `${code} committed`);
+  assert.is(await store.find({ domain: "", code: bad }), undefined);
 });
 
 test("with batching, concurrent inserts are all committed, and of 200 on one code exactly one wins", async () => {

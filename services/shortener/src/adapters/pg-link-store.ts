@@ -1,4 +1,5 @@
 import type { RedirectStatus } from "@kurt/contract";
+import { linkKey } from "@kurt/core/link-domain";
 import { orUnavailable } from "@kurt/platform";
 import type pg from "pg";
 import type { Link, LinkChanges, LinkPosition, ListedLink, NewLink } from "../domain/link.js";
@@ -12,6 +13,7 @@ import { createMicroBatcher } from "../domain/micro-batcher.js";
  */
 
 interface LinkRow {
+  domain: string;
   code: string;
   url: string;
   redirect_status: number;
@@ -27,7 +29,7 @@ interface LinkRow {
   created_at_micros: string;
 }
 
-const COLUMNS = `code, url, redirect_status, cache_seconds, title, tags, expires_at, disabled, deleted_at, created_at, updated_at,
+const COLUMNS = `domain, code, url, redirect_status, cache_seconds, title, tags, expires_at, disabled, deleted_at, created_at, updated_at,
   created_by_key, (extract(epoch from created_at) * 1000000)::bigint::text as created_at_micros`;
 
 // Each committed version of a row gets an updated_at at least 1 ms later than
@@ -40,6 +42,7 @@ const rejected = (reason: unknown): PromiseRejectedResult => ({ status: "rejecte
 
 function toLink(row: LinkRow): Link {
   return {
+    domain: row.domain,
     code: row.code,
     url: row.url,
     redirectStatus: row.redirect_status as RedirectStatus,
@@ -73,13 +76,13 @@ export interface PgLinkStore extends LinkStore {
 export function createPgLinkStore(pool: pg.Pool, batching?: InsertBatching): PgLinkStore {
   const query = (text: string, values: unknown[]) => orUnavailable(() => pool.query<LinkRow>(text, values));
 
-  // The primary key decides who gets a code, atomically: a concurrent
-  // create of the same code finds the conflict and gets no row back.
+  // The primary key (domain, code) decides who gets a code, atomically: a
+  // concurrent create of the same code finds the conflict and gets no row back.
   const insertOne = async (link: NewLink) => {
     const { rows } = await query(
-      `insert into links (code, url, redirect_status, cache_seconds, title, tags, expires_at, created_by_key)
-       values ($1, $2, $3, $4, $5, $6, $7, $8)
-       on conflict (code) do nothing
+      `insert into links (code, url, redirect_status, cache_seconds, title, tags, expires_at, created_by_key, domain)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       on conflict (domain, code) do nothing
        returning ${COLUMNS}`,
       [
         link.code,
@@ -90,6 +93,7 @@ export function createPgLinkStore(pool: pg.Pool, batching?: InsertBatching): PgL
         link.tags,
         link.expiresAt,
         link.createdByKey,
+        link.domain,
       ],
     );
     return rows[0] === undefined ? undefined : toLink(rows[0]);
@@ -106,15 +110,16 @@ export function createPgLinkStore(pool: pg.Pool, batching?: InsertBatching): PgL
     }
     try {
       const { rows } = await query(
-        `insert into links (code, url, redirect_status, cache_seconds, title, tags, expires_at, created_by_key)
-         select code, url, redirect_status, cache_seconds, title, tags, expires_at, created_by_key
-         from jsonb_to_recordset($1::jsonb) as r(code text, url text, redirect_status smallint,
+        `insert into links (domain, code, url, redirect_status, cache_seconds, title, tags, expires_at, created_by_key)
+         select domain, code, url, redirect_status, cache_seconds, title, tags, expires_at, created_by_key
+         from jsonb_to_recordset($1::jsonb) as r(domain text, code text, url text, redirect_status smallint,
            cache_seconds integer, title text, tags text[], expires_at timestamptz, created_by_key uuid)
-         on conflict (code) do nothing
+         on conflict (domain, code) do nothing
          returning ${COLUMNS}`,
         [
           JSON.stringify(
             links.map((link) => ({
+              domain: link.domain,
               code: link.code,
               url: link.url,
               redirect_status: link.redirectStatus,
@@ -127,8 +132,8 @@ export function createPgLinkStore(pool: pg.Pool, batching?: InsertBatching): PgL
           ),
         ],
       );
-      const byCode = new Map(rows.map((row) => [row.code, toLink(row)]));
-      return links.map((link) => fulfilled(byCode.get(link.code)));
+      const byKey = new Map(rows.map((row) => [linkKey(row.domain, row.code), toLink(row)]));
+      return links.map((link) => fulfilled(byKey.get(linkKey(link.domain, link.code))));
     } catch (error) {
       if (isUnavailable(error)) return links.map(() => rejected(error));
       // One bad row fails the statement; alone, each create gets its own answer.
@@ -143,7 +148,7 @@ export function createPgLinkStore(pool: pg.Pool, batching?: InsertBatching): PgL
           run: insertMany,
           maxBatch: batching.maxBatch,
           maxInFlight: batching.maxInFlight,
-          keyOf: (link) => link.code,
+          keyOf: (link) => linkKey(link.domain, link.code),
         });
 
   return {
@@ -153,32 +158,45 @@ export function createPgLinkStore(pool: pg.Pool, batching?: InsertBatching): PgL
 
     insertMany,
 
-    async find(code) {
-      const { rows } = await query(`select ${COLUMNS} from links where code = $1`, [code]);
+    async find(id) {
+      const { rows } = await query(`select ${COLUMNS} from links where domain = $1 and code = $2`, [
+        id.domain,
+        id.code,
+      ]);
       return rows[0] === undefined ? undefined : toLink(rows[0]);
     },
 
-    async list(limit, after: LinkPosition | undefined) {
+    async list(limit, after: LinkPosition | undefined, domain?: string) {
+      // One domain's listing reads links_domain_newest_first; the whole listing links_newest_first.
+      const values: unknown[] = [limit];
+      const where = ["deleted_at is null"];
+      if (domain !== undefined) {
+        values.push(domain);
+        where.push(`domain = $${values.length}`);
+      }
+      if (after !== undefined) {
+        values.push(after.createdAtMicros.toString(), after.code, after.domain);
+        const [micros, code, afterDomain] = [values.length - 2, values.length - 1, values.length];
+        where.push(
+          `(created_at, code, domain) < (timestamptz 'epoch' + $${micros}::bigint * interval '1 microsecond', $${code}, $${afterDomain})`,
+        );
+      }
       const { rows } = await query(
-        after === undefined
-          ? `select ${COLUMNS} from links where deleted_at is null
-             order by created_at desc, code desc limit $1`
-          : `select ${COLUMNS} from links where deleted_at is null
-               and (created_at, code) < (timestamptz 'epoch' + $2::bigint * interval '1 microsecond', $3)
-             order by created_at desc, code desc limit $1`,
-        after === undefined ? [limit] : [limit, after.createdAtMicros.toString(), after.code],
+        `select ${COLUMNS} from links where ${where.join(" and ")}
+         order by created_at desc, code desc, domain desc limit $1`,
+        values,
       );
       return rows.map(
         (row): ListedLink => ({
           link: toLink(row),
-          position: { createdAtMicros: BigInt(row.created_at_micros), code: row.code },
+          position: { createdAtMicros: BigInt(row.created_at_micros), code: row.code, domain: row.domain },
         }),
       );
     },
 
-    async update(code, changes: LinkChanges) {
+    async update(id, changes: LinkChanges) {
       const sets: string[] = [];
-      const values: unknown[] = [code];
+      const values: unknown[] = [id.domain, id.code];
       const set = (column: string, value: unknown) => {
         values.push(value);
         sets.push(`${column} = $${values.length}`);
@@ -192,17 +210,17 @@ export function createPgLinkStore(pool: pg.Pool, batching?: InsertBatching): PgL
       if (changes.tags !== undefined) set("tags", changes.tags);
       sets.push(`updated_at = ${NEXT_VERSION}`);
       const { rows } = await query(
-        `update links set ${sets.join(", ")} where code = $1 and deleted_at is null returning ${COLUMNS}`,
+        `update links set ${sets.join(", ")} where domain = $1 and code = $2 and deleted_at is null returning ${COLUMNS}`,
         values,
       );
       return rows[0] === undefined ? undefined : toLink(rows[0]);
     },
 
-    async markDeleted(code) {
+    async markDeleted(id) {
       const { rows } = await query(
         `update links set deleted_at = now(), updated_at = ${NEXT_VERSION}
-         where code = $1 and deleted_at is null returning ${COLUMNS}`,
-        [code],
+         where domain = $1 and code = $2 and deleted_at is null returning ${COLUMNS}`,
+        [id.domain, id.code],
       );
       return rows[0] === undefined ? undefined : toLink(rows[0]);
     },

@@ -1,4 +1,5 @@
 import { encodeLinkCacheEntry, LINK_CACHE_TTL_SECONDS, linkCacheKey } from "@kurt/contract";
+import { linkKey } from "@kurt/core/link-domain";
 import type { Logger } from "@kurt/platform";
 import type { Cluster } from "ioredis";
 import { Counter, type Registry } from "prom-client";
@@ -69,7 +70,7 @@ export function createRedisLinkCache(options: {
       updatedAtMs: link.updatedAt.getTime(),
     });
     const write = guardedSet(
-      linkCacheKey(link.code),
+      linkCacheKey(linkKey(link.domain, link.code)),
       entry,
       String(link.updatedAt.getTime()),
       String(LINK_CACHE_TTL_SECONDS),

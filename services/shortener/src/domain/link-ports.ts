@@ -1,17 +1,17 @@
-import type { Link, LinkChanges, LinkPosition, ListedLink, NewLink } from "./link.js";
+import type { Link, LinkChanges, LinkId, LinkPosition, ListedLink, NewLink } from "./link.js";
 
 /** The links table on the primary. Every method is one statement, so one transaction. */
 export interface LinkStore {
-  /** Inserts unless the code is taken (by any row, deleted or not): then undefined. Never check-then-insert. */
+  /** Inserts unless the domain's code is taken (by any row, deleted or not): then undefined. Never check-then-insert. */
   insert(link: NewLink): Promise<Link | undefined>;
   /** Deleted links are answered too; the caller decides what they mean. */
-  find(code: string): Promise<Link | undefined>;
-  /** Links not deleted, newest first, strictly after `after`. */
-  list(limit: number, after: LinkPosition | undefined): Promise<ListedLink[]>;
+  find(id: LinkId): Promise<Link | undefined>;
+  /** Links not deleted (of one domain when `domain` is set), newest first, strictly after `after`. */
+  list(limit: number, after: LinkPosition | undefined, domain?: string): Promise<ListedLink[]>;
   /** Applies the changes to a link that is not deleted; undefined when there is none. */
-  update(code: string, changes: LinkChanges): Promise<Link | undefined>;
+  update(id: LinkId, changes: LinkChanges): Promise<Link | undefined>;
   /** Marks a link deleted; undefined when there is none (or it was deleted already). */
-  markDeleted(code: string): Promise<Link | undefined>;
+  markDeleted(id: LinkId): Promise<Link | undefined>;
 }
 
 /**

@@ -1,7 +1,8 @@
-import { CUSTOM_CODE_PATTERN } from "@kurt/core/link-code";
+import { linkKey } from "@kurt/core/link-domain";
 import { alreadyExists, invalidArgument, notFound, unavailable } from "@kurt/platform/errors";
-import type { Link, LinkChanges, NewLink } from "./link.js";
+import type { Link, LinkChanges, LinkId, NewLink } from "./link.js";
 import { validateCustomCode, validateLookupCode } from "./link-code.js";
+import type { LinkDomains } from "./link-domains.js";
 import {
   validateCacheSeconds,
   validateExpiresAt,
@@ -18,6 +19,7 @@ export interface LinkServiceDeps {
   readonly cache: LinkCacheWriter;
   readonly events: LinkChangePublisher;
   readonly targetUrl: TargetUrlPolicy;
+  readonly domains: LinkDomains;
   readonly generateCode: () => string;
   readonly now?: () => Date;
 }
@@ -30,6 +32,8 @@ export interface Caller {
 
 export interface CreateLinkInput {
   readonly url: string;
+  /** Unset: the default domain. */
+  readonly domain?: string | undefined;
   readonly code?: string | undefined;
   readonly redirectStatus?: number | undefined;
   readonly cacheSeconds?: number | undefined;
@@ -38,8 +42,15 @@ export interface CreateLinkInput {
   readonly tags: readonly string[];
 }
 
+/** A link named by a call: its code and, unset for the default domain, its domain. */
+export interface LinkRef {
+  readonly code: string;
+  readonly domain?: string | undefined;
+}
+
 export interface UpdateLinkInput {
   readonly code: string;
+  readonly domain?: string | undefined;
   readonly url?: string | undefined;
   readonly redirectStatus?: number | undefined;
   readonly cacheSeconds?: number | undefined;
@@ -59,10 +70,10 @@ export interface LinkPage {
 
 export interface LinkService {
   createLink(input: CreateLinkInput, caller: Caller): Promise<Link>;
-  getLink(code: string): Promise<Link>;
-  listLinks(request: { pageSize: number; pageToken: string }): Promise<LinkPage>;
+  getLink(ref: LinkRef): Promise<Link>;
+  listLinks(request: { pageSize: number; pageToken: string; domain?: string | undefined }): Promise<LinkPage>;
   updateLink(input: UpdateLinkInput, caller: Caller): Promise<Link>;
-  deleteLink(code: string, caller: Caller): Promise<void>;
+  deleteLink(ref: LinkRef, caller: Caller): Promise<void>;
   /** Waits for the cache writes and events of creates that already answered (at shutdown, before the producer closes). */
   settle(): Promise<void>;
 }
@@ -70,6 +81,10 @@ export interface LinkService {
 /** With 62^7 codes a second collision in a row means something is wrong, not bad luck. */
 const GENERATED_CODE_ATTEMPTS = 5;
 const PAGE_KIND = "links";
+/** A page token's key: @kurt/core's linkKey of the last link sent. */
+const PAGE_KEY_PATTERN = /^(?:[a-z0-9.-]{1,253}\/)?[A-Za-z0-9_-]{3,64}$/;
+
+const describe = (id: LinkId) => `link "${linkKey(id.domain, id.code)}"`;
 
 /**
  * The write side of links. Input is validated completely before anything is
@@ -102,6 +117,11 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
     settling.add(work);
   };
 
+  const lookup = (ref: LinkRef): LinkId => ({
+    domain: deps.domains.forLookup(ref.domain),
+    code: validateLookupCode(ref.code),
+  });
+
   const insertWithGeneratedCode = async (draft: Omit<NewLink, "code">) => {
     for (let attempt = 1; attempt <= GENERATED_CODE_ATTEMPTS; attempt++) {
       const link = await deps.store.insert({ ...draft, code: deps.generateCode() });
@@ -114,6 +134,7 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
     async createLink(input, caller) {
       const code = input.code === undefined ? undefined : validateCustomCode(input.code);
       const draft = {
+        domain: await deps.domains.forCreate(input.domain),
         url: deps.targetUrl(input.url),
         redirectStatus: validateRedirectStatus(input.redirectStatus),
         cacheSeconds: validateCacheSeconds(input.cacheSeconds),
@@ -127,43 +148,59 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
         link = await insertWithGeneratedCode(draft);
       } else {
         const inserted = await deps.store.insert({ ...draft, code });
-        if (inserted === undefined) throw alreadyExists("code", `"${code}" is already taken`);
+        if (inserted === undefined)
+          throw alreadyExists(
+            "code",
+            draft.domain === "" ? `"${code}" is already taken` : `"${code}" is already taken on ${draft.domain}`,
+          );
         link = inserted;
       }
       afterCreate(link, caller);
       return link;
     },
 
-    async getLink(code) {
-      const link = await deps.store.find(validateLookupCode(code));
-      if (link === undefined || link.deletedAt !== null) throw notFound(`link "${code}"`);
+    async getLink(ref) {
+      const id = lookup(ref);
+      const link = await deps.store.find(id);
+      if (link === undefined || link.deletedAt !== null) throw notFound(describe(id));
       return link;
     },
 
     async listLinks(request) {
       const limit = pageSize(request.pageSize);
+      const domain = request.domain === undefined ? undefined : deps.domains.forLookup(request.domain);
+      // A token is good only for the listing (and filter) that made it.
+      const kind = domain === undefined ? PAGE_KIND : `${PAGE_KIND}@${domain}`;
       const after =
         request.pageToken === ""
           ? undefined
           : (() => {
-              const position = decodePageToken(PAGE_KIND, request.pageToken, CUSTOM_CODE_PATTERN);
-              return { createdAtMicros: position.createdAtMicros, code: position.key };
+              const position = decodePageToken(kind, request.pageToken, PAGE_KEY_PATTERN);
+              const slash = position.key.lastIndexOf("/");
+              return {
+                createdAtMicros: position.createdAtMicros,
+                domain: slash === -1 ? "" : position.key.slice(0, slash),
+                code: position.key.slice(slash + 1),
+              };
             })();
       // One row more than asked tells whether another page exists without a count.
-      const rows = await deps.store.list(limit + 1, after);
+      const rows = await deps.store.list(limit + 1, after, domain);
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       return {
         links: page.map((row) => row.link),
         nextPageToken:
           rows.length > limit && last !== undefined
-            ? encodePageToken(PAGE_KIND, { createdAtMicros: last.position.createdAtMicros, key: last.position.code })
+            ? encodePageToken(kind, {
+                createdAtMicros: last.position.createdAtMicros,
+                key: linkKey(last.position.domain, last.position.code),
+              })
             : "",
       };
     },
 
     async updateLink(input, caller) {
-      const code = validateLookupCode(input.code);
+      const id = lookup(input);
       if (input.clearExpiresAt && input.expiresAt !== undefined)
         throw invalidArgument("expiresAt", "cannot be set together with clearExpiresAt");
       const changes: { -readonly [K in keyof LinkChanges]: LinkChanges[K] } = {};
@@ -177,19 +214,20 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
       if (input.tags !== undefined) changes.tags = validateTags(input.tags);
       if (Object.keys(changes).length === 0) {
         // Nothing to change: answer the link as it is, and write nothing.
-        const current = await deps.store.find(code);
-        if (current === undefined || current.deletedAt !== null) throw notFound(`link "${code}"`);
+        const current = await deps.store.find(id);
+        if (current === undefined || current.deletedAt !== null) throw notFound(describe(id));
         return current;
       }
-      const link = await deps.store.update(code, changes);
-      if (link === undefined) throw notFound(`link "${code}"`);
+      const link = await deps.store.update(id, changes);
+      if (link === undefined) throw notFound(describe(id));
       await afterCommit("updated", link, caller);
       return link;
     },
 
-    async deleteLink(code, caller) {
-      const link = await deps.store.markDeleted(validateLookupCode(code));
-      if (link === undefined) throw notFound(`link "${code}"`);
+    async deleteLink(ref, caller) {
+      const id = lookup(ref);
+      const link = await deps.store.markDeleted(id);
+      if (link === undefined) throw notFound(describe(id));
       await afterCommit("deleted", link, caller);
     },
 

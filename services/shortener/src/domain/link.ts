@@ -2,6 +2,8 @@ import type { RedirectStatus } from "@kurt/contract/redirect-status";
 
 /** A link as stored. `deletedAt` is set once it was deleted: the row and its code stay. */
 export interface Link {
+  /** "" for the default domain (@kurt/core/link-domain). */
+  readonly domain: string;
   readonly code: string;
   readonly url: string;
   readonly redirectStatus: RedirectStatus;
@@ -20,6 +22,7 @@ export interface Link {
 
 /** A validated create, before the store gives it its timestamps. */
 export interface NewLink {
+  readonly domain: string;
   readonly code: string;
   readonly url: string;
   readonly redirectStatus: RedirectStatus;
@@ -43,9 +46,16 @@ export interface LinkChanges {
   readonly tags?: readonly string[];
 }
 
-/** Where a page of the newest-first listing ends: (created_at, code), created_at in microseconds. */
+/** Where a page of the newest-first listing ends: (created_at, code, domain), created_at in microseconds. */
 export interface LinkPosition {
   readonly createdAtMicros: bigint;
+  readonly code: string;
+  readonly domain: string;
+}
+
+/** One link's identity: codes are unique per domain. */
+export interface LinkId {
+  readonly domain: string;
   readonly code: string;
 }
 

@@ -10,7 +10,7 @@ function qrCodes() {
   const drawn: [string, QrFormat, number][] = [];
   const looked: string[] = [];
   const codes = createLinkQrCodes({
-    getLink: async (code) => {
+    getLink: async ({ code }) => {
       looked.push(code);
       if (code !== LINK.code) throw notFound(`link "${code}"`);
       return LINK;

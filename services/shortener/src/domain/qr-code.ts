@@ -34,6 +34,8 @@ export interface QrCodeRenderer {
 
 export interface QrCodeRequest {
   readonly code: string;
+  /** Unset: the default domain. */
+  readonly domain?: string | undefined;
   /** Absent means svg. */
   readonly format?: string | undefined;
   /** Absent means the default size. */
@@ -65,7 +67,7 @@ export function validateQrSize(size: number | undefined): number {
 
 export function createLinkQrCodes(deps: {
   /** GetLink's lookup: a deleted or unknown code is NOT_FOUND. */
-  readonly getLink: (code: string) => Promise<Link>;
+  readonly getLink: (ref: { code: string; domain?: string | undefined }) => Promise<Link>;
   readonly renderer: QrCodeRenderer;
   readonly publicUrl: string;
 }): LinkQrCodes {
@@ -73,8 +75,8 @@ export function createLinkQrCodes(deps: {
     async qrCode(request) {
       const format = validateQrFormat(request.format);
       const size = validateQrSize(request.size);
-      const link = await deps.getLink(request.code);
-      const data = await deps.renderer.render(shortUrl(deps.publicUrl, link.code), format, size);
+      const link = await deps.getLink({ code: request.code, domain: request.domain });
+      const data = await deps.renderer.render(shortUrl(deps.publicUrl, link.code, link.domain), format, size);
       return { contentType: CONTENT_TYPES[format], data };
     },
   };

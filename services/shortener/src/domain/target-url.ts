@@ -19,6 +19,8 @@ export interface TargetUrlPolicyOptions {
   readonly publicUrl: string;
   /** More hosts that serve Kurt's short links ("host" or "host:port"; the port is ignored). */
   readonly shortDomains?: readonly string[];
+  /** The domains configured through DomainService as this replica knows them now (lowercase host names). */
+  readonly configuredDomains?: () => ReadonlySet<string>;
 }
 
 /** Validates a target URL and answers its normalised form (the string stored). */
@@ -143,7 +145,8 @@ export function createTargetUrlPolicy(options: TargetUrlPolicyOptions): TargetUr
     if (url.username !== "" || url.password !== "")
       throw invalidArgument(field, "must not contain a user name or password (user:password@host)");
     const hostname = canonicalHostname(url.hostname);
-    if (hostIdentities(hostname).some((identity) => ownHosts.has(identity)))
+    const configured = options.configuredDomains?.();
+    if (hostIdentities(hostname).some((identity) => ownHosts.has(identity) || configured?.has(identity) === true))
       throw invalidArgument(field, `points at Kurt's own short links (${url.host}); that would be a redirect loop`);
     const self = selfAddressKind(hostname);
     if (self !== undefined)

@@ -39,7 +39,7 @@ export function createLinkServiceHandlers(deps: {
 }): LinkServiceServer {
   const { links, authorize, publicUrl, logger } = deps;
   const message = (link: Parameters<typeof toLinkMessage>[0]) => toLinkMessage(link, publicUrl);
-  const qrCodes = createLinkQrCodes({ getLink: (code) => links.getLink(code), renderer: deps.qrRenderer, publicUrl });
+  const qrCodes = createLinkQrCodes({ getLink: (ref) => links.getLink(ref), renderer: deps.qrRenderer, publicUrl });
 
   return {
     createLink: unary<CreateLinkRequest, LinkMessage>(logger, async (request, context) => {
@@ -48,6 +48,7 @@ export function createLinkServiceHandlers(deps: {
         {
           url: request.url,
           code: request.code,
+          domain: request.domain,
           redirectStatus: request.redirectStatus,
           cacheSeconds: request.cacheSeconds,
           expiresAt: request.expiresAt,
@@ -56,18 +57,27 @@ export function createLinkServiceHandlers(deps: {
         },
         { keyId: key.id, requestId: context.requestId },
       );
-      context.logger.info("link created", { code: link.code, apiKeyId: key.id, custom: request.code !== undefined });
+      context.logger.info("link created", {
+        code: link.code,
+        domain: link.domain,
+        apiKeyId: key.id,
+        custom: request.code !== undefined,
+      });
       return message(link);
     }),
 
     getLink: unary<GetLinkRequest, LinkMessage>(logger, async (request, context) => {
       await authorize.read(context, "links:read");
-      return message(await links.getLink(request.code));
+      return message(await links.getLink({ code: request.code, domain: request.domain }));
     }),
 
     listLinks: unary<ListLinksRequest, ListLinksResponse>(logger, async (request, context) => {
       await authorize.read(context, "links:read");
-      const page = await links.listLinks({ pageSize: request.pageSize, pageToken: request.pageToken });
+      const page = await links.listLinks({
+        pageSize: request.pageSize,
+        pageToken: request.pageToken,
+        domain: request.domain,
+      });
       return { links: page.links.map(message), nextPageToken: page.nextPageToken };
     }),
 
@@ -76,6 +86,7 @@ export function createLinkServiceHandlers(deps: {
       const link = await links.updateLink(
         {
           code: request.code,
+          domain: request.domain,
           url: request.url,
           redirectStatus: request.redirectStatus,
           cacheSeconds: request.cacheSeconds,
@@ -87,20 +98,28 @@ export function createLinkServiceHandlers(deps: {
         },
         { keyId: key.id, requestId: context.requestId },
       );
-      context.logger.info("link updated", { code: link.code, apiKeyId: key.id });
+      context.logger.info("link updated", { code: link.code, domain: link.domain, apiKeyId: key.id });
       return message(link);
     }),
 
     deleteLink: unary<DeleteLinkRequest, DeleteLinkResponse>(logger, async (request, context) => {
       const key = await authorize.write(context, "links:write");
-      await links.deleteLink(request.code, { keyId: key.id, requestId: context.requestId });
-      context.logger.info("link deleted", { code: request.code, apiKeyId: key.id });
+      await links.deleteLink(
+        { code: request.code, domain: request.domain },
+        { keyId: key.id, requestId: context.requestId },
+      );
+      context.logger.info("link deleted", { code: request.code, domain: request.domain, apiKeyId: key.id });
       return {};
     }),
 
     getLinkQrCode: unary<GetLinkQrCodeRequest, HttpBody>(logger, async (request, context) => {
       await authorize.read(context, "links:read");
-      const image = await qrCodes.qrCode({ code: request.code, format: request.format, size: request.size });
+      const image = await qrCodes.qrCode({
+        code: request.code,
+        domain: request.domain,
+        format: request.format,
+        size: request.size,
+      });
       // Envoy's transcoder turns response metadata into HTTP headers.
       context.setResponseHeader("cache-control", QR_CACHE_CONTROL);
       return { contentType: image.contentType, data: image.data, extensions: [] };

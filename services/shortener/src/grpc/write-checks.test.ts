@@ -28,6 +28,7 @@ import { createLinkService } from "../domain/link-service.js";
 import { createTargetUrlPolicy } from "../domain/target-url.js";
 import { createWriteRateLimiter } from "../domain/write-rate-limiter.js";
 import { createInMemoryApiKeyStore, createInMemoryLinkStore } from "../test-support/in-memory-stores.js";
+import { staticLinkDomains } from "../test-support/static-link-domains.js";
 import { createApiKeyServiceHandlers } from "./api-key-service-handlers.js";
 import { createAuthorize } from "./authorize.js";
 import { createLinkServiceHandlers, LINK_SERVICE_DEFINITION } from "./link-service-handlers.js";
@@ -49,6 +50,7 @@ const links = createLinkService({
   cache: { write: async () => {} },
   events: { publish() {} },
   targetUrl: createTargetUrlPolicy({ publicUrl: "https://kurt.example" }),
+  domains: staticLinkDomains("https://kurt.example"),
   generateCode: () => `gen${String(++codeNumber).padStart(4, "0")}`,
   now: () => NOW,
 });

@@ -1,4 +1,5 @@
 import type { Link as LinkMessage } from "@kurt/contract";
+import { publicDomainName } from "@kurt/core/link-domain";
 import type { Link } from "../domain/link.js";
 import { shortUrl } from "../domain/short-url.js";
 
@@ -6,7 +7,8 @@ import { shortUrl } from "../domain/short-url.js";
 export function toLinkMessage(link: Link, publicUrl: string): LinkMessage {
   return {
     code: link.code,
-    shortUrl: shortUrl(publicUrl, link.code),
+    domain: publicDomainName(link.domain, new URL(publicUrl).host),
+    shortUrl: shortUrl(publicUrl, link.code, link.domain),
     url: link.url,
     redirectStatus: link.redirectStatus,
     cacheSeconds: link.cacheSeconds,

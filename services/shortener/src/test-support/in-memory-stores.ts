@@ -1,5 +1,6 @@
+import { linkKey } from "@kurt/core/link-domain";
 import type { ApiKey, ApiKeyStore } from "../domain/api-key.js";
-import type { Link, NewLink } from "../domain/link.js";
+import type { Link, LinkId, NewLink } from "../domain/link.js";
 import type { LinkStore } from "../domain/link-ports.js";
 
 /**
@@ -9,36 +10,38 @@ import type { LinkStore } from "../domain/link-ports.js";
  * write in order.
  */
 export function createInMemoryLinkStore(now: () => Date) {
+  // Keyed by @kurt/core's linkKey: the bare code for the default domain, as the writes list shows it.
   const links = new Map<string, Link>();
   const writes: string[] = [];
+  const key = (id: LinkId) => linkKey(id.domain, id.code);
   const store: LinkStore = {
     async insert(draft: NewLink) {
-      if (links.has(draft.code)) return undefined;
-      writes.push(`insert ${draft.code}`);
+      if (links.has(key(draft))) return undefined;
+      writes.push(`insert ${key(draft)}`);
       const link: Link = { ...draft, disabled: false, deletedAt: null, createdAt: now(), updatedAt: now() };
-      links.set(link.code, link);
+      links.set(key(link), link);
       return link;
     },
-    async find(code) {
-      return links.get(code);
+    async find(id) {
+      return links.get(key(id));
     },
     async list() {
       return [];
     },
-    async update(code, changes) {
-      const current = links.get(code);
+    async update(id, changes) {
+      const current = links.get(key(id));
       if (current === undefined || current.deletedAt !== null) return undefined;
-      writes.push(`update ${code}`);
+      writes.push(`update ${key(id)}`);
       const link: Link = { ...current, ...changes, updatedAt: now() };
-      links.set(code, link);
+      links.set(key(id), link);
       return link;
     },
-    async markDeleted(code) {
-      const current = links.get(code);
+    async markDeleted(id) {
+      const current = links.get(key(id));
       if (current === undefined || current.deletedAt !== null) return undefined;
-      writes.push(`delete ${code}`);
+      writes.push(`delete ${key(id)}`);
       const link: Link = { ...current, deletedAt: now() };
-      links.set(code, link);
+      links.set(key(id), link);
       return link;
     },
   };

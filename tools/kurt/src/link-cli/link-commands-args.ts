@@ -41,6 +41,47 @@ export function parsePositiveInteger(option: string, text: string): number {
   return Number(text);
 }
 
+/** `--domain NAME` of the link commands: unset means the default domain; an empty name is a mistake. */
+export function parseDomainOption(value: string | undefined): { domain?: string } {
+  if (value === undefined) return {};
+  if (value.trim() === "") {
+    throw new UsageError("--domain: needs a domain name such as go.example.com (leave it out for the default domain)");
+  }
+  return { domain: value };
+}
+
+/**
+ * The NAME of `./kurt domain add`: a host name, not a URL (the server checks
+ * the rest). update and remove take the name as listed, for the server to find.
+ */
+export function parseDomainName(text: string): string {
+  if (text.trim() === "" || /[/:@?#\s]/.test(text)) {
+    throw new UsageError(
+      `NAME: ${JSON.stringify(text)} is not a host name such as go.example.com (no scheme, port or path)`,
+    );
+  }
+  return text;
+}
+
+/**
+ * The URL of a domain's redirect option: absolute http or https. `removable`
+ * (update) also takes "", which removes the redirect.
+ */
+export function parseRedirectUrl(option: string, text: string, removable: boolean): string {
+  if (text === "" && removable) return "";
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    const empty = removable ? ', or "" to remove it' : "";
+    throw new UsageError(`--${option}: ${JSON.stringify(text)} is not an absolute http or https URL${empty}`);
+  }
+  return text;
+}
+
 type OptionSpec = { type: "string" | "boolean"; multiple?: boolean };
 
 export interface ParsedLine {
@@ -71,7 +112,8 @@ export function parseLine(
       allowPositionals: true,
     }) as ParsedLine;
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    // One line: node's messages about an ambiguous value run over three.
+    throw new UsageError((error as Error).message.replace(/\s*\n\s*/g, " "));
   }
   if (parsed.positionals.length !== positionals) {
     throw new UsageError(

@@ -1,4 +1,4 @@
-import type { Link, Stats } from "@kurt/contract";
+import type { Domain, Link, Stats } from "@kurt/contract";
 
 const BARS = "▁▂▃▄▅▆▇█";
 
@@ -31,6 +31,7 @@ const when = (date: Date | undefined) => (date === undefined ? "-" : date.toISOS
 export function formatLink(link: Link): string {
   return table([
     ["code", link.code],
+    ["domain", link.domain || "-"],
     ["short url", link.shortUrl],
     ["url", link.url],
     ["status", String(link.redirectStatus)],
@@ -49,9 +50,39 @@ export function formatLinkList(links: readonly Link[]): string {
     [link.disabled ? "disabled" : "", link.expiresAt !== undefined ? `expires ${when(link.expiresAt)}` : ""]
       .filter(Boolean)
       .join(", ");
+  // A code is unique per domain only: once the list spans several domains, each row names its own.
+  if (new Set(links.map((link) => link.domain)).size > 1) {
+    return table([
+      ["DOMAIN", "CODE", "STATUS", "URL", "NOTE"],
+      ...links.map((link) => [link.domain || "-", link.code, String(link.redirectStatus), link.url, flags(link)]),
+    ]);
+  }
   return table([
     ["CODE", "STATUS", "URL", "NOTE"],
     ...links.map((link) => [link.code, String(link.redirectStatus), link.url, flags(link)]),
+  ]);
+}
+
+export function formatDomain(domain: Domain): string {
+  return table([
+    ["domain", domain.domain],
+    ["default", domain.isDefault ? "yes" : "no"],
+    ["root redirect", domain.rootRedirect || "-"],
+    ["not found redirect", domain.notFoundRedirect || "-"],
+    ["created", when(domain.createdAt)],
+  ]);
+}
+
+export function formatDomainList(domains: readonly Domain[]): string {
+  if (domains.length === 0) return "no domains";
+  return table([
+    ["DOMAIN", "ROOT REDIRECT", "NOT FOUND REDIRECT", "NOTE"],
+    ...domains.map((domain) => [
+      domain.domain,
+      domain.rootRedirect || "-",
+      domain.notFoundRedirect || "-",
+      domain.isDefault ? "default" : "",
+    ]),
   ]);
 }
 
@@ -62,6 +93,7 @@ export function formatStats(stats: Stats): string {
   const lines = [
     table([
       ["code", stats.code],
+      ...(stats.domain === "" ? [] : [["domain", stats.domain]]),
       ["clicks", String(stats.total)],
       ["humans", String(stats.humanTotal)],
       ["bots", String(stats.botTotal)],

@@ -6,11 +6,10 @@
  */
 import { writeFileSync } from "node:fs";
 import { Link, ListLinksResponse, Stats } from "@kurt/contract";
-import { createKurtClient, type KurtClient, KurtError, type UpdateLinkInput } from "@kurt/sdk";
-import type { Topology } from "@kurt/topology";
-import { readAdminKey } from "../admin-key.js";
-import type { Paths } from "../paths.js";
+import type { UpdateLinkInput } from "@kurt/sdk";
+import { type ClientCommandContext, type Run, runClientCommand } from "./client-command.js";
 import {
+  parseDomainOption,
   parseInstant,
   parseLine,
   parsePositiveInteger,
@@ -22,27 +21,23 @@ import { formatLink, formatLinkList, formatStats } from "./link-commands-format.
 
 export const LINK_USAGE = `usage: ./kurt link COMMAND [--json]
 
-  create URL [--code C] [--status 301|302|307|308] [--expires ISO|+7d] [--title T] [--tag X]…
-  get CODE
-  list [--limit N]
+  create URL [--code C] [--status 301|302|307|308] [--expires ISO|+7d] [--title T] [--tag X]… [--domain D]
+  get CODE [--domain D]
+  list [--limit N] [--domain D]
   update CODE [--url U] [--status S] [--expires ISO|+7d | --no-expires] [--disable | --enable]
-              [--title T] [--tag X]… [--no-tags]
-  delete CODE
-  stats CODE [--from ISO|-7d] [--to ISO|+0d] [--interval hour|day]
-  qr CODE [--format svg|png] [--size PIXELS] [--out FILE]   (a PNG needs --out; an SVG is printed without it)
+              [--title T] [--tag X]… [--no-tags] [--domain D]
+  delete CODE [--domain D]
+  stats CODE [--from ISO|-7d] [--to ISO|+0d] [--interval hour|day] [--domain D]
+  qr CODE [--format svg|png] [--size PIXELS] [--out FILE] [--domain D]
+                                  (a PNG needs --out; an SVG is printed without it)
 
---json prints the API's JSON instead of a table. The key is KURT_API_KEY, else the admin key of
+--domain D: the link's domain (see ./kurt domain); without it, the default domain, and for list every
+domain. --json prints the API's JSON instead of a table. The key is KURT_API_KEY, else the admin key of
 ./kurt up; the address is KURT_GRPC, else Envoy's internal gRPC listener of this stack.`;
 
-export interface LinkCommandContext {
-  readonly topology: Topology;
-  readonly paths: Paths;
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
-}
+export type LinkCommandContext = ClientCommandContext;
 
-type Run = (kurt: KurtClient, args: readonly string[]) => Promise<{ json: unknown; text: string; asJson: boolean }>;
+const DOMAIN = { domain: { type: "string" } } as const;
 
 const str = (value: unknown) => value as string | undefined;
 
@@ -58,11 +53,13 @@ const COMMANDS: Record<string, Run> = {
         expires: { type: "string" },
         title: { type: "string" },
         tag: { type: "string", multiple: true },
+        ...DOMAIN,
       },
       1,
     );
     const link = await kurt.createLink({
       url: positionals[0] as string,
+      ...parseDomainOption(str(values.domain)),
       ...(values.code === undefined ? {} : { code: str(values.code) as string }),
       ...optionalStatus(values.status),
       ...(values.expires === undefined ? {} : { expiresAt: parseInstant("expires", str(values.expires) as string) }),
@@ -73,18 +70,20 @@ const COMMANDS: Record<string, Run> = {
   },
 
   async get(kurt, args) {
-    const { positionals, values } = parseLine(args, {}, 1);
-    return linkAnswer(await kurt.getLink(positionals[0] as string), values.json === true);
+    const { positionals, values } = parseLine(args, DOMAIN, 1);
+    const link = await kurt.getLink(positionals[0] as string, parseDomainOption(str(values.domain)));
+    return linkAnswer(link, values.json === true);
   },
 
   async list(kurt, args) {
-    const { values } = parseLine(args, { limit: { type: "string" } }, 0);
+    const { values } = parseLine(args, { limit: { type: "string" }, ...DOMAIN }, 0);
     const limit = values.limit === undefined ? 50 : parsePositiveInteger("limit", str(values.limit) as string);
+    const filter = parseDomainOption(str(values.domain));
     // The server caps a page; follow the pages until the limit is reached.
     const links: Link[] = [];
     let pageToken = "";
     do {
-      const page = await kurt.listLinks({ pageSize: Math.min(100, limit - links.length), pageToken });
+      const page = await kurt.listLinks({ pageSize: Math.min(100, limit - links.length), pageToken, ...filter });
       links.push(...page.links);
       pageToken = page.nextPageToken;
     } while (pageToken !== "" && links.length < limit);
@@ -109,6 +108,7 @@ const COMMANDS: Record<string, Run> = {
         title: { type: "string" },
         tag: { type: "string", multiple: true },
         "no-tags": { type: "boolean" },
+        ...DOMAIN,
       },
       1,
     );
@@ -120,8 +120,9 @@ const COMMANDS: Record<string, Run> = {
     if (values.tag !== undefined && values["no-tags"] === true)
       throw new UsageError("--tag and --no-tags exclude each other");
     const tags = values["no-tags"] === true ? [] : (values.tag as string[] | undefined);
+    const where = { code: positionals[0] as string, ...parseDomainOption(str(values.domain)) };
     const input: UpdateLinkInput = {
-      code: positionals[0] as string,
+      ...where,
       ...(values.url === undefined ? {} : { url: str(values.url) as string }),
       ...optionalStatus(values.status),
       ...(values.expires === undefined ? {} : { expiresAt: parseInstant("expires", str(values.expires) as string) }),
@@ -130,21 +131,25 @@ const COMMANDS: Record<string, Run> = {
       ...(values.title === undefined ? {} : { title: str(values.title) as string }),
       ...(tags === undefined ? {} : { tags }),
     };
-    if (Object.keys(input).length === 1) throw new UsageError("nothing to update: give at least one option");
+    if (Object.keys(input).length === Object.keys(where).length) {
+      throw new UsageError("nothing to update: give at least one option");
+    }
     return linkAnswer(await kurt.updateLink(input), values.json === true);
   },
 
   async delete(kurt, args) {
-    const { positionals, values } = parseLine(args, {}, 1);
+    const { positionals, values } = parseLine(args, DOMAIN, 1);
     const code = positionals[0] as string;
-    await kurt.deleteLink(code);
-    return { json: { code, deleted: true }, text: `deleted ${code}`, asJson: values.json === true };
+    const inDomain = parseDomainOption(str(values.domain));
+    await kurt.deleteLink(code, inDomain);
+    const name = inDomain.domain === undefined ? code : `${code} (${inDomain.domain})`;
+    return { json: { code, ...inDomain, deleted: true }, text: `deleted ${name}`, asJson: values.json === true };
   },
 
   async stats(kurt, args) {
     const { positionals, values } = parseLine(
       args,
-      { from: { type: "string" }, to: { type: "string" }, interval: { type: "string" } },
+      { from: { type: "string" }, to: { type: "string" }, interval: { type: "string" }, ...DOMAIN },
       1,
     );
     const interval = str(values.interval);
@@ -152,6 +157,7 @@ const COMMANDS: Record<string, Run> = {
       throw new UsageError(`--interval: ${JSON.stringify(interval)} is not hour or day`);
     }
     const stats = await kurt.getLinkStats(positionals[0] as string, {
+      ...parseDomainOption(str(values.domain)),
       ...(values.from === undefined ? {} : { from: parseInstant("from", str(values.from) as string) }),
       ...(values.to === undefined ? {} : { to: parseInstant("to", str(values.to) as string) }),
       ...(interval === undefined ? {} : { interval }),
@@ -162,7 +168,7 @@ const COMMANDS: Record<string, Run> = {
   async qr(kurt, args) {
     const { positionals, values } = parseLine(
       args,
-      { format: { type: "string" }, size: { type: "string" }, out: { type: "string" } },
+      { format: { type: "string" }, size: { type: "string" }, out: { type: "string" }, ...DOMAIN },
       1,
     );
     const format = str(values.format) ?? "svg";
@@ -172,6 +178,7 @@ const COMMANDS: Record<string, Run> = {
     if (format === "png" && out === undefined) throw new UsageError("a PNG is binary: give --out FILE");
     const code = positionals[0] as string;
     const image = await kurt.getLinkQrCode(code, {
+      ...parseDomainOption(str(values.domain)),
       format,
       ...(values.size === undefined ? {} : { size: parsePositiveInteger("size", str(values.size) as string) }),
     });
@@ -195,40 +202,6 @@ function optionalStatus(value: unknown): { redirectStatus?: RedirectStatusArg } 
   return value === undefined ? {} : { redirectStatus: parseRedirectStatus(value as string) };
 }
 
-export async function linkCommand(args: readonly string[], ctx: LinkCommandContext): Promise<number> {
-  const [name, ...rest] = args;
-  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
-    ctx.out(LINK_USAGE);
-    return name === undefined ? 2 : 0;
-  }
-  const run = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-  if (run === undefined) {
-    ctx.err(`unknown link command ${JSON.stringify(name)}\n\n${LINK_USAGE}`);
-    return 2;
-  }
-  const apiKey = ctx.env.KURT_API_KEY || readAdminKey(ctx.paths);
-  if (apiKey === undefined) {
-    ctx.err("no API key: set KURT_API_KEY, or run ./kurt up, which makes the admin key");
-    return 1;
-  }
-  const address = ctx.env.KURT_GRPC || `${ctx.topology.host}:${ctx.topology.envoy.grpcPort}`;
-  const kurt = createKurtClient({ address, apiKey });
-  try {
-    const answer = await run(kurt, rest);
-    ctx.out(answer.asJson ? JSON.stringify(answer.json, null, 2) : answer.text);
-    return 0;
-  } catch (error) {
-    if (error instanceof UsageError) {
-      ctx.err(`./kurt link ${name}: ${error.message}\n\n${LINK_USAGE}`);
-      return 2;
-    }
-    if (error instanceof KurtError) {
-      const hint = error.code === "unavailable" ? ` (is the stack up at ${address}? ./kurt status)` : "";
-      ctx.err(`error: ${error.code}: ${error.message}${hint}`);
-      return 1;
-    }
-    throw error;
-  } finally {
-    kurt.close();
-  }
+export function linkCommand(args: readonly string[], ctx: LinkCommandContext): Promise<number> {
+  return runClientCommand({ name: "link", usage: LINK_USAGE, commands: COMMANDS }, args, ctx);
 }

@@ -89,7 +89,10 @@ type LinkEvent struct {
 	Link       *Link                  `protobuf:"bytes,4,opt,name=link,proto3" json:"link,omitempty"`
 	OccurredAt *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=occurred_at,json=occurredAt,proto3" json:"occurred_at,omitempty"`
 	// The x-request-id of the call that caused the change, for tracing.
-	RequestId     string `protobuf:"bytes,6,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	RequestId string `protobuf:"bytes,6,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The link's domain; "" for the default domain (events written before
+	// domains existed have none, and were all of the default domain).
+	Domain        string `protobuf:"bytes,7,opt,name=domain,proto3" json:"domain,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -166,6 +169,13 @@ func (x *LinkEvent) GetRequestId() string {
 	return ""
 }
 
+func (x *LinkEvent) GetDomain() string {
+	if x != nil {
+		return x.Domain
+	}
+	return ""
+}
+
 // Topic kurt.clicks.v1, produced by the resolver after it has answered a
 // redirect (never for HEAD, errors or gone links). clicklog consumes it in one
 // consumer group and counts each event_id exactly once.
@@ -188,7 +198,10 @@ type ClickEvent struct {
 	// Which lookup layer answered.
 	ServedBy LookupLayer `protobuf:"varint,8,opt,name=served_by,json=servedBy,proto3,enum=kurt.v1.LookupLayer" json:"served_by,omitempty"`
 	// The x-request-id Envoy assigned to the redirect.
-	RequestId     string `protobuf:"bytes,9,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	RequestId string `protobuf:"bytes,9,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The link's domain; "" for the default domain (clicks sent before domains
+	// existed have none, and were all of the default domain).
+	Domain        string `protobuf:"bytes,10,opt,name=domain,proto3" json:"domain,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -286,11 +299,18 @@ func (x *ClickEvent) GetRequestId() string {
 	return ""
 }
 
+func (x *ClickEvent) GetDomain() string {
+	if x != nil {
+		return x.Domain
+	}
+	return ""
+}
+
 var File_kurt_v1_events_proto protoreflect.FileDescriptor
 
 const file_kurt_v1_events_proto_rawDesc = "" +
 	"\n" +
-	"\x14kurt/v1/events.proto\x12\akurt.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x12kurt/v1/link.proto\x1a\x1akurt/v1/lookup_layer.proto\"\xe5\x01\n" +
+	"\x14kurt/v1/events.proto\x12\akurt.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x12kurt/v1/link.proto\x1a\x1akurt/v1/lookup_layer.proto\"\xfd\x01\n" +
 	"\tLinkEvent\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12*\n" +
 	"\x04kind\x18\x02 \x01(\x0e2\x16.kurt.v1.LinkEventKindR\x04kind\x12\x12\n" +
@@ -299,7 +319,8 @@ const file_kurt_v1_events_proto_rawDesc = "" +
 	"\voccurred_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"occurredAt\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x06 \x01(\tR\trequestId\"\xd5\x02\n" +
+	"request_id\x18\x06 \x01(\tR\trequestId\x12\x16\n" +
+	"\x06domain\x18\a \x01(\tR\x06domain\"\xed\x02\n" +
 	"\n" +
 	"ClickEvent\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12\x12\n" +
@@ -313,7 +334,9 @@ const file_kurt_v1_events_proto_rawDesc = "" +
 	"\x0fredirect_status\x18\a \x01(\x05R\x0eredirectStatus\x121\n" +
 	"\tserved_by\x18\b \x01(\x0e2\x14.kurt.v1.LookupLayerR\bservedBy\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\t \x01(\tR\trequestId*\x87\x01\n" +
+	"request_id\x18\t \x01(\tR\trequestId\x12\x16\n" +
+	"\x06domain\x18\n" +
+	" \x01(\tR\x06domain*\x87\x01\n" +
 	"\rLinkEventKind\x12\x1f\n" +
 	"\x1bLINK_EVENT_KIND_UNSPECIFIED\x10\x00\x12\x1b\n" +
 	"\x17LINK_EVENT_KIND_CREATED\x10\x01\x12\x1b\n" +

@@ -23,8 +23,8 @@ const (
 )
 
 // A short link. Its JSON form (proto3 JSON, lowerCamelCase) is the `Link` of
-// the public HTTP contract: {code, shortUrl, url, redirectStatus, createdAt,
-// updatedAt, expiresAt?, disabled, title?, tags}.
+// the public HTTP contract: {code, domain, shortUrl, url, redirectStatus,
+// cacheSeconds, createdAt, updatedAt, expiresAt?, disabled, title?, tags}.
 type Link struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Case-sensitive. Generated codes are 7 characters of [0-9A-Za-z]; custom
@@ -51,7 +51,11 @@ type Link struct {
 	// How long a browser may keep the redirect: 0 (the default) answers it with
 	// `Cache-Control: private, no-store`, so an edit takes effect at once and
 	// every visit is counted; N answers `private, max-age=N`. 0 to 31,536,000.
-	CacheSeconds  int32 `protobuf:"varint,11,opt,name=cache_seconds,json=cacheSeconds,proto3" json:"cache_seconds,omitempty"`
+	CacheSeconds int32 `protobuf:"varint,11,opt,name=cache_seconds,json=cacheSeconds,proto3" json:"cache_seconds,omitempty"`
+	// The domain the link lives under: its host name (lowercase, punycode),
+	// e.g. "go.example.com". Codes are unique per domain. Links of the default
+	// domain (the host of the installation's public URL) carry that host.
+	Domain        string `protobuf:"bytes,12,opt,name=domain,proto3" json:"domain,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -163,11 +167,18 @@ func (x *Link) GetCacheSeconds() int32 {
 	return 0
 }
 
+func (x *Link) GetDomain() string {
+	if x != nil {
+		return x.Domain
+	}
+	return ""
+}
+
 var File_kurt_v1_link_proto protoreflect.FileDescriptor
 
 const file_kurt_v1_link_proto_rawDesc = "" +
 	"\n" +
-	"\x12kurt/v1/link.proto\x12\akurt.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9d\x03\n" +
+	"\x12kurt/v1/link.proto\x12\akurt.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb5\x03\n" +
 	"\x04Link\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x1b\n" +
 	"\tshort_url\x18\x02 \x01(\tR\bshortUrl\x12\x10\n" +
@@ -183,7 +194,8 @@ const file_kurt_v1_link_proto_rawDesc = "" +
 	"\x05title\x18\t \x01(\tH\x00R\x05title\x88\x01\x01\x12\x12\n" +
 	"\x04tags\x18\n" +
 	" \x03(\tR\x04tags\x12#\n" +
-	"\rcache_seconds\x18\v \x01(\x05R\fcacheSecondsB\b\n" +
+	"\rcache_seconds\x18\v \x01(\x05R\fcacheSeconds\x12\x16\n" +
+	"\x06domain\x18\f \x01(\tR\x06domainB\b\n" +
 	"\x06_titleB{\n" +
 	"\vcom.kurt.v1B\tLinkProtoP\x01Z$kurt.local/sdk/go/gen/kurt/v1;kurtv1\xa2\x02\x03KXX\xaa\x02\aKurt.V1\xca\x02\aKurt\\V1\xe2\x02\x13Kurt\\V1\\GPBMetadata\xea\x02\bKurt::V1b\x06proto3"
 

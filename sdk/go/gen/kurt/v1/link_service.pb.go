@@ -41,7 +41,11 @@ type CreateLinkRequest struct {
 	Tags      []string               `protobuf:"bytes,6,rep,name=tags,proto3" json:"tags,omitempty"`
 	// Seconds a browser may keep the redirect, 0 to 31,536,000; unset means 0
 	// (not at all). See Link.cache_seconds.
-	CacheSeconds  *int32 `protobuf:"varint,7,opt,name=cache_seconds,json=cacheSeconds,proto3,oneof" json:"cache_seconds,omitempty"`
+	CacheSeconds *int32 `protobuf:"varint,7,opt,name=cache_seconds,json=cacheSeconds,proto3,oneof" json:"cache_seconds,omitempty"`
+	// The domain to create the link under: a configured domain's name (see
+	// DomainService) or the default domain's; unset means the default domain.
+	// `optional` so that an explicit empty domain is refused.
+	Domain        *string `protobuf:"bytes,8,opt,name=domain,proto3,oneof" json:"domain,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -125,9 +129,18 @@ func (x *CreateLinkRequest) GetCacheSeconds() int32 {
 	return 0
 }
 
+func (x *CreateLinkRequest) GetDomain() string {
+	if x != nil && x.Domain != nil {
+		return *x.Domain
+	}
+	return ""
+}
+
 type GetLinkRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Code          string                 `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Code  string                 `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	// Which domain's code: unset means the default domain (`?domain=` over HTTP).
+	Domain        *string `protobuf:"bytes,2,opt,name=domain,proto3,oneof" json:"domain,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -169,13 +182,23 @@ func (x *GetLinkRequest) GetCode() string {
 	return ""
 }
 
+func (x *GetLinkRequest) GetDomain() string {
+	if x != nil && x.Domain != nil {
+		return *x.Domain
+	}
+	return ""
+}
+
 type ListLinksRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// At most this many links; 0 means the server's default, larger values
 	// than the server's maximum are capped.
 	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// The next_page_token of a previous answer; empty for the first page.
-	PageToken     string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// Only the links of this domain; unset means every domain. The page token
+	// belongs to the filter it was made with.
+	Domain        *string `protobuf:"bytes,3,opt,name=domain,proto3,oneof" json:"domain,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -220,6 +243,13 @@ func (x *ListLinksRequest) GetPageSize() int32 {
 func (x *ListLinksRequest) GetPageToken() string {
 	if x != nil {
 		return x.PageToken
+	}
+	return ""
+}
+
+func (x *ListLinksRequest) GetDomain() string {
+	if x != nil && x.Domain != nil {
+		return *x.Domain
 	}
 	return ""
 }
@@ -301,7 +331,10 @@ type UpdateLinkRequest struct {
 	// INVALID_ARGUMENT.
 	ClearExpiresAt bool `protobuf:"varint,8,opt,name=clear_expires_at,json=clearExpiresAt,proto3" json:"clear_expires_at,omitempty"`
 	// 0 to 31,536,000; 0 stops browsers keeping the redirect.
-	CacheSeconds  *int32 `protobuf:"varint,9,opt,name=cache_seconds,json=cacheSeconds,proto3,oneof" json:"cache_seconds,omitempty"`
+	CacheSeconds *int32 `protobuf:"varint,9,opt,name=cache_seconds,json=cacheSeconds,proto3,oneof" json:"cache_seconds,omitempty"`
+	// Which domain's code: unset means the default domain (`?domain=` over
+	// HTTP). A link never moves to another domain.
+	Domain        *string `protobuf:"bytes,10,opt,name=domain,proto3,oneof" json:"domain,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -399,9 +432,18 @@ func (x *UpdateLinkRequest) GetCacheSeconds() int32 {
 	return 0
 }
 
+func (x *UpdateLinkRequest) GetDomain() string {
+	if x != nil && x.Domain != nil {
+		return *x.Domain
+	}
+	return ""
+}
+
 type DeleteLinkRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Code          string                 `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Code  string                 `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	// Which domain's code: unset means the default domain (`?domain=` over HTTP).
+	Domain        *string `protobuf:"bytes,2,opt,name=domain,proto3,oneof" json:"domain,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -439,6 +481,13 @@ func (*DeleteLinkRequest) Descriptor() ([]byte, []int) {
 func (x *DeleteLinkRequest) GetCode() string {
 	if x != nil {
 		return x.Code
+	}
+	return ""
+}
+
+func (x *DeleteLinkRequest) GetDomain() string {
+	if x != nil && x.Domain != nil {
+		return *x.Domain
 	}
 	return ""
 }
@@ -489,7 +538,9 @@ type GetLinkQrCodeRequest struct {
 	Format *string `protobuf:"bytes,2,opt,name=format,proto3,oneof" json:"format,omitempty"`
 	// Width and height of the image in pixels, 64 to 1,024; unset means 256.
 	// `optional` so that an explicit 0 is refused rather than taken as the default.
-	Size          *int32 `protobuf:"varint,3,opt,name=size,proto3,oneof" json:"size,omitempty"`
+	Size *int32 `protobuf:"varint,3,opt,name=size,proto3,oneof" json:"size,omitempty"`
+	// Which domain's code: unset means the default domain.
+	Domain        *string `protobuf:"bytes,4,opt,name=domain,proto3,oneof" json:"domain,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -545,11 +596,18 @@ func (x *GetLinkQrCodeRequest) GetSize() int32 {
 	return 0
 }
 
+func (x *GetLinkQrCodeRequest) GetDomain() string {
+	if x != nil && x.Domain != nil {
+		return *x.Domain
+	}
+	return ""
+}
+
 var File_kurt_v1_link_service_proto protoreflect.FileDescriptor
 
 const file_kurt_v1_link_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1akurt/v1/link_service.proto\x12\akurt.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x12kurt/v1/link.proto\"\xb9\x02\n" +
+	"\x1akurt/v1/link_service.proto\x12\akurt.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x12kurt/v1/link.proto\"\xe1\x02\n" +
 	"\x11CreateLinkRequest\x12\x10\n" +
 	"\x03url\x18\x01 \x01(\tR\x03url\x12\x17\n" +
 	"\x04code\x18\x02 \x01(\tH\x00R\x04code\x88\x01\x01\x12,\n" +
@@ -558,20 +616,26 @@ const file_kurt_v1_link_service_proto_rawDesc = "" +
 	"expires_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\x12\x19\n" +
 	"\x05title\x18\x05 \x01(\tH\x02R\x05title\x88\x01\x01\x12\x12\n" +
 	"\x04tags\x18\x06 \x03(\tR\x04tags\x12(\n" +
-	"\rcache_seconds\x18\a \x01(\x05H\x03R\fcacheSeconds\x88\x01\x01B\a\n" +
+	"\rcache_seconds\x18\a \x01(\x05H\x03R\fcacheSeconds\x88\x01\x01\x12\x1b\n" +
+	"\x06domain\x18\b \x01(\tH\x04R\x06domain\x88\x01\x01B\a\n" +
 	"\x05_codeB\x12\n" +
 	"\x10_redirect_statusB\b\n" +
 	"\x06_titleB\x10\n" +
-	"\x0e_cache_seconds\"$\n" +
+	"\x0e_cache_secondsB\t\n" +
+	"\a_domain\"L\n" +
 	"\x0eGetLinkRequest\x12\x12\n" +
-	"\x04code\x18\x01 \x01(\tR\x04code\"N\n" +
+	"\x04code\x18\x01 \x01(\tR\x04code\x12\x1b\n" +
+	"\x06domain\x18\x02 \x01(\tH\x00R\x06domain\x88\x01\x01B\t\n" +
+	"\a_domain\"v\n" +
 	"\x10ListLinksRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
-	"page_token\x18\x02 \x01(\tR\tpageToken\"`\n" +
+	"page_token\x18\x02 \x01(\tR\tpageToken\x12\x1b\n" +
+	"\x06domain\x18\x03 \x01(\tH\x00R\x06domain\x88\x01\x01B\t\n" +
+	"\a_domain\"`\n" +
 	"\x11ListLinksResponse\x12#\n" +
 	"\x05links\x18\x01 \x03(\v2\r.kurt.v1.LinkR\x05links\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xac\x03\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xd4\x03\n" +
 	"\x11UpdateLinkRequest\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x15\n" +
 	"\x03url\x18\x02 \x01(\tH\x00R\x03url\x88\x01\x01\x12,\n" +
@@ -582,21 +646,28 @@ const file_kurt_v1_link_service_proto_rawDesc = "" +
 	"\x05title\x18\x06 \x01(\tH\x03R\x05title\x88\x01\x01\x12.\n" +
 	"\x04tags\x18\a \x01(\v2\x1a.google.protobuf.ListValueR\x04tags\x12(\n" +
 	"\x10clear_expires_at\x18\b \x01(\bR\x0eclearExpiresAt\x12(\n" +
-	"\rcache_seconds\x18\t \x01(\x05H\x04R\fcacheSeconds\x88\x01\x01B\x06\n" +
+	"\rcache_seconds\x18\t \x01(\x05H\x04R\fcacheSeconds\x88\x01\x01\x12\x1b\n" +
+	"\x06domain\x18\n" +
+	" \x01(\tH\x05R\x06domain\x88\x01\x01B\x06\n" +
 	"\x04_urlB\x12\n" +
 	"\x10_redirect_statusB\v\n" +
 	"\t_disabledB\b\n" +
 	"\x06_titleB\x10\n" +
-	"\x0e_cache_seconds\"'\n" +
+	"\x0e_cache_secondsB\t\n" +
+	"\a_domain\"O\n" +
 	"\x11DeleteLinkRequest\x12\x12\n" +
-	"\x04code\x18\x01 \x01(\tR\x04code\"\x14\n" +
-	"\x12DeleteLinkResponse\"t\n" +
+	"\x04code\x18\x01 \x01(\tR\x04code\x12\x1b\n" +
+	"\x06domain\x18\x02 \x01(\tH\x00R\x06domain\x88\x01\x01B\t\n" +
+	"\a_domain\"\x14\n" +
+	"\x12DeleteLinkResponse\"\x9c\x01\n" +
 	"\x14GetLinkQrCodeRequest\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x1b\n" +
 	"\x06format\x18\x02 \x01(\tH\x00R\x06format\x88\x01\x01\x12\x17\n" +
-	"\x04size\x18\x03 \x01(\x05H\x01R\x04size\x88\x01\x01B\t\n" +
+	"\x04size\x18\x03 \x01(\x05H\x01R\x04size\x88\x01\x01\x12\x1b\n" +
+	"\x06domain\x18\x04 \x01(\tH\x02R\x06domain\x88\x01\x01B\t\n" +
 	"\a_formatB\a\n" +
-	"\x05_size2\x9a\x04\n" +
+	"\x05_sizeB\t\n" +
+	"\a_domain2\x9a\x04\n" +
 	"\vLinkService\x12M\n" +
 	"\n" +
 	"CreateLink\x12\x1a.kurt.v1.CreateLinkRequest\x1a\r.kurt.v1.Link\"\x14\x82\xd3\xe4\x93\x02\x0e:\x01*\"\t/v1/links\x12K\n" +
@@ -667,7 +738,10 @@ func file_kurt_v1_link_service_proto_init() {
 	}
 	file_kurt_v1_link_proto_init()
 	file_kurt_v1_link_service_proto_msgTypes[0].OneofWrappers = []any{}
+	file_kurt_v1_link_service_proto_msgTypes[1].OneofWrappers = []any{}
+	file_kurt_v1_link_service_proto_msgTypes[2].OneofWrappers = []any{}
 	file_kurt_v1_link_service_proto_msgTypes[4].OneofWrappers = []any{}
+	file_kurt_v1_link_service_proto_msgTypes[5].OneofWrappers = []any{}
 	file_kurt_v1_link_service_proto_msgTypes[7].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{

@@ -22,8 +22,12 @@ const (
 )
 
 type ResolveRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Code          string                 `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Code  string                 `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	// The domain of the code (a configured domain's name); unset, "" or an
+	// unknown name means the default domain, as an unknown Host does for a
+	// redirect.
+	Domain        *string `protobuf:"bytes,2,opt,name=domain,proto3,oneof" json:"domain,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -61,6 +65,13 @@ func (*ResolveRequest) Descriptor() ([]byte, []int) {
 func (x *ResolveRequest) GetCode() string {
 	if x != nil {
 		return x.Code
+	}
+	return ""
+}
+
+func (x *ResolveRequest) GetDomain() string {
+	if x != nil && x.Domain != nil {
+		return *x.Domain
 	}
 	return ""
 }
@@ -131,9 +142,11 @@ var File_kurt_v1_resolver_service_proto protoreflect.FileDescriptor
 
 const file_kurt_v1_resolver_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1ekurt/v1/resolver_service.proto\x12\akurt.v1\x1a\x1akurt/v1/lookup_layer.proto\"$\n" +
+	"\x1ekurt/v1/resolver_service.proto\x12\akurt.v1\x1a\x1akurt/v1/lookup_layer.proto\"L\n" +
 	"\x0eResolveRequest\x12\x12\n" +
-	"\x04code\x18\x01 \x01(\tR\x04code\"\x7f\n" +
+	"\x04code\x18\x01 \x01(\tR\x04code\x12\x1b\n" +
+	"\x06domain\x18\x02 \x01(\tH\x00R\x06domain\x88\x01\x01B\t\n" +
+	"\a_domain\"\x7f\n" +
 	"\x0fResolveResponse\x12\x10\n" +
 	"\x03url\x18\x01 \x01(\tR\x03url\x12'\n" +
 	"\x0fredirect_status\x18\x02 \x01(\x05R\x0eredirectStatus\x121\n" +
@@ -177,6 +190,7 @@ func file_kurt_v1_resolver_service_proto_init() {
 		return
 	}
 	file_kurt_v1_lookup_layer_proto_init()
+	file_kurt_v1_resolver_service_proto_msgTypes[0].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{

@@ -86,8 +86,10 @@ type GetLinkStatsRequest struct {
 	// Inclusive start; unset means the server's default window before `to`.
 	From *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=from,proto3" json:"from,omitempty"`
 	// Exclusive end; unset means now.
-	To            *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=to,proto3" json:"to,omitempty"`
-	Interval      StatsInterval          `protobuf:"varint,4,opt,name=interval,proto3,enum=kurt.v1.StatsInterval" json:"interval,omitempty"`
+	To       *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=to,proto3" json:"to,omitempty"`
+	Interval StatsInterval          `protobuf:"varint,4,opt,name=interval,proto3,enum=kurt.v1.StatsInterval" json:"interval,omitempty"`
+	// Which domain's code: unset means the default domain (`?domain=` over HTTP).
+	Domain        *string `protobuf:"bytes,5,opt,name=domain,proto3,oneof" json:"domain,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -150,6 +152,13 @@ func (x *GetLinkStatsRequest) GetInterval() StatsInterval {
 	return StatsInterval_STATS_INTERVAL_UNSPECIFIED
 }
 
+func (x *GetLinkStatsRequest) GetDomain() string {
+	if x != nil && x.Domain != nil {
+		return *x.Domain
+	}
+	return ""
+}
+
 // Counts are uint32 rather than 64-bit because proto3 JSON prints 64-bit
 // integers as strings, and the HTTP contract promises numbers; a count larger
 // than 4,294,967,295 for one link is reported as that maximum.
@@ -174,7 +183,9 @@ type Stats struct {
 	Browsers  []*DimensionCount `protobuf:"bytes,8,rep,name=browsers,proto3" json:"browsers,omitempty"`
 	Os        []*DimensionCount `protobuf:"bytes,9,rep,name=os,proto3" json:"os,omitempty"`
 	// e.g. "desktop", "mobile", "tablet", "bot".
-	Devices       []*DimensionCount `protobuf:"bytes,10,rep,name=devices,proto3" json:"devices,omitempty"`
+	Devices []*DimensionCount `protobuf:"bytes,10,rep,name=devices,proto3" json:"devices,omitempty"`
+	// The link's domain (see Link.domain).
+	Domain        string `protobuf:"bytes,11,opt,name=domain,proto3" json:"domain,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -277,6 +288,13 @@ func (x *Stats) GetDevices() []*DimensionCount {
 		return x.Devices
 	}
 	return nil
+}
+
+func (x *Stats) GetDomain() string {
+	if x != nil {
+		return x.Domain
+	}
+	return ""
 }
 
 type SeriesPoint struct {
@@ -388,12 +406,14 @@ var File_kurt_v1_stats_service_proto protoreflect.FileDescriptor
 
 const file_kurt_v1_stats_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1bkurt/v1/stats_service.proto\x12\akurt.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb9\x01\n" +
+	"\x1bkurt/v1/stats_service.proto\x12\akurt.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xe1\x01\n" +
 	"\x13GetLinkStatsRequest\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12.\n" +
 	"\x04from\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x04from\x12*\n" +
 	"\x02to\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x02to\x122\n" +
-	"\binterval\x18\x04 \x01(\x0e2\x16.kurt.v1.StatsIntervalR\binterval\"\x8e\x03\n" +
+	"\binterval\x18\x04 \x01(\x0e2\x16.kurt.v1.StatsIntervalR\binterval\x12\x1b\n" +
+	"\x06domain\x18\x05 \x01(\tH\x00R\x06domain\x88\x01\x01B\t\n" +
+	"\a_domain\"\xa6\x03\n" +
 	"\x05Stats\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x14\n" +
 	"\x05total\x18\x02 \x01(\rR\x05total\x12\x1f\n" +
@@ -406,7 +426,8 @@ const file_kurt_v1_stats_service_proto_rawDesc = "" +
 	"\bbrowsers\x18\b \x03(\v2\x17.kurt.v1.DimensionCountR\bbrowsers\x12'\n" +
 	"\x02os\x18\t \x03(\v2\x17.kurt.v1.DimensionCountR\x02os\x121\n" +
 	"\adevices\x18\n" +
-	" \x03(\v2\x17.kurt.v1.DimensionCountR\adevices\"W\n" +
+	" \x03(\v2\x17.kurt.v1.DimensionCountR\adevices\x12\x16\n" +
+	"\x06domain\x18\v \x01(\tR\x06domain\"W\n" +
 	"\vSeriesPoint\x120\n" +
 	"\x05start\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\x05start\x12\x16\n" +
 	"\x06clicks\x18\x02 \x01(\rR\x06clicks\">\n" +
@@ -467,6 +488,7 @@ func file_kurt_v1_stats_service_proto_init() {
 	if File_kurt_v1_stats_service_proto != nil {
 		return
 	}
+	file_kurt_v1_stats_service_proto_msgTypes[0].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{

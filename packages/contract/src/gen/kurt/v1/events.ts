@@ -80,6 +80,11 @@ export interface LinkEvent {
     | undefined;
   /** The x-request-id of the call that caused the change, for tracing. */
   requestId: string;
+  /**
+   * The link's domain; "" for the default domain (events written before
+   * domains existed have none, and were all of the default domain).
+   */
+  domain: string;
 }
 
 /**
@@ -110,10 +115,15 @@ export interface ClickEvent {
   servedBy: LookupLayer;
   /** The x-request-id Envoy assigned to the redirect. */
   requestId: string;
+  /**
+   * The link's domain; "" for the default domain (clicks sent before domains
+   * existed have none, and were all of the default domain).
+   */
+  domain: string;
 }
 
 function createBaseLinkEvent(): LinkEvent {
-  return { eventId: "", kind: 0, code: "", link: undefined, occurredAt: undefined, requestId: "" };
+  return { eventId: "", kind: 0, code: "", link: undefined, occurredAt: undefined, requestId: "", domain: "" };
 }
 
 export const LinkEvent: MessageFns<LinkEvent> = {
@@ -135,6 +145,9 @@ export const LinkEvent: MessageFns<LinkEvent> = {
     }
     if (message.requestId !== "") {
       writer.uint32(50).string(message.requestId);
+    }
+    if (message.domain !== "") {
+      writer.uint32(58).string(message.domain);
     }
     return writer;
   },
@@ -200,6 +213,14 @@ export const LinkEvent: MessageFns<LinkEvent> = {
             message.requestId = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.domain = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -232,6 +253,7 @@ export const LinkEvent: MessageFns<LinkEvent> = {
         : isSet(object.request_id)
         ? globalThis.String(object.request_id)
         : "",
+      domain: isSet(object.domain) ? globalThis.String(object.domain) : "",
     };
   },
 
@@ -255,6 +277,9 @@ export const LinkEvent: MessageFns<LinkEvent> = {
     if (message.requestId !== "") {
       obj.requestId = message.requestId;
     }
+    if (message.domain !== "") {
+      obj.domain = message.domain;
+    }
     return obj;
   },
 
@@ -269,6 +294,7 @@ export const LinkEvent: MessageFns<LinkEvent> = {
     message.link = (object.link !== undefined && object.link !== null) ? Link.fromPartial(object.link) : undefined;
     message.occurredAt = object.occurredAt ?? undefined;
     message.requestId = object.requestId ?? "";
+    message.domain = object.domain ?? "";
     return message;
   },
 };
@@ -284,6 +310,7 @@ function createBaseClickEvent(): ClickEvent {
     redirectStatus: 0,
     servedBy: 0,
     requestId: "",
+    domain: "",
   };
 }
 
@@ -315,6 +342,9 @@ export const ClickEvent: MessageFns<ClickEvent> = {
     }
     if (message.requestId !== "") {
       writer.uint32(74).string(message.requestId);
+    }
+    if (message.domain !== "") {
+      writer.uint32(82).string(message.domain);
     }
     return writer;
   },
@@ -404,6 +434,14 @@ export const ClickEvent: MessageFns<ClickEvent> = {
             message.requestId = reader.string();
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.domain = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -455,6 +493,7 @@ export const ClickEvent: MessageFns<ClickEvent> = {
         : isSet(object.request_id)
         ? globalThis.String(object.request_id)
         : "",
+      domain: isSet(object.domain) ? globalThis.String(object.domain) : "",
     };
   },
 
@@ -487,6 +526,9 @@ export const ClickEvent: MessageFns<ClickEvent> = {
     if (message.requestId !== "") {
       obj.requestId = message.requestId;
     }
+    if (message.domain !== "") {
+      obj.domain = message.domain;
+    }
     return obj;
   },
 
@@ -504,6 +546,7 @@ export const ClickEvent: MessageFns<ClickEvent> = {
     message.redirectStatus = object.redirectStatus ?? 0;
     message.servedBy = object.servedBy ?? 0;
     message.requestId = object.requestId ?? "";
+    message.domain = object.domain ?? "";
     return message;
   },
 };

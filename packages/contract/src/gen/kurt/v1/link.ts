@@ -14,8 +14,8 @@ export const protobufFileName = "kurt/v1/link.proto";
 
 /**
  * A short link. Its JSON form (proto3 JSON, lowerCamelCase) is the `Link` of
- * the public HTTP contract: {code, shortUrl, url, redirectStatus, createdAt,
- * updatedAt, expiresAt?, disabled, title?, tags}.
+ * the public HTTP contract: {code, domain, shortUrl, url, redirectStatus,
+ * cacheSeconds, createdAt, updatedAt, expiresAt?, disabled, title?, tags}.
  */
 export interface Link {
   /**
@@ -55,6 +55,12 @@ export interface Link {
    * every visit is counted; N answers `private, max-age=N`. 0 to 31,536,000.
    */
   cacheSeconds: number;
+  /**
+   * The domain the link lives under: its host name (lowercase, punycode),
+   * e.g. "go.example.com". Codes are unique per domain. Links of the default
+   * domain (the host of the installation's public URL) carry that host.
+   */
+  domain: string;
 }
 
 function createBaseLink(): Link {
@@ -70,6 +76,7 @@ function createBaseLink(): Link {
     title: undefined,
     tags: [],
     cacheSeconds: 0,
+    domain: "",
   };
 }
 
@@ -107,6 +114,9 @@ export const Link: MessageFns<Link> = {
     }
     if (message.cacheSeconds !== 0) {
       writer.uint32(88).int32(message.cacheSeconds);
+    }
+    if (message.domain !== "") {
+      writer.uint32(98).string(message.domain);
     }
     return writer;
   },
@@ -212,6 +222,14 @@ export const Link: MessageFns<Link> = {
             message.cacheSeconds = reader.int32();
             continue;
           }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.domain = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -263,6 +281,7 @@ export const Link: MessageFns<Link> = {
         : isSet(object.cache_seconds)
         ? globalThis.Number(object.cache_seconds)
         : 0,
+      domain: isSet(object.domain) ? globalThis.String(object.domain) : "",
     };
   },
 
@@ -301,6 +320,9 @@ export const Link: MessageFns<Link> = {
     if (message.cacheSeconds !== 0) {
       obj.cacheSeconds = Math.round(message.cacheSeconds);
     }
+    if (message.domain !== "") {
+      obj.domain = message.domain;
+    }
     return obj;
   },
 
@@ -320,6 +342,7 @@ export const Link: MessageFns<Link> = {
     message.title = object.title ?? undefined;
     message.tags = object.tags?.map((e) => e) || [];
     message.cacheSeconds = object.cacheSeconds ?? 0;
+    message.domain = object.domain ?? "";
     return message;
   },
 };

@@ -52,11 +52,21 @@ export interface CreateLinkRequest {
    * Seconds a browser may keep the redirect, 0 to 31,536,000; unset means 0
    * (not at all). See Link.cache_seconds.
    */
-  cacheSeconds?: number | undefined;
+  cacheSeconds?:
+    | number
+    | undefined;
+  /**
+   * The domain to create the link under: a configured domain's name (see
+   * DomainService) or the default domain's; unset means the default domain.
+   * `optional` so that an explicit empty domain is refused.
+   */
+  domain?: string | undefined;
 }
 
 export interface GetLinkRequest {
   code: string;
+  /** Which domain's code: unset means the default domain (`?domain=` over HTTP). */
+  domain?: string | undefined;
 }
 
 export interface ListLinksRequest {
@@ -67,6 +77,11 @@ export interface ListLinksRequest {
   pageSize: number;
   /** The next_page_token of a previous answer; empty for the first page. */
   pageToken: string;
+  /**
+   * Only the links of this domain; unset means every domain. The page token
+   * belongs to the filter it was made with.
+   */
+  domain?: string | undefined;
 }
 
 export interface ListLinksResponse {
@@ -114,11 +129,20 @@ export interface UpdateLinkRequest {
    */
   clearExpiresAt: boolean;
   /** 0 to 31,536,000; 0 stops browsers keeping the redirect. */
-  cacheSeconds?: number | undefined;
+  cacheSeconds?:
+    | number
+    | undefined;
+  /**
+   * Which domain's code: unset means the default domain (`?domain=` over
+   * HTTP). A link never moves to another domain.
+   */
+  domain?: string | undefined;
 }
 
 export interface DeleteLinkRequest {
   code: string;
+  /** Which domain's code: unset means the default domain (`?domain=` over HTTP). */
+  domain?: string | undefined;
 }
 
 export interface DeleteLinkResponse {
@@ -139,7 +163,11 @@ export interface GetLinkQrCodeRequest {
    * Width and height of the image in pixels, 64 to 1,024; unset means 256.
    * `optional` so that an explicit 0 is refused rather than taken as the default.
    */
-  size?: number | undefined;
+  size?:
+    | number
+    | undefined;
+  /** Which domain's code: unset means the default domain. */
+  domain?: string | undefined;
 }
 
 function createBaseCreateLinkRequest(): CreateLinkRequest {
@@ -151,6 +179,7 @@ function createBaseCreateLinkRequest(): CreateLinkRequest {
     title: undefined,
     tags: [],
     cacheSeconds: undefined,
+    domain: undefined,
   };
 }
 
@@ -176,6 +205,9 @@ export const CreateLinkRequest: MessageFns<CreateLinkRequest> = {
     }
     if (message.cacheSeconds !== undefined) {
       writer.uint32(56).int32(message.cacheSeconds);
+    }
+    if (message.domain !== undefined) {
+      writer.uint32(66).string(message.domain);
     }
     return writer;
   },
@@ -249,6 +281,14 @@ export const CreateLinkRequest: MessageFns<CreateLinkRequest> = {
             message.cacheSeconds = reader.int32();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.domain = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -282,6 +322,7 @@ export const CreateLinkRequest: MessageFns<CreateLinkRequest> = {
         : isSet(object.cache_seconds)
         ? globalThis.Number(object.cache_seconds)
         : undefined,
+      domain: isSet(object.domain) ? globalThis.String(object.domain) : undefined,
     };
   },
 
@@ -308,6 +349,9 @@ export const CreateLinkRequest: MessageFns<CreateLinkRequest> = {
     if (message.cacheSeconds !== undefined) {
       obj.cacheSeconds = Math.round(message.cacheSeconds);
     }
+    if (message.domain !== undefined) {
+      obj.domain = message.domain;
+    }
     return obj;
   },
 
@@ -323,18 +367,22 @@ export const CreateLinkRequest: MessageFns<CreateLinkRequest> = {
     message.title = object.title ?? undefined;
     message.tags = object.tags?.map((e) => e) || [];
     message.cacheSeconds = object.cacheSeconds ?? undefined;
+    message.domain = object.domain ?? undefined;
     return message;
   },
 };
 
 function createBaseGetLinkRequest(): GetLinkRequest {
-  return { code: "" };
+  return { code: "", domain: undefined };
 }
 
 export const GetLinkRequest: MessageFns<GetLinkRequest> = {
   encode(message: GetLinkRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.code !== "") {
       writer.uint32(10).string(message.code);
+    }
+    if (message.domain !== undefined) {
+      writer.uint32(18).string(message.domain);
     }
     return writer;
   },
@@ -360,6 +408,14 @@ export const GetLinkRequest: MessageFns<GetLinkRequest> = {
             message.code = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.domain = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -373,13 +429,19 @@ export const GetLinkRequest: MessageFns<GetLinkRequest> = {
   },
 
   fromJSON(object: any): GetLinkRequest {
-    return { code: isSet(object.code) ? globalThis.String(object.code) : "" };
+    return {
+      code: isSet(object.code) ? globalThis.String(object.code) : "",
+      domain: isSet(object.domain) ? globalThis.String(object.domain) : undefined,
+    };
   },
 
   toJSON(message: GetLinkRequest): unknown {
     const obj: any = {};
     if (message.code !== "") {
       obj.code = message.code;
+    }
+    if (message.domain !== undefined) {
+      obj.domain = message.domain;
     }
     return obj;
   },
@@ -390,12 +452,13 @@ export const GetLinkRequest: MessageFns<GetLinkRequest> = {
   fromPartial<I extends Exact<DeepPartial<GetLinkRequest>, I>>(object: I): GetLinkRequest {
     const message = createBaseGetLinkRequest();
     message.code = object.code ?? "";
+    message.domain = object.domain ?? undefined;
     return message;
   },
 };
 
 function createBaseListLinksRequest(): ListLinksRequest {
-  return { pageSize: 0, pageToken: "" };
+  return { pageSize: 0, pageToken: "", domain: undefined };
 }
 
 export const ListLinksRequest: MessageFns<ListLinksRequest> = {
@@ -405,6 +468,9 @@ export const ListLinksRequest: MessageFns<ListLinksRequest> = {
     }
     if (message.pageToken !== "") {
       writer.uint32(18).string(message.pageToken);
+    }
+    if (message.domain !== undefined) {
+      writer.uint32(26).string(message.domain);
     }
     return writer;
   },
@@ -438,6 +504,14 @@ export const ListLinksRequest: MessageFns<ListLinksRequest> = {
             message.pageToken = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.domain = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -462,6 +536,7 @@ export const ListLinksRequest: MessageFns<ListLinksRequest> = {
         : isSet(object.page_token)
         ? globalThis.String(object.page_token)
         : "",
+      domain: isSet(object.domain) ? globalThis.String(object.domain) : undefined,
     };
   },
 
@@ -473,6 +548,9 @@ export const ListLinksRequest: MessageFns<ListLinksRequest> = {
     if (message.pageToken !== "") {
       obj.pageToken = message.pageToken;
     }
+    if (message.domain !== undefined) {
+      obj.domain = message.domain;
+    }
     return obj;
   },
 
@@ -483,6 +561,7 @@ export const ListLinksRequest: MessageFns<ListLinksRequest> = {
     const message = createBaseListLinksRequest();
     message.pageSize = object.pageSize ?? 0;
     message.pageToken = object.pageToken ?? "";
+    message.domain = object.domain ?? undefined;
     return message;
   },
 };
@@ -587,6 +666,7 @@ function createBaseUpdateLinkRequest(): UpdateLinkRequest {
     tags: undefined,
     clearExpiresAt: false,
     cacheSeconds: undefined,
+    domain: undefined,
   };
 }
 
@@ -618,6 +698,9 @@ export const UpdateLinkRequest: MessageFns<UpdateLinkRequest> = {
     }
     if (message.cacheSeconds !== undefined) {
       writer.uint32(72).int32(message.cacheSeconds);
+    }
+    if (message.domain !== undefined) {
+      writer.uint32(82).string(message.domain);
     }
     return writer;
   },
@@ -707,6 +790,14 @@ export const UpdateLinkRequest: MessageFns<UpdateLinkRequest> = {
             message.cacheSeconds = reader.int32();
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.domain = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -746,6 +837,7 @@ export const UpdateLinkRequest: MessageFns<UpdateLinkRequest> = {
         : isSet(object.cache_seconds)
         ? globalThis.Number(object.cache_seconds)
         : undefined,
+      domain: isSet(object.domain) ? globalThis.String(object.domain) : undefined,
     };
   },
 
@@ -778,6 +870,9 @@ export const UpdateLinkRequest: MessageFns<UpdateLinkRequest> = {
     if (message.cacheSeconds !== undefined) {
       obj.cacheSeconds = Math.round(message.cacheSeconds);
     }
+    if (message.domain !== undefined) {
+      obj.domain = message.domain;
+    }
     return obj;
   },
 
@@ -795,18 +890,22 @@ export const UpdateLinkRequest: MessageFns<UpdateLinkRequest> = {
     message.tags = object.tags ?? undefined;
     message.clearExpiresAt = object.clearExpiresAt ?? false;
     message.cacheSeconds = object.cacheSeconds ?? undefined;
+    message.domain = object.domain ?? undefined;
     return message;
   },
 };
 
 function createBaseDeleteLinkRequest(): DeleteLinkRequest {
-  return { code: "" };
+  return { code: "", domain: undefined };
 }
 
 export const DeleteLinkRequest: MessageFns<DeleteLinkRequest> = {
   encode(message: DeleteLinkRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.code !== "") {
       writer.uint32(10).string(message.code);
+    }
+    if (message.domain !== undefined) {
+      writer.uint32(18).string(message.domain);
     }
     return writer;
   },
@@ -832,6 +931,14 @@ export const DeleteLinkRequest: MessageFns<DeleteLinkRequest> = {
             message.code = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.domain = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -845,13 +952,19 @@ export const DeleteLinkRequest: MessageFns<DeleteLinkRequest> = {
   },
 
   fromJSON(object: any): DeleteLinkRequest {
-    return { code: isSet(object.code) ? globalThis.String(object.code) : "" };
+    return {
+      code: isSet(object.code) ? globalThis.String(object.code) : "",
+      domain: isSet(object.domain) ? globalThis.String(object.domain) : undefined,
+    };
   },
 
   toJSON(message: DeleteLinkRequest): unknown {
     const obj: any = {};
     if (message.code !== "") {
       obj.code = message.code;
+    }
+    if (message.domain !== undefined) {
+      obj.domain = message.domain;
     }
     return obj;
   },
@@ -862,6 +975,7 @@ export const DeleteLinkRequest: MessageFns<DeleteLinkRequest> = {
   fromPartial<I extends Exact<DeepPartial<DeleteLinkRequest>, I>>(object: I): DeleteLinkRequest {
     const message = createBaseDeleteLinkRequest();
     message.code = object.code ?? "";
+    message.domain = object.domain ?? undefined;
     return message;
   },
 };
@@ -919,7 +1033,7 @@ export const DeleteLinkResponse: MessageFns<DeleteLinkResponse> = {
 };
 
 function createBaseGetLinkQrCodeRequest(): GetLinkQrCodeRequest {
-  return { code: "", format: undefined, size: undefined };
+  return { code: "", format: undefined, size: undefined, domain: undefined };
 }
 
 export const GetLinkQrCodeRequest: MessageFns<GetLinkQrCodeRequest> = {
@@ -932,6 +1046,9 @@ export const GetLinkQrCodeRequest: MessageFns<GetLinkQrCodeRequest> = {
     }
     if (message.size !== undefined) {
       writer.uint32(24).int32(message.size);
+    }
+    if (message.domain !== undefined) {
+      writer.uint32(34).string(message.domain);
     }
     return writer;
   },
@@ -973,6 +1090,14 @@ export const GetLinkQrCodeRequest: MessageFns<GetLinkQrCodeRequest> = {
             message.size = reader.int32();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.domain = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -990,6 +1115,7 @@ export const GetLinkQrCodeRequest: MessageFns<GetLinkQrCodeRequest> = {
       code: isSet(object.code) ? globalThis.String(object.code) : "",
       format: isSet(object.format) ? globalThis.String(object.format) : undefined,
       size: isSet(object.size) ? globalThis.Number(object.size) : undefined,
+      domain: isSet(object.domain) ? globalThis.String(object.domain) : undefined,
     };
   },
 
@@ -1004,6 +1130,9 @@ export const GetLinkQrCodeRequest: MessageFns<GetLinkQrCodeRequest> = {
     if (message.size !== undefined) {
       obj.size = Math.round(message.size);
     }
+    if (message.domain !== undefined) {
+      obj.domain = message.domain;
+    }
     return obj;
   },
 
@@ -1015,6 +1144,7 @@ export const GetLinkQrCodeRequest: MessageFns<GetLinkQrCodeRequest> = {
     message.code = object.code ?? "";
     message.format = object.format ?? undefined;
     message.size = object.size ?? undefined;
+    message.domain = object.domain ?? undefined;
     return message;
   },
 };

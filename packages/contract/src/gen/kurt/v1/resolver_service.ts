@@ -26,6 +26,12 @@ export const protobufFileName = "kurt/v1/resolver_service.proto";
 
 export interface ResolveRequest {
   code: string;
+  /**
+   * The domain of the code (a configured domain's name); unset, "" or an
+   * unknown name means the default domain, as an unknown Host does for a
+   * redirect.
+   */
+  domain?: string | undefined;
 }
 
 export interface ResolveResponse {
@@ -37,13 +43,16 @@ export interface ResolveResponse {
 }
 
 function createBaseResolveRequest(): ResolveRequest {
-  return { code: "" };
+  return { code: "", domain: undefined };
 }
 
 export const ResolveRequest: MessageFns<ResolveRequest> = {
   encode(message: ResolveRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.code !== "") {
       writer.uint32(10).string(message.code);
+    }
+    if (message.domain !== undefined) {
+      writer.uint32(18).string(message.domain);
     }
     return writer;
   },
@@ -69,6 +78,14 @@ export const ResolveRequest: MessageFns<ResolveRequest> = {
             message.code = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.domain = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -82,13 +99,19 @@ export const ResolveRequest: MessageFns<ResolveRequest> = {
   },
 
   fromJSON(object: any): ResolveRequest {
-    return { code: isSet(object.code) ? globalThis.String(object.code) : "" };
+    return {
+      code: isSet(object.code) ? globalThis.String(object.code) : "",
+      domain: isSet(object.domain) ? globalThis.String(object.domain) : undefined,
+    };
   },
 
   toJSON(message: ResolveRequest): unknown {
     const obj: any = {};
     if (message.code !== "") {
       obj.code = message.code;
+    }
+    if (message.domain !== undefined) {
+      obj.domain = message.domain;
     }
     return obj;
   },
@@ -99,6 +122,7 @@ export const ResolveRequest: MessageFns<ResolveRequest> = {
   fromPartial<I extends Exact<DeepPartial<ResolveRequest>, I>>(object: I): ResolveRequest {
     const message = createBaseResolveRequest();
     message.code = object.code ?? "";
+    message.domain = object.domain ?? undefined;
     return message;
   },
 };

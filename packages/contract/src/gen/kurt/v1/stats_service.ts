@@ -82,6 +82,8 @@ export interface GetLinkStatsRequest {
   /** Exclusive end; unset means now. */
   to?: Date | undefined;
   interval: StatsInterval;
+  /** Which domain's code: unset means the default domain (`?domain=` over HTTP). */
+  domain?: string | undefined;
 }
 
 /**
@@ -116,6 +118,8 @@ export interface Stats {
   os: DimensionCount[];
   /** e.g. "desktop", "mobile", "tablet", "bot". */
   devices: DimensionCount[];
+  /** The link's domain (see Link.domain). */
+  domain: string;
 }
 
 export interface SeriesPoint {
@@ -130,7 +134,7 @@ export interface DimensionCount {
 }
 
 function createBaseGetLinkStatsRequest(): GetLinkStatsRequest {
-  return { code: "", from: undefined, to: undefined, interval: 0 };
+  return { code: "", from: undefined, to: undefined, interval: 0, domain: undefined };
 }
 
 export const GetLinkStatsRequest: MessageFns<GetLinkStatsRequest> = {
@@ -146,6 +150,9 @@ export const GetLinkStatsRequest: MessageFns<GetLinkStatsRequest> = {
     }
     if (message.interval !== 0) {
       writer.uint32(32).int32(message.interval);
+    }
+    if (message.domain !== undefined) {
+      writer.uint32(42).string(message.domain);
     }
     return writer;
   },
@@ -195,6 +202,14 @@ export const GetLinkStatsRequest: MessageFns<GetLinkStatsRequest> = {
             message.interval = reader.int32() as any;
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.domain = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -213,6 +228,7 @@ export const GetLinkStatsRequest: MessageFns<GetLinkStatsRequest> = {
       from: isSet(object.from) ? fromJsonTimestamp(object.from) : undefined,
       to: isSet(object.to) ? fromJsonTimestamp(object.to) : undefined,
       interval: isSet(object.interval) ? statsIntervalFromJSON(object.interval) : 0,
+      domain: isSet(object.domain) ? globalThis.String(object.domain) : undefined,
     };
   },
 
@@ -230,6 +246,9 @@ export const GetLinkStatsRequest: MessageFns<GetLinkStatsRequest> = {
     if (message.interval !== 0) {
       obj.interval = statsIntervalToJSON(message.interval);
     }
+    if (message.domain !== undefined) {
+      obj.domain = message.domain;
+    }
     return obj;
   },
 
@@ -242,6 +261,7 @@ export const GetLinkStatsRequest: MessageFns<GetLinkStatsRequest> = {
     message.from = object.from ?? undefined;
     message.to = object.to ?? undefined;
     message.interval = object.interval ?? 0;
+    message.domain = object.domain ?? undefined;
     return message;
   },
 };
@@ -258,6 +278,7 @@ function createBaseStats(): Stats {
     browsers: [],
     os: [],
     devices: [],
+    domain: "",
   };
 }
 
@@ -292,6 +313,9 @@ export const Stats: MessageFns<Stats> = {
     }
     for (const v of message.devices) {
       DimensionCount.encode(v!, writer.uint32(82).fork()).join();
+    }
+    if (message.domain !== "") {
+      writer.uint32(90).string(message.domain);
     }
     return writer;
   },
@@ -389,6 +413,14 @@ export const Stats: MessageFns<Stats> = {
             message.devices.push(DimensionCount.decode(reader, reader.uint32()));
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.domain = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -433,6 +465,7 @@ export const Stats: MessageFns<Stats> = {
       devices: globalThis.Array.isArray(object?.devices)
         ? object.devices.map((e: any) => DimensionCount.fromJSON(e))
         : [],
+      domain: isSet(object.domain) ? globalThis.String(object.domain) : "",
     };
   },
 
@@ -468,6 +501,9 @@ export const Stats: MessageFns<Stats> = {
     if (message.devices?.length) {
       obj.devices = message.devices.map((e) => DimensionCount.toJSON(e));
     }
+    if (message.domain !== "") {
+      obj.domain = message.domain;
+    }
     return obj;
   },
 
@@ -486,6 +522,7 @@ export const Stats: MessageFns<Stats> = {
     message.browsers = object.browsers?.map((e) => DimensionCount.fromPartial(e)) || [];
     message.os = object.os?.map((e) => DimensionCount.fromPartial(e)) || [];
     message.devices = object.devices?.map((e) => DimensionCount.fromPartial(e)) || [];
+    message.domain = object.domain ?? "";
     return message;
   },
 };

@@ -14,7 +14,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class CreateLinkRequest(_message.Message):
-    __slots__ = ("url", "code", "redirect_status", "expires_at", "title", "tags", "cache_seconds")
+    __slots__ = ("url", "code", "redirect_status", "expires_at", "title", "tags", "cache_seconds", "domain")
     URL_FIELD_NUMBER: _ClassVar[int]
     CODE_FIELD_NUMBER: _ClassVar[int]
     REDIRECT_STATUS_FIELD_NUMBER: _ClassVar[int]
@@ -22,6 +22,7 @@ class CreateLinkRequest(_message.Message):
     TITLE_FIELD_NUMBER: _ClassVar[int]
     TAGS_FIELD_NUMBER: _ClassVar[int]
     CACHE_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    DOMAIN_FIELD_NUMBER: _ClassVar[int]
     url: str
     code: str
     redirect_status: int
@@ -29,21 +30,26 @@ class CreateLinkRequest(_message.Message):
     title: str
     tags: _containers.RepeatedScalarFieldContainer[str]
     cache_seconds: int
-    def __init__(self, url: _Optional[str] = ..., code: _Optional[str] = ..., redirect_status: _Optional[int] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., title: _Optional[str] = ..., tags: _Optional[_Iterable[str]] = ..., cache_seconds: _Optional[int] = ...) -> None: ...
+    domain: str
+    def __init__(self, url: _Optional[str] = ..., code: _Optional[str] = ..., redirect_status: _Optional[int] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., title: _Optional[str] = ..., tags: _Optional[_Iterable[str]] = ..., cache_seconds: _Optional[int] = ..., domain: _Optional[str] = ...) -> None: ...
 
 class GetLinkRequest(_message.Message):
-    __slots__ = ("code",)
+    __slots__ = ("code", "domain")
     CODE_FIELD_NUMBER: _ClassVar[int]
+    DOMAIN_FIELD_NUMBER: _ClassVar[int]
     code: str
-    def __init__(self, code: _Optional[str] = ...) -> None: ...
+    domain: str
+    def __init__(self, code: _Optional[str] = ..., domain: _Optional[str] = ...) -> None: ...
 
 class ListLinksRequest(_message.Message):
-    __slots__ = ("page_size", "page_token")
+    __slots__ = ("page_size", "page_token", "domain")
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    DOMAIN_FIELD_NUMBER: _ClassVar[int]
     page_size: int
     page_token: str
-    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+    domain: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., domain: _Optional[str] = ...) -> None: ...
 
 class ListLinksResponse(_message.Message):
     __slots__ = ("links", "next_page_token")
@@ -54,7 +60,7 @@ class ListLinksResponse(_message.Message):
     def __init__(self, links: _Optional[_Iterable[_Union[_link_pb2.Link, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class UpdateLinkRequest(_message.Message):
-    __slots__ = ("code", "url", "redirect_status", "expires_at", "disabled", "title", "tags", "clear_expires_at", "cache_seconds")
+    __slots__ = ("code", "url", "redirect_status", "expires_at", "disabled", "title", "tags", "clear_expires_at", "cache_seconds", "domain")
     CODE_FIELD_NUMBER: _ClassVar[int]
     URL_FIELD_NUMBER: _ClassVar[int]
     REDIRECT_STATUS_FIELD_NUMBER: _ClassVar[int]
@@ -64,6 +70,7 @@ class UpdateLinkRequest(_message.Message):
     TAGS_FIELD_NUMBER: _ClassVar[int]
     CLEAR_EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
     CACHE_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    DOMAIN_FIELD_NUMBER: _ClassVar[int]
     code: str
     url: str
     redirect_status: int
@@ -73,24 +80,29 @@ class UpdateLinkRequest(_message.Message):
     tags: _struct_pb2.ListValue
     clear_expires_at: bool
     cache_seconds: int
-    def __init__(self, code: _Optional[str] = ..., url: _Optional[str] = ..., redirect_status: _Optional[int] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., disabled: _Optional[bool] = ..., title: _Optional[str] = ..., tags: _Optional[_Union[_struct_pb2.ListValue, _Mapping]] = ..., clear_expires_at: _Optional[bool] = ..., cache_seconds: _Optional[int] = ...) -> None: ...
+    domain: str
+    def __init__(self, code: _Optional[str] = ..., url: _Optional[str] = ..., redirect_status: _Optional[int] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., disabled: _Optional[bool] = ..., title: _Optional[str] = ..., tags: _Optional[_Union[_struct_pb2.ListValue, _Mapping]] = ..., clear_expires_at: _Optional[bool] = ..., cache_seconds: _Optional[int] = ..., domain: _Optional[str] = ...) -> None: ...
 
 class DeleteLinkRequest(_message.Message):
-    __slots__ = ("code",)
+    __slots__ = ("code", "domain")
     CODE_FIELD_NUMBER: _ClassVar[int]
+    DOMAIN_FIELD_NUMBER: _ClassVar[int]
     code: str
-    def __init__(self, code: _Optional[str] = ...) -> None: ...
+    domain: str
+    def __init__(self, code: _Optional[str] = ..., domain: _Optional[str] = ...) -> None: ...
 
 class DeleteLinkResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 
 class GetLinkQrCodeRequest(_message.Message):
-    __slots__ = ("code", "format", "size")
+    __slots__ = ("code", "format", "size", "domain")
     CODE_FIELD_NUMBER: _ClassVar[int]
     FORMAT_FIELD_NUMBER: _ClassVar[int]
     SIZE_FIELD_NUMBER: _ClassVar[int]
+    DOMAIN_FIELD_NUMBER: _ClassVar[int]
     code: str
     format: str
     size: int
-    def __init__(self, code: _Optional[str] = ..., format: _Optional[str] = ..., size: _Optional[int] = ...) -> None: ...
+    domain: str
+    def __init__(self, code: _Optional[str] = ..., format: _Optional[str] = ..., size: _Optional[int] = ..., domain: _Optional[str] = ...) -> None: ...

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from kurt_sdk._gen.kurt.v1 import lookup_layer_pb2 as kurt_dot_v1_dot_lookup__layer__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ekurt/v1/resolver_service.proto\x12\x07kurt.v1\x1a\x1akurt/v1/lookup_layer.proto\"\x1e\n\x0eResolveRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\"`\n\x0fResolveResponse\x12\x0b\n\x03url\x18\x01 \x01(\t\x12\x17\n\x0fredirect_status\x18\x02 \x01(\x05\x12\'\n\tserved_by\x18\x03 \x01(\x0e\x32\x14.kurt.v1.LookupLayer2O\n\x0fResolverService\x12<\n\x07Resolve\x12\x17.kurt.v1.ResolveRequest\x1a\x18.kurt.v1.ResolveResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ekurt/v1/resolver_service.proto\x12\x07kurt.v1\x1a\x1akurt/v1/lookup_layer.proto\">\n\x0eResolveRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x13\n\x06\x64omain\x18\x02 \x01(\tH\x00\x88\x01\x01\x42\t\n\x07_domain\"`\n\x0fResolveResponse\x12\x0b\n\x03url\x18\x01 \x01(\t\x12\x17\n\x0fredirect_status\x18\x02 \x01(\x05\x12\'\n\tserved_by\x18\x03 \x01(\x0e\x32\x14.kurt.v1.LookupLayer2O\n\x0fResolverService\x12<\n\x07Resolve\x12\x17.kurt.v1.ResolveRequest\x1a\x18.kurt.v1.ResolveResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,9 +33,9 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'kurt.v1.resolver_service_pb
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_RESOLVEREQUEST']._serialized_start=71
-  _globals['_RESOLVEREQUEST']._serialized_end=101
-  _globals['_RESOLVERESPONSE']._serialized_start=103
-  _globals['_RESOLVERESPONSE']._serialized_end=199
-  _globals['_RESOLVERSERVICE']._serialized_start=201
-  _globals['_RESOLVERSERVICE']._serialized_end=280
+  _globals['_RESOLVEREQUEST']._serialized_end=133
+  _globals['_RESOLVERESPONSE']._serialized_start=135
+  _globals['_RESOLVERESPONSE']._serialized_end=231
+  _globals['_RESOLVERSERVICE']._serialized_start=233
+  _globals['_RESOLVERSERVICE']._serialized_end=312
 # @@protoc_insertion_point(module_scope)

@@ -21,18 +21,20 @@ HOUR: StatsInterval
 DAY: StatsInterval
 
 class GetLinkStatsRequest(_message.Message):
-    __slots__ = ("code", "to", "interval")
+    __slots__ = ("code", "to", "interval", "domain")
     CODE_FIELD_NUMBER: _ClassVar[int]
     FROM_FIELD_NUMBER: _ClassVar[int]
     TO_FIELD_NUMBER: _ClassVar[int]
     INTERVAL_FIELD_NUMBER: _ClassVar[int]
+    DOMAIN_FIELD_NUMBER: _ClassVar[int]
     code: str
     to: _timestamp_pb2.Timestamp
     interval: StatsInterval
-    def __init__(self, code: _Optional[str] = ..., to: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., interval: _Optional[_Union[StatsInterval, str]] = ..., **kwargs) -> None: ...
+    domain: str
+    def __init__(self, code: _Optional[str] = ..., to: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., interval: _Optional[_Union[StatsInterval, str]] = ..., domain: _Optional[str] = ..., **kwargs) -> None: ...
 
 class Stats(_message.Message):
-    __slots__ = ("code", "total", "human_total", "bot_total", "unique_visitors", "series", "referrers", "browsers", "os", "devices")
+    __slots__ = ("code", "total", "human_total", "bot_total", "unique_visitors", "series", "referrers", "browsers", "os", "devices", "domain")
     CODE_FIELD_NUMBER: _ClassVar[int]
     TOTAL_FIELD_NUMBER: _ClassVar[int]
     HUMAN_TOTAL_FIELD_NUMBER: _ClassVar[int]
@@ -43,6 +45,7 @@ class Stats(_message.Message):
     BROWSERS_FIELD_NUMBER: _ClassVar[int]
     OS_FIELD_NUMBER: _ClassVar[int]
     DEVICES_FIELD_NUMBER: _ClassVar[int]
+    DOMAIN_FIELD_NUMBER: _ClassVar[int]
     code: str
     total: int
     human_total: int
@@ -53,7 +56,8 @@ class Stats(_message.Message):
     browsers: _containers.RepeatedCompositeFieldContainer[DimensionCount]
     os: _containers.RepeatedCompositeFieldContainer[DimensionCount]
     devices: _containers.RepeatedCompositeFieldContainer[DimensionCount]
-    def __init__(self, code: _Optional[str] = ..., total: _Optional[int] = ..., human_total: _Optional[int] = ..., bot_total: _Optional[int] = ..., unique_visitors: _Optional[int] = ..., series: _Optional[_Iterable[_Union[SeriesPoint, _Mapping]]] = ..., referrers: _Optional[_Iterable[_Union[DimensionCount, _Mapping]]] = ..., browsers: _Optional[_Iterable[_Union[DimensionCount, _Mapping]]] = ..., os: _Optional[_Iterable[_Union[DimensionCount, _Mapping]]] = ..., devices: _Optional[_Iterable[_Union[DimensionCount, _Mapping]]] = ...) -> None: ...
+    domain: str
+    def __init__(self, code: _Optional[str] = ..., total: _Optional[int] = ..., human_total: _Optional[int] = ..., bot_total: _Optional[int] = ..., unique_visitors: _Optional[int] = ..., series: _Optional[_Iterable[_Union[SeriesPoint, _Mapping]]] = ..., referrers: _Optional[_Iterable[_Union[DimensionCount, _Mapping]]] = ..., browsers: _Optional[_Iterable[_Union[DimensionCount, _Mapping]]] = ..., os: _Optional[_Iterable[_Union[DimensionCount, _Mapping]]] = ..., devices: _Optional[_Iterable[_Union[DimensionCount, _Mapping]]] = ..., domain: _Optional[str] = ...) -> None: ...
 
 class SeriesPoint(_message.Message):
     __slots__ = ("start", "clicks")
