@@ -129,6 +129,8 @@ async function seedRedis(redis: Cluster, from: number, count: number): Promise<v
       redirectStatus: 302,
       cacheSeconds: 0,
       expiresAtMs: null,
+      validSinceMs: null,
+      forwardQuery: false,
       disabled: false,
       deleted: false,
       updatedAtMs,

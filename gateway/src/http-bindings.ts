@@ -42,6 +42,8 @@ const LINK_BODY = {
   title: "string",
   tags: "string-list",
   cache_seconds: "integer",
+  valid_since: "timestamp",
+  forward_query: "boolean",
 } as const satisfies Record<string, JsonKind>;
 
 export const HTTP_CALLS: readonly HttpCall[] = [
@@ -74,7 +76,13 @@ export const HTTP_CALLS: readonly HttpCall[] = [
     template: "/v1/links/{code}",
     message: "kurt.v1.UpdateLinkRequest",
     query: [],
-    body: { ...LINK_BODY, disabled: "boolean", clear_expires_at: "boolean", domain: "string" },
+    body: {
+      ...LINK_BODY,
+      disabled: "boolean",
+      clear_expires_at: "boolean",
+      clear_valid_since: "boolean",
+      domain: "string",
+    },
   },
   {
     name: "delete-link",

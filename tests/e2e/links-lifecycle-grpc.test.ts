@@ -151,12 +151,20 @@ test("UpdateLink changes only the fields present", async () => {
   ];
   let current = before;
   for (const [field, change, value] of changes) {
-    const after = await call(updateLink, { code: before.code, clearExpiresAt: false, ...change }, { key: writer });
+    const after = await call(
+      updateLink,
+      { code: before.code, clearExpiresAt: false, clearValidSince: false, ...change },
+      { key: writer },
+    );
     assert.equal(after[field], value, `${field} changed`);
     assert.equal(strip(after), { ...strip(current), [field]: value }, `only ${field} changed`);
     current = after;
   }
-  const cleared = await call(updateLink, { code: before.code, clearExpiresAt: true }, { key: writer });
+  const cleared = await call(
+    updateLink,
+    { code: before.code, clearExpiresAt: true, clearValidSince: false },
+    { key: writer },
+  );
   assert.is(cleared.expiresAt, undefined);
 });
 
@@ -167,9 +175,17 @@ test("Resolve answers the target and status, also as metadata; a disabled link i
   assert.is(response.redirectStatus, 308);
   assert.is(headers.get(LOCATION_KEY)[0], target("resolve"));
   assert.is(headers.get(REDIRECT_STATUS_KEY)[0], "308");
-  await call(updateLink, { code: link.code, disabled: true, clearExpiresAt: false }, { key: writer });
+  await call(
+    updateLink,
+    { code: link.code, disabled: true, clearExpiresAt: false, clearValidSince: false },
+    { key: writer },
+  );
   await resolveUntil(link.code, (o) => o.code === status.FAILED_PRECONDITION);
-  await call(updateLink, { code: link.code, disabled: false, clearExpiresAt: false }, { key: writer });
+  await call(
+    updateLink,
+    { code: link.code, disabled: false, clearExpiresAt: false, clearValidSince: false },
+    { key: writer },
+  );
   await resolveUntil(link.code, (o) => o.url === target("resolve"));
 });
 

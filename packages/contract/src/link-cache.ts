@@ -15,6 +15,10 @@ export interface LinkCacheEntry {
   readonly cacheSeconds: number;
   /** Epoch milliseconds, or null when the link never expires. */
   readonly expiresAtMs: number | null;
+  /** Epoch milliseconds before which the link answers 404, or null. */
+  readonly validSinceMs: number | null;
+  /** Whether a redirect adds the request's query parameters to the target's. */
+  readonly forwardQuery: boolean;
   readonly disabled: boolean;
   readonly deleted: boolean;
   /** Epoch milliseconds of the committed version; a newer version wins. */
@@ -32,9 +36,10 @@ export function linkCacheKey(key: string): string {
 export const LINK_CACHE_TTL_SECONDS = 6 * 60 * 60;
 
 /**
- * A JSON array. cacheSeconds came later (issue 11) as an 8th element, so
- * that the 7th stays the version the shortener's guarded write compares: an
- * entry of 7 elements (written before it) reads as cacheSeconds 0.
+ * A JSON array. Later fields are appended so that the 7th element stays the
+ * version the shortener's guarded write compares: cacheSeconds (issue 11) is
+ * the 8th, validSinceMs the 9th and forwardQuery the 10th (issue 15). An
+ * older, shorter entry reads as 0, null and false for what it lacks.
  */
 export function encodeLinkCacheEntry(entry: LinkCacheEntry): string {
   return JSON.stringify([
@@ -46,6 +51,8 @@ export function encodeLinkCacheEntry(entry: LinkCacheEntry): string {
     entry.deleted ? 1 : 0,
     entry.updatedAtMs,
     entry.cacheSeconds,
+    entry.validSinceMs,
+    entry.forwardQuery ? 1 : 0,
   ]);
 }
 
@@ -57,17 +64,31 @@ export function decodeLinkCacheEntry(text: string): LinkCacheEntry | undefined {
   } catch {
     return undefined;
   }
-  if (!Array.isArray(value) || (value.length !== 7 && value.length !== 8) || value[0] !== VERSION) return undefined;
-  const [, url, redirectStatus, expiresAtMs, disabled, deleted, updatedAtMs, cacheSeconds = 0] = value as unknown[];
+  if (!Array.isArray(value) || value.length < 7 || value.length > 10 || value[0] !== VERSION) return undefined;
+  const [
+    ,
+    url,
+    redirectStatus,
+    expiresAtMs,
+    disabled,
+    deleted,
+    updatedAtMs,
+    cacheSeconds = 0,
+    validSinceMs = null,
+    forwardQuery = 0,
+  ] = value as unknown[];
   if (typeof url !== "string" || typeof redirectStatus !== "number" || typeof updatedAtMs !== "number")
     return undefined;
   if (expiresAtMs !== null && typeof expiresAtMs !== "number") return undefined;
   if (typeof cacheSeconds !== "number") return undefined;
+  if (validSinceMs !== null && typeof validSinceMs !== "number") return undefined;
   return {
     url,
     redirectStatus,
     cacheSeconds,
     expiresAtMs,
+    validSinceMs,
+    forwardQuery: forwardQuery === 1,
     disabled: disabled === 1,
     deleted: deleted === 1,
     updatedAtMs,

@@ -8,16 +8,20 @@
 export interface LinkStateFacts {
   /** Epoch milliseconds, or null when the link never expires. */
   readonly expiresAtMs: number | null;
+  /** Epoch milliseconds before which the link does not redirect yet, or null. */
+  readonly validSinceMs: number | null;
   readonly disabled: boolean;
   readonly deleted: boolean;
 }
 
-export type LinkState = "active" | "disabled" | "deleted" | "expired";
+/** "pending": not valid yet, which DESIGN.md §2 answers like an unknown code (404), not like a gone one. */
+export type LinkState = "active" | "pending" | "disabled" | "deleted" | "expired";
 
-/** Whether a link redirects at `nowMs`, or why it is gone. */
+/** Whether a link redirects at `nowMs`, or why it does not (yet, or any more). */
 export function linkState(facts: LinkStateFacts, nowMs: number): LinkState {
   if (facts.deleted) return "deleted";
   if (facts.disabled) return "disabled";
   if (facts.expiresAtMs !== null && facts.expiresAtMs <= nowMs) return "expired";
+  if (facts.validSinceMs !== null && facts.validSinceMs > nowMs) return "pending";
   return "active";
 }

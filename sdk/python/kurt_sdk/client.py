@@ -113,13 +113,20 @@ class KurtClient:
         title: str | None = None,
         tags: Iterable[str] = (),
         domain: str | None = None,
+        cache_seconds: int | None = None,
+        valid_since: datetime | None = None,
+        forward_query: bool | None = None,
     ) -> link_pb2.Link:
-        """``domain``: a configured domain's name; None (default) means the default domain."""
+        """``domain``: a configured domain's name; None (default) means the default domain.
+        ``valid_since``: before it the link answers 404; ``forward_query``: add the visitor's query to the target's."""
         request = link_service_pb2.CreateLinkRequest(
             url=url,
             code=code,
             redirect_status=redirect_status,
             expires_at=_timestamp(expires_at),
+            cache_seconds=cache_seconds,
+            valid_since=_timestamp(valid_since),
+            forward_query=forward_query,
             title=title,
             tags=list(tags),
             domain=domain,
@@ -147,6 +154,10 @@ class KurtClient:
         title: str | None = None,
         tags: Iterable[str] | None = None,
         domain: str | None = None,
+        cache_seconds: int | None = None,
+        valid_since: datetime | None = None,
+        clear_valid_since: bool = False,
+        forward_query: bool | None = None,
     ) -> link_pb2.Link:
         """Only the arguments given change; ``tags=[]`` removes every tag.
         ``domain`` says which domain's code it is: a link never moves to another domain."""
@@ -157,6 +168,10 @@ class KurtClient:
             redirect_status=redirect_status,
             expires_at=_timestamp(expires_at),
             clear_expires_at=clear_expires_at,
+            cache_seconds=cache_seconds,
+            valid_since=_timestamp(valid_since),
+            clear_valid_since=clear_valid_since,
+            forward_query=forward_query,
             disabled=disabled,
             title=title,
         )

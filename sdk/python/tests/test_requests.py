@@ -4,6 +4,7 @@ what each call puts in its request is under test, not Kurt. Needs no stack."""
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 from concurrent import futures
 
 import grpc
@@ -139,6 +140,22 @@ def test_without_the_option_no_domain_is_sent(fake):
     kurt.get_link_stats("launch")
     for method in ("CreateLink", "GetLink", "ListLinks", "DeleteLink", "Resolve", "GetLinkStats"):
         assert not recorded.last(method).HasField("domain"), method
+
+
+def test_schedule_cache_and_query_options_reach_create_and_update(fake):
+    kurt, recorded = fake
+    start = datetime(2031, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    kurt.create_link("https://example.com/", cache_seconds=60, valid_since=start, forward_query=True)
+    created = recorded.last("CreateLink")
+    assert created.cache_seconds == 60 and created.forward_query is True
+    assert created.valid_since.ToDatetime(tzinfo=timezone.utc) == start
+    kurt.update_link("launch", clear_valid_since=True, forward_query=False)
+    updated = recorded.last("UpdateLink")
+    assert updated.clear_valid_since is True
+    assert updated.HasField("forward_query") and updated.forward_query is False
+    assert not updated.HasField("valid_since")
+    kurt.create_link("https://example.com/")
+    assert not recorded.last("CreateLink").HasField("forward_query")
 
 
 def test_domain_calls_send_their_fields(fake):

@@ -58,6 +58,7 @@ const link: Link = {
   title: undefined,
   tags: [],
   cacheSeconds: 0,
+  forwardQuery: false,
 };
 const domain: Domain = {
   domain: "go.example.com",

@@ -54,7 +54,13 @@ export interface CreateLinkInput extends DomainInput {
   readonly url: string;
   readonly code?: string;
   readonly redirectStatus?: 301 | 302 | 307 | 308;
+  /** Seconds a browser may keep the redirect (0 to 31,536,000; unset: 0). */
+  readonly cacheSeconds?: number;
   readonly expiresAt?: Date;
+  /** Before this instant the link answers 404. */
+  readonly validSince?: Date;
+  /** Add the visitor's query parameters to the target's. */
+  readonly forwardQuery?: boolean;
   readonly title?: string;
   readonly tags?: readonly string[];
 }
@@ -67,8 +73,12 @@ export interface UpdateLinkInput extends DomainInput {
   readonly code: string;
   readonly url?: string;
   readonly redirectStatus?: 301 | 302 | 307 | 308;
+  readonly cacheSeconds?: number;
   readonly expiresAt?: Date;
   readonly clearExpiresAt?: boolean;
+  readonly validSince?: Date;
+  readonly clearValidSince?: boolean;
+  readonly forwardQuery?: boolean;
   readonly disabled?: boolean;
   readonly title?: string;
   readonly tags?: readonly string[];
@@ -235,7 +245,10 @@ export function createKurtClient(options: KurtClientOptions): KurtClient {
           code: input.code,
           domain: input.domain,
           redirectStatus: input.redirectStatus,
+          cacheSeconds: input.cacheSeconds,
           expiresAt: input.expiresAt,
+          validSince: input.validSince,
+          forwardQuery: input.forwardQuery,
           title: input.title,
           tags: [...(input.tags ?? [])],
         },
@@ -257,8 +270,12 @@ export function createKurtClient(options: KurtClientOptions): KurtClient {
           domain: input.domain,
           url: input.url,
           redirectStatus: input.redirectStatus,
+          cacheSeconds: input.cacheSeconds,
           expiresAt: input.expiresAt,
           clearExpiresAt: input.clearExpiresAt ?? false,
+          validSince: input.validSince,
+          clearValidSince: input.clearValidSince ?? false,
+          forwardQuery: input.forwardQuery,
           disabled: input.disabled,
           title: input.title,
           tags: input.tags === undefined ? undefined : [...input.tags],

@@ -28,6 +28,8 @@ const entry: LinkCacheEntry = {
   redirectStatus: 302,
   cacheSeconds: 0,
   expiresAtMs: null,
+  validSinceMs: null,
+  forwardQuery: false,
   disabled: false,
   deleted: false,
   updatedAtMs: 0,

@@ -7,6 +7,8 @@ interface LinkRow {
   redirect_status: number;
   cache_seconds: number;
   expires_at: Date | null;
+  valid_since: Date | null;
+  forward_query: boolean;
   disabled: boolean;
   deleted: boolean;
   updated_at: Date;
@@ -14,7 +16,7 @@ interface LinkRow {
 
 // Unnamed statement: PgBouncer's transaction pooling cannot keep named ones.
 const FIND_LINK = `
-  select url, redirect_status, cache_seconds, expires_at, disabled, deleted_at is not null as deleted, updated_at
+  select url, redirect_status, cache_seconds, expires_at, valid_since, forward_query, disabled, deleted_at is not null as deleted, updated_at
   from links
   where domain = $1 and code = $2`;
 
@@ -30,6 +32,8 @@ export function createPostgresLinkStore(pool: pg.Pool): LinkStore {
         redirectStatus: row.redirect_status,
         cacheSeconds: row.cache_seconds,
         expiresAtMs: row.expires_at === null ? null : row.expires_at.getTime(),
+        validSinceMs: row.valid_since === null ? null : row.valid_since.getTime(),
+        forwardQuery: row.forward_query,
         disabled: row.disabled,
         deleted: row.deleted,
         updatedAtMs: row.updated_at.getTime(),

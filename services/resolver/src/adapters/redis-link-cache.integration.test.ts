@@ -31,6 +31,8 @@ function entry(url: string): LinkCacheEntry {
     redirectStatus: 307,
     cacheSeconds: 0,
     expiresAtMs: Date.now() + 3_600_000,
+    validSinceMs: null,
+    forwardQuery: false,
     disabled: false,
     deleted: false,
     updatedAtMs: Date.now(),

@@ -18,6 +18,8 @@ function link(overrides: Partial<LinkCacheEntry> = {}): LinkCacheEntry {
     redirectStatus: 302,
     cacheSeconds: 0,
     expiresAtMs: null,
+    validSinceMs: null,
+    forwardQuery: false,
     disabled: false,
     deleted: false,
     updatedAtMs: NOW - 1000,
@@ -128,6 +130,16 @@ test("the same code under two domains is two links, in every layer and for every
   assert.is((await rejection(w.resolver.resolve("other.example", "abc1234"))).code, "not_found");
 });
 
+test("a link not valid yet answers like an unknown one until its instant, then redirects", async () => {
+  const w = world();
+  w.replica.rows.set("soon", link({ validSinceMs: NOW + 1, forwardQuery: true }));
+  w.replica.rows.set("since", link({ validSinceMs: NOW }));
+  assert.is((await rejection(w.resolver.resolve("", "soon"))).code, "not_found");
+  assert.is((await w.resolver.resolve("", "since")).forwardQuery, false);
+  w.replica.rows.set("open", link({ validSinceMs: NOW - 1, forwardQuery: true }));
+  assert.is((await w.resolver.resolve("", "open")).forwardQuery, true);
+});
+
 test("a link in Redis is answered from Redis, then from memory", async () => {
   const w = world();
   w.redis.rows.set("abc1234", link({ url: "https://example.com/r", redirectStatus: 301, cacheSeconds: 60 }));
@@ -135,6 +147,7 @@ test("a link in Redis is answered from Redis, then from memory", async () => {
     url: "https://example.com/r",
     redirectStatus: 301,
     cacheSeconds: 60,
+    forwardQuery: false,
     servedBy: "redis",
   });
   assert.is((await w.resolver.resolve("", "abc1234")).servedBy, "memory");

@@ -15,6 +15,8 @@ export interface Redirect {
   readonly redirectStatus: number;
   /** How long a browser may keep the redirect; 0: not at all (DESIGN.md §2). */
   readonly cacheSeconds: number;
+  /** Whether the request's query parameters are added to the target's. */
+  readonly forwardQuery: boolean;
   readonly servedBy: LookupLayer;
 }
 
@@ -63,8 +65,16 @@ export function createLinkResolver(deps: LinkResolverDeps): LinkResolver {
 
   const answer = (entry: LinkCacheEntry, servedBy: LookupLayer): Redirect => {
     const state = linkState(entry, now());
+    // Not valid yet is answered as unknown (DESIGN.md §2): nothing tells a visitor that the code exists.
+    if (state === "pending") throw notFound("link");
     if (state !== "active") throw gone(GONE_REASONS[state]);
-    return { url: entry.url, redirectStatus: entry.redirectStatus, cacheSeconds: entry.cacheSeconds, servedBy };
+    return {
+      url: entry.url,
+      redirectStatus: entry.redirectStatus,
+      cacheSeconds: entry.cacheSeconds,
+      forwardQuery: entry.forwardQuery,
+      servedBy,
+    };
   };
 
   const fromRedis = async (key: string): Promise<{ entry?: LinkCacheEntry; usable: boolean }> => {

@@ -8,6 +8,8 @@ const entry = (url: string): LinkCacheEntry => ({
   redirectStatus: 302,
   cacheSeconds: 0,
   expiresAtMs: null,
+  validSinceMs: null,
+  forwardQuery: false,
   disabled: false,
   deleted: false,
   updatedAtMs: 0,

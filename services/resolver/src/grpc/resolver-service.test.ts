@@ -12,8 +12,20 @@ import { createResolverService } from "./resolver-service.js";
 
 /** A resolver port answering from a table: the handler's translation is under test, not the lookup. */
 const answers: Record<string, Redirect | Error> = {
-  perm: { url: "https://example.com/p?q=1", redirectStatus: 301, cacheSeconds: 0, servedBy: "replica" },
-  unicode: { url: "https://example.com/ä", redirectStatus: 302, cacheSeconds: 0, servedBy: "memory" },
+  perm: {
+    url: "https://example.com/p?q=1",
+    redirectStatus: 301,
+    cacheSeconds: 0,
+    forwardQuery: false,
+    servedBy: "replica",
+  },
+  unicode: {
+    url: "https://example.com/ä",
+    redirectStatus: 302,
+    cacheSeconds: 0,
+    forwardQuery: false,
+    servedBy: "memory",
+  },
   off: gone("link is disabled"),
 };
 const resolver = createTableResolver(answers);

@@ -10,13 +10,44 @@ import { cacheControl, codeOfPath, createRedirectHandler } from "./redirect-hand
 
 /** A resolver port answering from a table: the handler's translation is under test, not the lookup. */
 const answers: Record<string, Redirect | Error> = {
-  perm: { url: "https://example.com/p?q=1", redirectStatus: 301, cacheSeconds: 0, servedBy: "replica" },
-  kept: { url: "https://example.com/k", redirectStatus: 308, cacheSeconds: 3600, servedBy: "memory" },
-  unicode: { url: "https://example.com/ä", redirectStatus: 307, cacheSeconds: 0, servedBy: "memory" },
+  perm: {
+    url: "https://example.com/p?q=1",
+    redirectStatus: 301,
+    cacheSeconds: 0,
+    forwardQuery: false,
+    servedBy: "replica",
+  },
+  kept: {
+    url: "https://example.com/k",
+    redirectStatus: 308,
+    cacheSeconds: 3600,
+    forwardQuery: false,
+    servedBy: "memory",
+  },
+  unicode: {
+    url: "https://example.com/ä",
+    redirectStatus: 307,
+    cacheSeconds: 0,
+    forwardQuery: false,
+    servedBy: "memory",
+  },
   off: gone("link is disabled"),
   down: unavailable("link store unavailable"),
   boom: new Error("a bug"),
-  "go.example.com/perm": { url: "https://example.com/go", redirectStatus: 302, cacheSeconds: 0, servedBy: "redis" },
+  fwd: {
+    url: "https://example.com/f?a=1#top",
+    redirectStatus: 302,
+    cacheSeconds: 0,
+    forwardQuery: true,
+    servedBy: "memory",
+  },
+  "go.example.com/perm": {
+    url: "https://example.com/go",
+    redirectStatus: 302,
+    cacheSeconds: 0,
+    forwardQuery: false,
+    servedBy: "redis",
+  },
   "go.example.com/off": gone("link is disabled"),
 };
 const domains = createDomainDirectory();
@@ -192,6 +223,14 @@ test("a domain's root and not-found redirects answer 302, uncounted and not kept
   assert.is((await send("GET", "/nope", { host: "bare.example.com" })).status, 404);
   assert.is((await send("GET", "/")).status, 404, "the default domain has no root redirect");
   assert.is(recorded.length, 0);
+});
+
+test("forwardQuery appends the visitor's query to the target; without it the query is dropped", async () => {
+  const forwarded = await send("GET", "/fwd?utm_source=news&x=%20");
+  assert.is(forwarded.status, 302);
+  assert.is(forwarded.headers.location, "https://example.com/f?a=1&utm_source=news&x=%20#top");
+  assert.is((await send("GET", "/fwd")).headers.location, "https://example.com/f?a=1#top");
+  assert.is((await send("GET", "/perm?utm_source=news")).headers.location, "https://example.com/p?q=1");
 });
 
 test("other methods are refused with 405 and the methods allowed", async () => {

@@ -5,6 +5,7 @@ import { type HttpHandler, type Logger, toHttpError } from "@kurt/platform";
 import { KurtError, notFound } from "@kurt/platform/errors";
 import type { ClickRecorder } from "../domain/click.js";
 import type { DomainDirectory } from "../domain/domain-directory.js";
+import { withForwardedQuery } from "../domain/forward-query.js";
 import type { LinkResolver } from "../domain/link-resolver.js";
 import { clickFacts } from "../visitor/click-facts.js";
 import { asciiHeaderValue } from "../visitor/header-value.js";
@@ -115,8 +116,12 @@ export function createRedirectHandler(deps: {
     }
     resolver.resolve(domain, code).then(
       (redirect) => {
+        const url = request.url ?? "";
+        const query = url.indexOf("?");
+        const target =
+          redirect.forwardQuery && query !== -1 ? withForwardedQuery(redirect.url, url.slice(query)) : redirect.url;
         response.writeHead(redirect.redirectStatus, {
-          location: asciiHeaderValue(redirect.url),
+          location: asciiHeaderValue(target),
           "cache-control": cacheControl(redirect.cacheSeconds),
           "content-length": 0,
         });

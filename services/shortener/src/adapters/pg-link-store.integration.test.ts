@@ -22,6 +22,8 @@ function draft(code: string, overrides: Partial<NewLink> = {}): NewLink {
     title: null,
     tags: [],
     expiresAt: null,
+    validSince: null,
+    forwardQuery: false,
     createdByKey: null,
     ...overrides,
   };

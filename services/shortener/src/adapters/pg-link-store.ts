@@ -1,6 +1,7 @@
 import type { RedirectStatus } from "@kurt/contract";
 import { linkKey } from "@kurt/core/link-domain";
 import { orUnavailable } from "@kurt/platform";
+import { invalidArgument } from "@kurt/platform/errors";
 import type pg from "pg";
 import type { Link, LinkChanges, LinkPosition, ListedLink, NewLink } from "../domain/link.js";
 import type { LinkStore } from "../domain/link-ports.js";
@@ -21,6 +22,8 @@ interface LinkRow {
   title: string | null;
   tags: string[];
   expires_at: Date | null;
+  valid_since: Date | null;
+  forward_query: boolean;
   disabled: boolean;
   deleted_at: Date | null;
   created_at: Date;
@@ -29,13 +32,16 @@ interface LinkRow {
   created_at_micros: string;
 }
 
-const COLUMNS = `domain, code, url, redirect_status, cache_seconds, title, tags, expires_at, disabled, deleted_at, created_at, updated_at,
+const COLUMNS = `domain, code, url, redirect_status, cache_seconds, title, tags, expires_at, valid_since, forward_query, disabled, deleted_at, created_at, updated_at,
   created_by_key, (extract(epoch from created_at) * 1000000)::bigint::text as created_at_micros`;
 
 // Each committed version of a row gets an updated_at at least 1 ms later than
 // the one before: caches compare versions in milliseconds, so two quick
 // updates must never share one.
 const NEXT_VERSION = "greatest(now(), updated_at + interval '1 millisecond')";
+
+/** Migration 0006's check that a link's start lies before its expiry. */
+const VALID_BEFORE_EXPIRY = "links_valid_since_before_expiry";
 
 const fulfilled = <T>(value: T): PromiseFulfilledResult<T> => ({ status: "fulfilled", value });
 const rejected = (reason: unknown): PromiseRejectedResult => ({ status: "rejected", reason });
@@ -50,6 +56,8 @@ function toLink(row: LinkRow): Link {
     title: row.title,
     tags: row.tags,
     expiresAt: row.expires_at,
+    validSince: row.valid_since,
+    forwardQuery: row.forward_query,
     disabled: row.disabled,
     deletedAt: row.deleted_at,
     createdAt: row.created_at,
@@ -80,8 +88,9 @@ export function createPgLinkStore(pool: pg.Pool, batching?: InsertBatching): PgL
   // concurrent create of the same code finds the conflict and gets no row back.
   const insertOne = async (link: NewLink) => {
     const { rows } = await query(
-      `insert into links (code, url, redirect_status, cache_seconds, title, tags, expires_at, created_by_key, domain)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+      `insert into links (code, url, redirect_status, cache_seconds, title, tags, expires_at, created_by_key, domain,
+         valid_since, forward_query)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        on conflict (domain, code) do nothing
        returning ${COLUMNS}`,
       [
@@ -94,6 +103,8 @@ export function createPgLinkStore(pool: pg.Pool, batching?: InsertBatching): PgL
         link.expiresAt,
         link.createdByKey,
         link.domain,
+        link.validSince,
+        link.forwardQuery,
       ],
     );
     return rows[0] === undefined ? undefined : toLink(rows[0]);
@@ -110,10 +121,13 @@ export function createPgLinkStore(pool: pg.Pool, batching?: InsertBatching): PgL
     }
     try {
       const { rows } = await query(
-        `insert into links (domain, code, url, redirect_status, cache_seconds, title, tags, expires_at, created_by_key)
-         select domain, code, url, redirect_status, cache_seconds, title, tags, expires_at, created_by_key
+        `insert into links (domain, code, url, redirect_status, cache_seconds, title, tags, expires_at, created_by_key,
+           valid_since, forward_query)
+         select domain, code, url, redirect_status, cache_seconds, title, tags, expires_at, created_by_key,
+           valid_since, forward_query
          from jsonb_to_recordset($1::jsonb) as r(domain text, code text, url text, redirect_status smallint,
-           cache_seconds integer, title text, tags text[], expires_at timestamptz, created_by_key uuid)
+           cache_seconds integer, title text, tags text[], expires_at timestamptz, created_by_key uuid,
+           valid_since timestamptz, forward_query boolean)
          on conflict (domain, code) do nothing
          returning ${COLUMNS}`,
         [
@@ -128,6 +142,8 @@ export function createPgLinkStore(pool: pg.Pool, batching?: InsertBatching): PgL
               tags: link.tags,
               expires_at: link.expiresAt,
               created_by_key: link.createdByKey,
+              valid_since: link.validSince,
+              forward_query: link.forwardQuery,
             })),
           ),
         ],
@@ -205,15 +221,26 @@ export function createPgLinkStore(pool: pg.Pool, batching?: InsertBatching): PgL
       if (changes.redirectStatus !== undefined) set("redirect_status", changes.redirectStatus);
       if (changes.cacheSeconds !== undefined) set("cache_seconds", changes.cacheSeconds);
       if (changes.expiresAt !== undefined) set("expires_at", changes.expiresAt);
+      if (changes.validSince !== undefined) set("valid_since", changes.validSince);
+      if (changes.forwardQuery !== undefined) set("forward_query", changes.forwardQuery);
       if (changes.disabled !== undefined) set("disabled", changes.disabled);
       if (changes.title !== undefined) set("title", changes.title);
       if (changes.tags !== undefined) set("tags", changes.tags);
       sets.push(`updated_at = ${NEXT_VERSION}`);
-      const { rows } = await query(
-        `update links set ${sets.join(", ")} where domain = $1 and code = $2 and deleted_at is null returning ${COLUMNS}`,
-        values,
-      );
-      return rows[0] === undefined ? undefined : toLink(rows[0]);
+      try {
+        const { rows } = await query(
+          `update links set ${sets.join(", ")} where domain = $1 and code = $2 and deleted_at is null returning ${COLUMNS}`,
+          values,
+        );
+        return rows[0] === undefined ? undefined : toLink(rows[0]);
+      } catch (error) {
+        // The start and the expiry are checked together against the stored row only here, in one statement.
+        if ((error as { constraint?: unknown }).constraint === VALID_BEFORE_EXPIRY) {
+          const field = changes.validSince !== undefined ? "validSince" : "expiresAt";
+          throw invalidArgument(field, "validSince must be before expiresAt, or the link would never redirect");
+        }
+        throw error;
+      }
     },
 
     async markDeleted(id) {

@@ -65,6 +65,8 @@ export function createRedisLinkCache(options: {
       redirectStatus: link.redirectStatus,
       cacheSeconds: link.cacheSeconds,
       expiresAtMs: link.expiresAt === null ? null : link.expiresAt.getTime(),
+      validSinceMs: link.validSince === null ? null : link.validSince.getTime(),
+      forwardQuery: link.forwardQuery,
       disabled: link.disabled,
       deleted: link.deletedAt !== null,
       updatedAtMs: link.updatedAt.getTime(),

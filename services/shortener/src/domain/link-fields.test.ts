@@ -8,6 +8,7 @@ import {
   validateRedirectStatus,
   validateTags,
   validateTitle,
+  validateValidSince,
 } from "./link-fields.js";
 
 test("redirectStatus defaults to 302 and accepts 301, 302, 307 and 308 only", () => {
@@ -18,6 +19,21 @@ test("redirectStatus defaults to 302 and accepts 301, 302, 307 and 308 only", ()
       () => validateRedirectStatus(status),
       new RegExp(`^redirectStatus: must be 301, 302, 307 or 308, got ${status}$`),
     );
+});
+
+test("validSince may lie in the past or up to 100 years ahead, and must come before the expiry", () => {
+  const now = new Date("2030-01-01T00:00:00Z");
+  const past = new Date("2020-01-01T00:00:00Z");
+  const soon = new Date("2030-01-02T00:00:00Z");
+  assert.is(validateValidSince(past, now, null), past, "in the past: valid at once");
+  assert.is(validateValidSince(soon, now, new Date("2030-01-03T00:00:00Z")), soon);
+  assert.throws(() => validateValidSince(soon, now, soon), /^validSince: must be before expiresAt/);
+  assert.throws(() => validateValidSince(soon, now, past), /would never redirect/);
+  assert.throws(
+    () => validateValidSince(new Date("2130-01-01T00:00:01Z"), now, null),
+    /^validSince: must be at most 100 years ahead/,
+  );
+  assert.throws(() => validateValidSince(new Date(Number.NaN), now, null), /^validSince: not a valid timestamp/);
 });
 
 test("expiresAt must lie in the future", () => {

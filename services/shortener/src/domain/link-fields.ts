@@ -43,6 +43,29 @@ export const MAX_EXPIRY_YEARS = 100;
  * (NaN) is refused with its reason; without the upper bound an expiry in the
  * year 11476 was stored, and no listing could print it any more.
  */
+/**
+ * The instant a link starts redirecting: any instant up to 100 years ahead
+ * (one in the past simply means at once), and before its expiry when it has
+ * one, or it would never redirect.
+ */
+export function validateValidSince(value: Date, now: Date, expiresAt: Date | null): Date {
+  const ms = value.getTime();
+  if (Number.isNaN(ms)) return validateTimestamp("validSince", value);
+  const latest = new Date(now.getTime());
+  latest.setUTCFullYear(latest.getUTCFullYear() + MAX_EXPIRY_YEARS);
+  if (ms > latest.getTime())
+    throw invalidArgument(
+      "validSince",
+      `must be at most ${MAX_EXPIRY_YEARS} years ahead (no later than ${latest.toISOString()}), got ${value.toISOString()}`,
+    );
+  if (expiresAt !== null && ms >= expiresAt.getTime())
+    throw invalidArgument(
+      "validSince",
+      `must be before expiresAt (${expiresAt.toISOString()}), got ${value.toISOString()}: the link would never redirect`,
+    );
+  return validateTimestamp("validSince", value);
+}
+
 export function validateExpiresAt(value: Date, now: Date): Date {
   const ms = value.getTime();
   if (Number.isNaN(ms)) return validateTimestamp("expiresAt", value);

@@ -9,6 +9,7 @@ import {
   validateRedirectStatus,
   validateTags,
   validateTitle,
+  validateValidSince,
 } from "./link-fields.js";
 import type { LinkCacheWriter, LinkChangeKind, LinkChangePublisher, LinkStore } from "./link-ports.js";
 import { decodePageToken, encodePageToken, pageSize } from "./page-token.js";
@@ -38,6 +39,8 @@ export interface CreateLinkInput {
   readonly redirectStatus?: number | undefined;
   readonly cacheSeconds?: number | undefined;
   readonly expiresAt?: Date | undefined;
+  readonly validSince?: Date | undefined;
+  readonly forwardQuery?: boolean | undefined;
   readonly title?: string | undefined;
   readonly tags: readonly string[];
 }
@@ -56,6 +59,10 @@ export interface UpdateLinkInput {
   readonly cacheSeconds?: number | undefined;
   readonly expiresAt?: Date | undefined;
   readonly clearExpiresAt: boolean;
+  readonly validSince?: Date | undefined;
+  /** True removes the start (unset: false). */
+  readonly clearValidSince?: boolean | undefined;
+  readonly forwardQuery?: boolean | undefined;
   readonly disabled?: boolean | undefined;
   readonly title?: string | undefined;
   /** Any JSON values: the update's ListValue; each must be a tag string. */
@@ -133,12 +140,15 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
   return {
     async createLink(input, caller) {
       const code = input.code === undefined ? undefined : validateCustomCode(input.code);
+      const expiresAt = input.expiresAt === undefined ? null : validateExpiresAt(input.expiresAt, now());
       const draft = {
         domain: await deps.domains.forCreate(input.domain),
         url: deps.targetUrl(input.url),
         redirectStatus: validateRedirectStatus(input.redirectStatus),
         cacheSeconds: validateCacheSeconds(input.cacheSeconds),
-        expiresAt: input.expiresAt === undefined ? null : validateExpiresAt(input.expiresAt, now()),
+        expiresAt,
+        validSince: input.validSince === undefined ? null : validateValidSince(input.validSince, now(), expiresAt),
+        forwardQuery: input.forwardQuery ?? false,
         title: input.title === undefined ? null : validateTitle(input.title),
         tags: validateTags(input.tags),
         createdByKey: caller.keyId,
@@ -203,12 +213,19 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
       const id = lookup(input);
       if (input.clearExpiresAt && input.expiresAt !== undefined)
         throw invalidArgument("expiresAt", "cannot be set together with clearExpiresAt");
+      if (input.clearValidSince && input.validSince !== undefined)
+        throw invalidArgument("validSince", "cannot be set together with clearValidSince");
       const changes: { -readonly [K in keyof LinkChanges]: LinkChanges[K] } = {};
       if (input.url !== undefined) changes.url = deps.targetUrl(input.url);
       if (input.redirectStatus !== undefined) changes.redirectStatus = validateRedirectStatus(input.redirectStatus);
       if (input.cacheSeconds !== undefined) changes.cacheSeconds = validateCacheSeconds(input.cacheSeconds);
       if (input.expiresAt !== undefined) changes.expiresAt = validateExpiresAt(input.expiresAt, now());
       if (input.clearExpiresAt) changes.expiresAt = null;
+      // Checked against the new expiry when one is sent; the store refuses a start at or after the stored one.
+      if (input.validSince !== undefined)
+        changes.validSince = validateValidSince(input.validSince, now(), changes.expiresAt ?? null);
+      if (input.clearValidSince) changes.validSince = null;
+      if (input.forwardQuery !== undefined) changes.forwardQuery = input.forwardQuery;
       if (input.disabled !== undefined) changes.disabled = input.disabled;
       if (input.title !== undefined) changes.title = validateTitle(input.title);
       if (input.tags !== undefined) changes.tags = validateTags(input.tags);

@@ -12,6 +12,10 @@ export interface Link {
   readonly title: string | null;
   readonly tags: readonly string[];
   readonly expiresAt: Date | null;
+  /** Before this instant the link answers 404; null: from its creation. */
+  readonly validSince: Date | null;
+  /** Whether a redirect adds the request's query parameters to the target's. */
+  readonly forwardQuery: boolean;
   readonly disabled: boolean;
   readonly deletedAt: Date | null;
   readonly createdAt: Date;
@@ -30,6 +34,8 @@ export interface NewLink {
   readonly title: string | null;
   readonly tags: readonly string[];
   readonly expiresAt: Date | null;
+  readonly validSince: Date | null;
+  readonly forwardQuery: boolean;
   readonly createdByKey: string | null;
 }
 
@@ -40,6 +46,9 @@ export interface LinkChanges {
   readonly cacheSeconds?: number;
   /** null removes the expiry. */
   readonly expiresAt?: Date | null;
+  /** null removes the start. */
+  readonly validSince?: Date | null;
+  readonly forwardQuery?: boolean;
   readonly disabled?: boolean;
   /** null removes the title. */
   readonly title?: string | null;

@@ -25,8 +25,8 @@ import type { Authorize } from "./authorize.js";
  * before anything is written, instead of failing the decoding (INTERNAL).
  */
 export const LINK_SERVICE_DEFINITION = withCheckedTimestamps(LinkServiceService, {
-  createLink: { 4: "expiresAt" },
-  updateLink: { 4: "expiresAt" },
+  createLink: { 4: "expiresAt", 9: "validSince" },
+  updateLink: { 4: "expiresAt", 11: "validSince" },
 });
 
 /** kurt.v1.LinkService: each handler checks the key's scope, calls the domain and shapes the answer. */
@@ -52,6 +52,8 @@ export function createLinkServiceHandlers(deps: {
           redirectStatus: request.redirectStatus,
           cacheSeconds: request.cacheSeconds,
           expiresAt: request.expiresAt,
+          validSince: request.validSince,
+          forwardQuery: request.forwardQuery,
           title: request.title,
           tags: request.tags,
         },
@@ -92,6 +94,9 @@ export function createLinkServiceHandlers(deps: {
           cacheSeconds: request.cacheSeconds,
           expiresAt: request.expiresAt,
           clearExpiresAt: request.clearExpiresAt,
+          validSince: request.validSince,
+          clearValidSince: request.clearValidSince,
+          forwardQuery: request.forwardQuery,
           disabled: request.disabled,
           title: request.title,
           tags: request.tags,

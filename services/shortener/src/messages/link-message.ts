@@ -15,6 +15,8 @@ export function toLinkMessage(link: Link, publicUrl: string): LinkMessage {
     createdAt: link.createdAt,
     updatedAt: link.updatedAt,
     expiresAt: link.expiresAt ?? undefined,
+    validSince: link.validSince ?? undefined,
+    forwardQuery: link.forwardQuery,
     disabled: link.disabled,
     title: link.title ?? undefined,
     tags: [...link.tags],

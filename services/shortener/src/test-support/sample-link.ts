@@ -11,6 +11,8 @@ export function sampleLink(code: string, overrides: Partial<Link> = {}, at: Date
     title: null,
     tags: [],
     expiresAt: null,
+    validSince: null,
+    forwardQuery: false,
     disabled: false,
     deletedAt: null,
     createdAt: at,

@@ -55,7 +55,12 @@ type Link struct {
 	// The domain the link lives under: its host name (lowercase, punycode),
 	// e.g. "go.example.com". Codes are unique per domain. Links of the default
 	// domain (the host of the installation's public URL) carry that host.
-	Domain        string `protobuf:"bytes,12,opt,name=domain,proto3" json:"domain,omitempty"`
+	Domain string `protobuf:"bytes,12,opt,name=domain,proto3" json:"domain,omitempty"`
+	// Unset when the link redirects from its creation. Before this instant it
+	// answers 404, as an unknown code does (DESIGN.md §2).
+	ValidSince *timestamppb.Timestamp `protobuf:"bytes,13,opt,name=valid_since,json=validSince,proto3" json:"valid_since,omitempty"`
+	// True: a redirect adds the request's query parameters to the target's.
+	ForwardQuery  bool `protobuf:"varint,14,opt,name=forward_query,json=forwardQuery,proto3" json:"forward_query,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -174,11 +179,25 @@ func (x *Link) GetDomain() string {
 	return ""
 }
 
+func (x *Link) GetValidSince() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ValidSince
+	}
+	return nil
+}
+
+func (x *Link) GetForwardQuery() bool {
+	if x != nil {
+		return x.ForwardQuery
+	}
+	return false
+}
+
 var File_kurt_v1_link_proto protoreflect.FileDescriptor
 
 const file_kurt_v1_link_proto_rawDesc = "" +
 	"\n" +
-	"\x12kurt/v1/link.proto\x12\akurt.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb5\x03\n" +
+	"\x12kurt/v1/link.proto\x12\akurt.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x97\x04\n" +
 	"\x04Link\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x1b\n" +
 	"\tshort_url\x18\x02 \x01(\tR\bshortUrl\x12\x10\n" +
@@ -195,7 +214,10 @@ const file_kurt_v1_link_proto_rawDesc = "" +
 	"\x04tags\x18\n" +
 	" \x03(\tR\x04tags\x12#\n" +
 	"\rcache_seconds\x18\v \x01(\x05R\fcacheSeconds\x12\x16\n" +
-	"\x06domain\x18\f \x01(\tR\x06domainB\b\n" +
+	"\x06domain\x18\f \x01(\tR\x06domain\x12;\n" +
+	"\vvalid_since\x18\r \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"validSince\x12#\n" +
+	"\rforward_query\x18\x0e \x01(\bR\fforwardQueryB\b\n" +
 	"\x06_titleB{\n" +
 	"\vcom.kurt.v1B\tLinkProtoP\x01Z$kurt.local/sdk/go/gen/kurt/v1;kurtv1\xa2\x02\x03KXX\xaa\x02\aKurt.V1\xca\x02\aKurt\\V1\xe2\x02\x13Kurt\\V1\\GPBMetadata\xea\x02\bKurt::V1b\x06proto3"
 
@@ -220,11 +242,12 @@ var file_kurt_v1_link_proto_depIdxs = []int32{
 	1, // 0: kurt.v1.Link.created_at:type_name -> google.protobuf.Timestamp
 	1, // 1: kurt.v1.Link.updated_at:type_name -> google.protobuf.Timestamp
 	1, // 2: kurt.v1.Link.expires_at:type_name -> google.protobuf.Timestamp
-	3, // [3:3] is the sub-list for method output_type
-	3, // [3:3] is the sub-list for method input_type
-	3, // [3:3] is the sub-list for extension type_name
-	3, // [3:3] is the sub-list for extension extendee
-	0, // [0:3] is the sub-list for field type_name
+	1, // 3: kurt.v1.Link.valid_since:type_name -> google.protobuf.Timestamp
+	4, // [4:4] is the sub-list for method output_type
+	4, // [4:4] is the sub-list for method input_type
+	4, // [4:4] is the sub-list for extension type_name
+	4, // [4:4] is the sub-list for extension extendee
+	0, // [0:4] is the sub-list for field type_name
 }
 
 func init() { file_kurt_v1_link_proto_init() }

@@ -45,7 +45,12 @@ type CreateLinkRequest struct {
 	// The domain to create the link under: a configured domain's name (see
 	// DomainService) or the default domain's; unset means the default domain.
 	// `optional` so that an explicit empty domain is refused.
-	Domain        *string `protobuf:"bytes,8,opt,name=domain,proto3,oneof" json:"domain,omitempty"`
+	Domain *string `protobuf:"bytes,8,opt,name=domain,proto3,oneof" json:"domain,omitempty"`
+	// Unset means at once; before this instant the link answers 404. Must lie
+	// before expires_at when both are set.
+	ValidSince *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=valid_since,json=validSince,proto3" json:"valid_since,omitempty"`
+	// Unset means false. See Link.forward_query.
+	ForwardQuery  *bool `protobuf:"varint,10,opt,name=forward_query,json=forwardQuery,proto3,oneof" json:"forward_query,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -134,6 +139,20 @@ func (x *CreateLinkRequest) GetDomain() string {
 		return *x.Domain
 	}
 	return ""
+}
+
+func (x *CreateLinkRequest) GetValidSince() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ValidSince
+	}
+	return nil
+}
+
+func (x *CreateLinkRequest) GetForwardQuery() bool {
+	if x != nil && x.ForwardQuery != nil {
+		return *x.ForwardQuery
+	}
+	return false
 }
 
 type GetLinkRequest struct {
@@ -334,9 +353,15 @@ type UpdateLinkRequest struct {
 	CacheSeconds *int32 `protobuf:"varint,9,opt,name=cache_seconds,json=cacheSeconds,proto3,oneof" json:"cache_seconds,omitempty"`
 	// Which domain's code: unset means the default domain (`?domain=` over
 	// HTTP). A link never moves to another domain.
-	Domain        *string `protobuf:"bytes,10,opt,name=domain,proto3,oneof" json:"domain,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Domain *string `protobuf:"bytes,10,opt,name=domain,proto3,oneof" json:"domain,omitempty"`
+	// Moves the start; to remove it, send clear_valid_since instead.
+	ValidSince *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=valid_since,json=validSince,proto3" json:"valid_since,omitempty"`
+	// True removes the start. Setting it together with valid_since is
+	// INVALID_ARGUMENT.
+	ClearValidSince bool  `protobuf:"varint,12,opt,name=clear_valid_since,json=clearValidSince,proto3" json:"clear_valid_since,omitempty"`
+	ForwardQuery    *bool `protobuf:"varint,13,opt,name=forward_query,json=forwardQuery,proto3,oneof" json:"forward_query,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *UpdateLinkRequest) Reset() {
@@ -437,6 +462,27 @@ func (x *UpdateLinkRequest) GetDomain() string {
 		return *x.Domain
 	}
 	return ""
+}
+
+func (x *UpdateLinkRequest) GetValidSince() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ValidSince
+	}
+	return nil
+}
+
+func (x *UpdateLinkRequest) GetClearValidSince() bool {
+	if x != nil {
+		return x.ClearValidSince
+	}
+	return false
+}
+
+func (x *UpdateLinkRequest) GetForwardQuery() bool {
+	if x != nil && x.ForwardQuery != nil {
+		return *x.ForwardQuery
+	}
+	return false
 }
 
 type DeleteLinkRequest struct {
@@ -607,7 +653,7 @@ var File_kurt_v1_link_service_proto protoreflect.FileDescriptor
 
 const file_kurt_v1_link_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1akurt/v1/link_service.proto\x12\akurt.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x12kurt/v1/link.proto\"\xe1\x02\n" +
+	"\x1akurt/v1/link_service.proto\x12\akurt.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x12kurt/v1/link.proto\"\xda\x03\n" +
 	"\x11CreateLinkRequest\x12\x10\n" +
 	"\x03url\x18\x01 \x01(\tR\x03url\x12\x17\n" +
 	"\x04code\x18\x02 \x01(\tH\x00R\x04code\x88\x01\x01\x12,\n" +
@@ -617,12 +663,17 @@ const file_kurt_v1_link_service_proto_rawDesc = "" +
 	"\x05title\x18\x05 \x01(\tH\x02R\x05title\x88\x01\x01\x12\x12\n" +
 	"\x04tags\x18\x06 \x03(\tR\x04tags\x12(\n" +
 	"\rcache_seconds\x18\a \x01(\x05H\x03R\fcacheSeconds\x88\x01\x01\x12\x1b\n" +
-	"\x06domain\x18\b \x01(\tH\x04R\x06domain\x88\x01\x01B\a\n" +
+	"\x06domain\x18\b \x01(\tH\x04R\x06domain\x88\x01\x01\x12;\n" +
+	"\vvalid_since\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"validSince\x12(\n" +
+	"\rforward_query\x18\n" +
+	" \x01(\bH\x05R\fforwardQuery\x88\x01\x01B\a\n" +
 	"\x05_codeB\x12\n" +
 	"\x10_redirect_statusB\b\n" +
 	"\x06_titleB\x10\n" +
 	"\x0e_cache_secondsB\t\n" +
-	"\a_domain\"L\n" +
+	"\a_domainB\x10\n" +
+	"\x0e_forward_query\"L\n" +
 	"\x0eGetLinkRequest\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x1b\n" +
 	"\x06domain\x18\x02 \x01(\tH\x00R\x06domain\x88\x01\x01B\t\n" +
@@ -635,7 +686,7 @@ const file_kurt_v1_link_service_proto_rawDesc = "" +
 	"\a_domain\"`\n" +
 	"\x11ListLinksResponse\x12#\n" +
 	"\x05links\x18\x01 \x03(\v2\r.kurt.v1.LinkR\x05links\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xd4\x03\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xf9\x04\n" +
 	"\x11UpdateLinkRequest\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x15\n" +
 	"\x03url\x18\x02 \x01(\tH\x00R\x03url\x88\x01\x01\x12,\n" +
@@ -648,13 +699,18 @@ const file_kurt_v1_link_service_proto_rawDesc = "" +
 	"\x10clear_expires_at\x18\b \x01(\bR\x0eclearExpiresAt\x12(\n" +
 	"\rcache_seconds\x18\t \x01(\x05H\x04R\fcacheSeconds\x88\x01\x01\x12\x1b\n" +
 	"\x06domain\x18\n" +
-	" \x01(\tH\x05R\x06domain\x88\x01\x01B\x06\n" +
+	" \x01(\tH\x05R\x06domain\x88\x01\x01\x12;\n" +
+	"\vvalid_since\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"validSince\x12*\n" +
+	"\x11clear_valid_since\x18\f \x01(\bR\x0fclearValidSince\x12(\n" +
+	"\rforward_query\x18\r \x01(\bH\x06R\fforwardQuery\x88\x01\x01B\x06\n" +
 	"\x04_urlB\x12\n" +
 	"\x10_redirect_statusB\v\n" +
 	"\t_disabledB\b\n" +
 	"\x06_titleB\x10\n" +
 	"\x0e_cache_secondsB\t\n" +
-	"\a_domain\"O\n" +
+	"\a_domainB\x10\n" +
+	"\x0e_forward_query\"O\n" +
 	"\x11DeleteLinkRequest\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x1b\n" +
 	"\x06domain\x18\x02 \x01(\tH\x00R\x06domain\x88\x01\x01B\t\n" +
@@ -709,26 +765,28 @@ var file_kurt_v1_link_service_proto_goTypes = []any{
 }
 var file_kurt_v1_link_service_proto_depIdxs = []int32{
 	8,  // 0: kurt.v1.CreateLinkRequest.expires_at:type_name -> google.protobuf.Timestamp
-	9,  // 1: kurt.v1.ListLinksResponse.links:type_name -> kurt.v1.Link
-	8,  // 2: kurt.v1.UpdateLinkRequest.expires_at:type_name -> google.protobuf.Timestamp
-	10, // 3: kurt.v1.UpdateLinkRequest.tags:type_name -> google.protobuf.ListValue
-	0,  // 4: kurt.v1.LinkService.CreateLink:input_type -> kurt.v1.CreateLinkRequest
-	1,  // 5: kurt.v1.LinkService.GetLink:input_type -> kurt.v1.GetLinkRequest
-	2,  // 6: kurt.v1.LinkService.ListLinks:input_type -> kurt.v1.ListLinksRequest
-	4,  // 7: kurt.v1.LinkService.UpdateLink:input_type -> kurt.v1.UpdateLinkRequest
-	5,  // 8: kurt.v1.LinkService.DeleteLink:input_type -> kurt.v1.DeleteLinkRequest
-	7,  // 9: kurt.v1.LinkService.GetLinkQrCode:input_type -> kurt.v1.GetLinkQrCodeRequest
-	9,  // 10: kurt.v1.LinkService.CreateLink:output_type -> kurt.v1.Link
-	9,  // 11: kurt.v1.LinkService.GetLink:output_type -> kurt.v1.Link
-	3,  // 12: kurt.v1.LinkService.ListLinks:output_type -> kurt.v1.ListLinksResponse
-	9,  // 13: kurt.v1.LinkService.UpdateLink:output_type -> kurt.v1.Link
-	6,  // 14: kurt.v1.LinkService.DeleteLink:output_type -> kurt.v1.DeleteLinkResponse
-	11, // 15: kurt.v1.LinkService.GetLinkQrCode:output_type -> google.api.HttpBody
-	10, // [10:16] is the sub-list for method output_type
-	4,  // [4:10] is the sub-list for method input_type
-	4,  // [4:4] is the sub-list for extension type_name
-	4,  // [4:4] is the sub-list for extension extendee
-	0,  // [0:4] is the sub-list for field type_name
+	8,  // 1: kurt.v1.CreateLinkRequest.valid_since:type_name -> google.protobuf.Timestamp
+	9,  // 2: kurt.v1.ListLinksResponse.links:type_name -> kurt.v1.Link
+	8,  // 3: kurt.v1.UpdateLinkRequest.expires_at:type_name -> google.protobuf.Timestamp
+	10, // 4: kurt.v1.UpdateLinkRequest.tags:type_name -> google.protobuf.ListValue
+	8,  // 5: kurt.v1.UpdateLinkRequest.valid_since:type_name -> google.protobuf.Timestamp
+	0,  // 6: kurt.v1.LinkService.CreateLink:input_type -> kurt.v1.CreateLinkRequest
+	1,  // 7: kurt.v1.LinkService.GetLink:input_type -> kurt.v1.GetLinkRequest
+	2,  // 8: kurt.v1.LinkService.ListLinks:input_type -> kurt.v1.ListLinksRequest
+	4,  // 9: kurt.v1.LinkService.UpdateLink:input_type -> kurt.v1.UpdateLinkRequest
+	5,  // 10: kurt.v1.LinkService.DeleteLink:input_type -> kurt.v1.DeleteLinkRequest
+	7,  // 11: kurt.v1.LinkService.GetLinkQrCode:input_type -> kurt.v1.GetLinkQrCodeRequest
+	9,  // 12: kurt.v1.LinkService.CreateLink:output_type -> kurt.v1.Link
+	9,  // 13: kurt.v1.LinkService.GetLink:output_type -> kurt.v1.Link
+	3,  // 14: kurt.v1.LinkService.ListLinks:output_type -> kurt.v1.ListLinksResponse
+	9,  // 15: kurt.v1.LinkService.UpdateLink:output_type -> kurt.v1.Link
+	6,  // 16: kurt.v1.LinkService.DeleteLink:output_type -> kurt.v1.DeleteLinkResponse
+	11, // 17: kurt.v1.LinkService.GetLinkQrCode:output_type -> google.api.HttpBody
+	12, // [12:18] is the sub-list for method output_type
+	6,  // [6:12] is the sub-list for method input_type
+	6,  // [6:6] is the sub-list for extension type_name
+	6,  // [6:6] is the sub-list for extension extendee
+	0,  // [0:6] is the sub-list for field type_name
 }
 
 func init() { file_kurt_v1_link_service_proto_init() }

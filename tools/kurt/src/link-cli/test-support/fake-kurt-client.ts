@@ -20,6 +20,7 @@ export const sampleLink: Link = {
   title: undefined,
   tags: [],
   cacheSeconds: 0,
+  forwardQuery: false,
 };
 
 export const sampleDomain: Domain = {

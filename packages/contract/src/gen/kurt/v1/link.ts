@@ -61,6 +61,15 @@ export interface Link {
    * domain (the host of the installation's public URL) carry that host.
    */
   domain: string;
+  /**
+   * Unset when the link redirects from its creation. Before this instant it
+   * answers 404, as an unknown code does (DESIGN.md §2).
+   */
+  validSince?:
+    | Date
+    | undefined;
+  /** True: a redirect adds the request's query parameters to the target's. */
+  forwardQuery: boolean;
 }
 
 function createBaseLink(): Link {
@@ -77,6 +86,8 @@ function createBaseLink(): Link {
     tags: [],
     cacheSeconds: 0,
     domain: "",
+    validSince: undefined,
+    forwardQuery: false,
   };
 }
 
@@ -117,6 +128,12 @@ export const Link: MessageFns<Link> = {
     }
     if (message.domain !== "") {
       writer.uint32(98).string(message.domain);
+    }
+    if (message.validSince !== undefined) {
+      Timestamp.encode(toTimestamp(message.validSince), writer.uint32(106).fork()).join();
+    }
+    if (message.forwardQuery !== false) {
+      writer.uint32(112).bool(message.forwardQuery);
     }
     return writer;
   },
@@ -230,6 +247,22 @@ export const Link: MessageFns<Link> = {
             message.domain = reader.string();
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.validSince = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.forwardQuery = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -282,6 +315,16 @@ export const Link: MessageFns<Link> = {
         ? globalThis.Number(object.cache_seconds)
         : 0,
       domain: isSet(object.domain) ? globalThis.String(object.domain) : "",
+      validSince: isSet(object.validSince)
+        ? fromJsonTimestamp(object.validSince)
+        : isSet(object.valid_since)
+        ? fromJsonTimestamp(object.valid_since)
+        : undefined,
+      forwardQuery: isSet(object.forwardQuery)
+        ? globalThis.Boolean(object.forwardQuery)
+        : isSet(object.forward_query)
+        ? globalThis.Boolean(object.forward_query)
+        : false,
     };
   },
 
@@ -323,6 +366,12 @@ export const Link: MessageFns<Link> = {
     if (message.domain !== "") {
       obj.domain = message.domain;
     }
+    if (message.validSince !== undefined) {
+      obj.validSince = message.validSince.toISOString();
+    }
+    if (message.forwardQuery !== false) {
+      obj.forwardQuery = message.forwardQuery;
+    }
     return obj;
   },
 
@@ -343,6 +392,8 @@ export const Link: MessageFns<Link> = {
     message.tags = object.tags?.map((e) => e) || [];
     message.cacheSeconds = object.cacheSeconds ?? 0;
     message.domain = object.domain ?? "";
+    message.validSince = object.validSince ?? undefined;
+    message.forwardQuery = object.forwardQuery ?? false;
     return message;
   },
 };

@@ -60,7 +60,18 @@ export interface CreateLinkRequest {
    * DomainService) or the default domain's; unset means the default domain.
    * `optional` so that an explicit empty domain is refused.
    */
-  domain?: string | undefined;
+  domain?:
+    | string
+    | undefined;
+  /**
+   * Unset means at once; before this instant the link answers 404. Must lie
+   * before expires_at when both are set.
+   */
+  validSince?:
+    | Date
+    | undefined;
+  /** Unset means false. See Link.forward_query. */
+  forwardQuery?: boolean | undefined;
 }
 
 export interface GetLinkRequest {
@@ -136,7 +147,19 @@ export interface UpdateLinkRequest {
    * Which domain's code: unset means the default domain (`?domain=` over
    * HTTP). A link never moves to another domain.
    */
-  domain?: string | undefined;
+  domain?:
+    | string
+    | undefined;
+  /** Moves the start; to remove it, send clear_valid_since instead. */
+  validSince?:
+    | Date
+    | undefined;
+  /**
+   * True removes the start. Setting it together with valid_since is
+   * INVALID_ARGUMENT.
+   */
+  clearValidSince: boolean;
+  forwardQuery?: boolean | undefined;
 }
 
 export interface DeleteLinkRequest {
@@ -180,6 +203,8 @@ function createBaseCreateLinkRequest(): CreateLinkRequest {
     tags: [],
     cacheSeconds: undefined,
     domain: undefined,
+    validSince: undefined,
+    forwardQuery: undefined,
   };
 }
 
@@ -208,6 +233,12 @@ export const CreateLinkRequest: MessageFns<CreateLinkRequest> = {
     }
     if (message.domain !== undefined) {
       writer.uint32(66).string(message.domain);
+    }
+    if (message.validSince !== undefined) {
+      Timestamp.encode(toTimestamp(message.validSince), writer.uint32(74).fork()).join();
+    }
+    if (message.forwardQuery !== undefined) {
+      writer.uint32(80).bool(message.forwardQuery);
     }
     return writer;
   },
@@ -289,6 +320,22 @@ export const CreateLinkRequest: MessageFns<CreateLinkRequest> = {
             message.domain = reader.string();
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.validSince = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.forwardQuery = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -323,6 +370,16 @@ export const CreateLinkRequest: MessageFns<CreateLinkRequest> = {
         ? globalThis.Number(object.cache_seconds)
         : undefined,
       domain: isSet(object.domain) ? globalThis.String(object.domain) : undefined,
+      validSince: isSet(object.validSince)
+        ? fromJsonTimestamp(object.validSince)
+        : isSet(object.valid_since)
+        ? fromJsonTimestamp(object.valid_since)
+        : undefined,
+      forwardQuery: isSet(object.forwardQuery)
+        ? globalThis.Boolean(object.forwardQuery)
+        : isSet(object.forward_query)
+        ? globalThis.Boolean(object.forward_query)
+        : undefined,
     };
   },
 
@@ -352,6 +409,12 @@ export const CreateLinkRequest: MessageFns<CreateLinkRequest> = {
     if (message.domain !== undefined) {
       obj.domain = message.domain;
     }
+    if (message.validSince !== undefined) {
+      obj.validSince = message.validSince.toISOString();
+    }
+    if (message.forwardQuery !== undefined) {
+      obj.forwardQuery = message.forwardQuery;
+    }
     return obj;
   },
 
@@ -368,6 +431,8 @@ export const CreateLinkRequest: MessageFns<CreateLinkRequest> = {
     message.tags = object.tags?.map((e) => e) || [];
     message.cacheSeconds = object.cacheSeconds ?? undefined;
     message.domain = object.domain ?? undefined;
+    message.validSince = object.validSince ?? undefined;
+    message.forwardQuery = object.forwardQuery ?? undefined;
     return message;
   },
 };
@@ -667,6 +732,9 @@ function createBaseUpdateLinkRequest(): UpdateLinkRequest {
     clearExpiresAt: false,
     cacheSeconds: undefined,
     domain: undefined,
+    validSince: undefined,
+    clearValidSince: false,
+    forwardQuery: undefined,
   };
 }
 
@@ -701,6 +769,15 @@ export const UpdateLinkRequest: MessageFns<UpdateLinkRequest> = {
     }
     if (message.domain !== undefined) {
       writer.uint32(82).string(message.domain);
+    }
+    if (message.validSince !== undefined) {
+      Timestamp.encode(toTimestamp(message.validSince), writer.uint32(90).fork()).join();
+    }
+    if (message.clearValidSince !== false) {
+      writer.uint32(96).bool(message.clearValidSince);
+    }
+    if (message.forwardQuery !== undefined) {
+      writer.uint32(104).bool(message.forwardQuery);
     }
     return writer;
   },
@@ -798,6 +875,30 @@ export const UpdateLinkRequest: MessageFns<UpdateLinkRequest> = {
             message.domain = reader.string();
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.validSince = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.clearValidSince = reader.bool();
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.forwardQuery = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -838,6 +939,21 @@ export const UpdateLinkRequest: MessageFns<UpdateLinkRequest> = {
         ? globalThis.Number(object.cache_seconds)
         : undefined,
       domain: isSet(object.domain) ? globalThis.String(object.domain) : undefined,
+      validSince: isSet(object.validSince)
+        ? fromJsonTimestamp(object.validSince)
+        : isSet(object.valid_since)
+        ? fromJsonTimestamp(object.valid_since)
+        : undefined,
+      clearValidSince: isSet(object.clearValidSince)
+        ? globalThis.Boolean(object.clearValidSince)
+        : isSet(object.clear_valid_since)
+        ? globalThis.Boolean(object.clear_valid_since)
+        : false,
+      forwardQuery: isSet(object.forwardQuery)
+        ? globalThis.Boolean(object.forwardQuery)
+        : isSet(object.forward_query)
+        ? globalThis.Boolean(object.forward_query)
+        : undefined,
     };
   },
 
@@ -873,6 +989,15 @@ export const UpdateLinkRequest: MessageFns<UpdateLinkRequest> = {
     if (message.domain !== undefined) {
       obj.domain = message.domain;
     }
+    if (message.validSince !== undefined) {
+      obj.validSince = message.validSince.toISOString();
+    }
+    if (message.clearValidSince !== false) {
+      obj.clearValidSince = message.clearValidSince;
+    }
+    if (message.forwardQuery !== undefined) {
+      obj.forwardQuery = message.forwardQuery;
+    }
     return obj;
   },
 
@@ -891,6 +1016,9 @@ export const UpdateLinkRequest: MessageFns<UpdateLinkRequest> = {
     message.clearExpiresAt = object.clearExpiresAt ?? false;
     message.cacheSeconds = object.cacheSeconds ?? undefined;
     message.domain = object.domain ?? undefined;
+    message.validSince = object.validSince ?? undefined;
+    message.clearValidSince = object.clearValidSince ?? false;
+    message.forwardQuery = object.forwardQuery ?? undefined;
     return message;
   },
 };

@@ -10,7 +10,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class Link(_message.Message):
-    __slots__ = ("code", "short_url", "url", "redirect_status", "created_at", "updated_at", "expires_at", "disabled", "title", "tags", "cache_seconds", "domain")
+    __slots__ = ("code", "short_url", "url", "redirect_status", "created_at", "updated_at", "expires_at", "disabled", "title", "tags", "cache_seconds", "domain", "valid_since", "forward_query")
     CODE_FIELD_NUMBER: _ClassVar[int]
     SHORT_URL_FIELD_NUMBER: _ClassVar[int]
     URL_FIELD_NUMBER: _ClassVar[int]
@@ -23,6 +23,8 @@ class Link(_message.Message):
     TAGS_FIELD_NUMBER: _ClassVar[int]
     CACHE_SECONDS_FIELD_NUMBER: _ClassVar[int]
     DOMAIN_FIELD_NUMBER: _ClassVar[int]
+    VALID_SINCE_FIELD_NUMBER: _ClassVar[int]
+    FORWARD_QUERY_FIELD_NUMBER: _ClassVar[int]
     code: str
     short_url: str
     url: str
@@ -35,4 +37,6 @@ class Link(_message.Message):
     tags: _containers.RepeatedScalarFieldContainer[str]
     cache_seconds: int
     domain: str
-    def __init__(self, code: _Optional[str] = ..., short_url: _Optional[str] = ..., url: _Optional[str] = ..., redirect_status: _Optional[int] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., disabled: _Optional[bool] = ..., title: _Optional[str] = ..., tags: _Optional[_Iterable[str]] = ..., cache_seconds: _Optional[int] = ..., domain: _Optional[str] = ...) -> None: ...
+    valid_since: _timestamp_pb2.Timestamp
+    forward_query: bool
+    def __init__(self, code: _Optional[str] = ..., short_url: _Optional[str] = ..., url: _Optional[str] = ..., redirect_status: _Optional[int] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., disabled: _Optional[bool] = ..., title: _Optional[str] = ..., tags: _Optional[_Iterable[str]] = ..., cache_seconds: _Optional[int] = ..., domain: _Optional[str] = ..., valid_since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., forward_query: _Optional[bool] = ...) -> None: ...

@@ -14,7 +14,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class CreateLinkRequest(_message.Message):
-    __slots__ = ("url", "code", "redirect_status", "expires_at", "title", "tags", "cache_seconds", "domain")
+    __slots__ = ("url", "code", "redirect_status", "expires_at", "title", "tags", "cache_seconds", "domain", "valid_since", "forward_query")
     URL_FIELD_NUMBER: _ClassVar[int]
     CODE_FIELD_NUMBER: _ClassVar[int]
     REDIRECT_STATUS_FIELD_NUMBER: _ClassVar[int]
@@ -23,6 +23,8 @@ class CreateLinkRequest(_message.Message):
     TAGS_FIELD_NUMBER: _ClassVar[int]
     CACHE_SECONDS_FIELD_NUMBER: _ClassVar[int]
     DOMAIN_FIELD_NUMBER: _ClassVar[int]
+    VALID_SINCE_FIELD_NUMBER: _ClassVar[int]
+    FORWARD_QUERY_FIELD_NUMBER: _ClassVar[int]
     url: str
     code: str
     redirect_status: int
@@ -31,7 +33,9 @@ class CreateLinkRequest(_message.Message):
     tags: _containers.RepeatedScalarFieldContainer[str]
     cache_seconds: int
     domain: str
-    def __init__(self, url: _Optional[str] = ..., code: _Optional[str] = ..., redirect_status: _Optional[int] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., title: _Optional[str] = ..., tags: _Optional[_Iterable[str]] = ..., cache_seconds: _Optional[int] = ..., domain: _Optional[str] = ...) -> None: ...
+    valid_since: _timestamp_pb2.Timestamp
+    forward_query: bool
+    def __init__(self, url: _Optional[str] = ..., code: _Optional[str] = ..., redirect_status: _Optional[int] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., title: _Optional[str] = ..., tags: _Optional[_Iterable[str]] = ..., cache_seconds: _Optional[int] = ..., domain: _Optional[str] = ..., valid_since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., forward_query: _Optional[bool] = ...) -> None: ...
 
 class GetLinkRequest(_message.Message):
     __slots__ = ("code", "domain")
@@ -60,7 +64,7 @@ class ListLinksResponse(_message.Message):
     def __init__(self, links: _Optional[_Iterable[_Union[_link_pb2.Link, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class UpdateLinkRequest(_message.Message):
-    __slots__ = ("code", "url", "redirect_status", "expires_at", "disabled", "title", "tags", "clear_expires_at", "cache_seconds", "domain")
+    __slots__ = ("code", "url", "redirect_status", "expires_at", "disabled", "title", "tags", "clear_expires_at", "cache_seconds", "domain", "valid_since", "clear_valid_since", "forward_query")
     CODE_FIELD_NUMBER: _ClassVar[int]
     URL_FIELD_NUMBER: _ClassVar[int]
     REDIRECT_STATUS_FIELD_NUMBER: _ClassVar[int]
@@ -71,6 +75,9 @@ class UpdateLinkRequest(_message.Message):
     CLEAR_EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
     CACHE_SECONDS_FIELD_NUMBER: _ClassVar[int]
     DOMAIN_FIELD_NUMBER: _ClassVar[int]
+    VALID_SINCE_FIELD_NUMBER: _ClassVar[int]
+    CLEAR_VALID_SINCE_FIELD_NUMBER: _ClassVar[int]
+    FORWARD_QUERY_FIELD_NUMBER: _ClassVar[int]
     code: str
     url: str
     redirect_status: int
@@ -81,7 +88,10 @@ class UpdateLinkRequest(_message.Message):
     clear_expires_at: bool
     cache_seconds: int
     domain: str
-    def __init__(self, code: _Optional[str] = ..., url: _Optional[str] = ..., redirect_status: _Optional[int] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., disabled: _Optional[bool] = ..., title: _Optional[str] = ..., tags: _Optional[_Union[_struct_pb2.ListValue, _Mapping]] = ..., clear_expires_at: _Optional[bool] = ..., cache_seconds: _Optional[int] = ..., domain: _Optional[str] = ...) -> None: ...
+    valid_since: _timestamp_pb2.Timestamp
+    clear_valid_since: bool
+    forward_query: bool
+    def __init__(self, code: _Optional[str] = ..., url: _Optional[str] = ..., redirect_status: _Optional[int] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., disabled: _Optional[bool] = ..., title: _Optional[str] = ..., tags: _Optional[_Union[_struct_pb2.ListValue, _Mapping]] = ..., clear_expires_at: _Optional[bool] = ..., cache_seconds: _Optional[int] = ..., domain: _Optional[str] = ..., valid_since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., clear_valid_since: _Optional[bool] = ..., forward_query: _Optional[bool] = ...) -> None: ...
 
 class DeleteLinkRequest(_message.Message):
     __slots__ = ("code", "domain")
