@@ -13,6 +13,7 @@ export interface StatsJson {
   readonly total: number;
   readonly humanTotal: number;
   readonly botTotal: number;
+  readonly prefetchTotal: number;
   readonly uniqueVisitors: number;
   readonly series: ReadonlyArray<{ readonly start: string; readonly clicks: number }>;
   readonly referrers: readonly CountJson[];

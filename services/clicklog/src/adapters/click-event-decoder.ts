@@ -31,6 +31,8 @@ export function decodeClickMessage(value: Buffer | null, timestampMs: string): D
       redirectStatus: event.redirectStatus,
       servedBy: event.servedBy,
       requestId: event.requestId,
+      // Events sent before prefetches were told apart have none: false.
+      prefetch: event.prefetch,
     },
   };
 }

@@ -19,25 +19,31 @@ const STORE_BATCH = `
 with incoming as (
   select * from unnest(
     $1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-    $8::boolean[], $9::bytea[], $10::text[], $11::smallint[], $12::smallint[], $13::text[], $14::text[]
+    $8::boolean[], $9::bytea[], $10::text[], $11::smallint[], $12::smallint[], $13::text[], $14::text[],
+    $15::boolean[]
   ) as t(event_id, occurred_at, code, referrer_host, browser, os, device,
-         bot, visitor_hash, user_agent, redirect_status, served_by, request_id, domain)
+         bot, visitor_hash, user_agent, redirect_status, served_by, request_id, domain, prefetch)
 ),
 inserted as (
   insert into clicks (event_id, occurred_at, code, referrer_host, browser, os, device,
-                      bot, visitor_hash, user_agent, redirect_status, served_by, request_id, domain)
+                      bot, visitor_hash, user_agent, redirect_status, served_by, request_id, domain, prefetch)
   select * from incoming
   on conflict do nothing
   returning domain, code, date_trunc('hour', occurred_at, 'UTC') as hour,
-            referrer_host, browser, os, device, bot, visitor_hash
+            referrer_host, browser, os, device, bot, visitor_hash, prefetch
 ),
+-- A prefetch is neither a human nor a bot visit: clicks = human + bot + prefetch.
 hourly as (
-  insert into click_hourly as h (domain, code, hour, clicks, human, bot)
-  select domain, code, hour, count(*), count(*) filter (where not bot), count(*) filter (where bot)
+  insert into click_hourly as h (domain, code, hour, clicks, human, bot, prefetch)
+  select domain, code, hour, count(*),
+         count(*) filter (where not bot and not prefetch),
+         count(*) filter (where bot and not prefetch),
+         count(*) filter (where prefetch)
   from inserted
   group by domain, code, hour
   on conflict (domain, code, hour) do update
-    set clicks = h.clicks + excluded.clicks, human = h.human + excluded.human, bot = h.bot + excluded.bot
+    set clicks = h.clicks + excluded.clicks, human = h.human + excluded.human, bot = h.bot + excluded.bot,
+        prefetch = h.prefetch + excluded.prefetch
 ),
 dimensions as (
   insert into click_hourly_dimensions as d (domain, code, hour, dimension, value, clicks)
@@ -76,6 +82,7 @@ export function createPgClickStore(pool: pg.Pool): ClickStore {
         column((c) => c.servedBy),
         column((c) => c.requestId),
         column((c) => c.domain),
+        column((c) => c.prefetch),
       ]);
       return rows[0]?.stored ?? 0;
     },

@@ -24,8 +24,14 @@ export function createPgStatsStore(pool: pg.Pool): StatsStore {
             );
             if (link.rows[0]?.live !== true) return undefined;
 
-            const hours = await client.query<{ hour: Date; clicks: string; human: string; bot: string }>(
-              `select hour, clicks, human, bot from click_hourly
+            const hours = await client.query<{
+              hour: Date;
+              clicks: string;
+              human: string;
+              bot: string;
+              prefetch: string;
+            }>(
+              `select hour, clicks, human, bot, prefetch from click_hourly
                where domain = $1 and code = $2 and hour >= $3 and hour < $4 order by hour`,
               [domain, code, start, end],
             );
@@ -61,6 +67,7 @@ export function createPgStatsStore(pool: pg.Pool): StatsStore {
                 clicks: Number(row.clicks),
                 human: Number(row.human),
                 bot: Number(row.bot),
+                prefetch: Number(row.prefetch),
               })),
               top: byDimension,
               uniqueVisitors: Number(visitors.rows[0]?.visitors ?? 0),

@@ -55,6 +55,7 @@ export function createClickEnricher(deps: {
         redirectStatus: click.redirectStatus,
         servedBy: click.servedBy,
         requestId: bounded(click.requestId, MAX_REQUEST_ID_LENGTH),
+        prefetch: click.prefetch,
       };
     });
   };

@@ -21,6 +21,7 @@ function click(overrides: Partial<RawClick> = {}): RawClick {
     redirectStatus: 302,
     servedBy: 1,
     requestId: "req-1",
+    prefetch: false,
     ...overrides,
   };
 }

@@ -16,6 +16,8 @@ export interface RawClick {
   /** The resolver's LookupLayer number. */
   readonly servedBy: number;
   readonly requestId: string;
+  /** A prefetch or a link preview: counted apart, never as a human or bot visit. */
+  readonly prefetch: boolean;
 }
 
 /** What a user agent says about the client. */
@@ -40,6 +42,7 @@ export interface EnrichedClick extends UserAgentClass {
   readonly redirectStatus: number;
   readonly servedBy: number;
   readonly requestId: string;
+  readonly prefetch: boolean;
 }
 
 /** The value stored for a dimension nobody could tell (no user agent, an unparsable referrer). */

@@ -36,11 +36,11 @@ test("the series has every bucket of the range, zeros included, and adds up to t
     defaultHost: HOST,
     store: storeWith({
       hours: [
-        { hour: new Date("2030-03-04T09:00:00Z"), clicks: 3, human: 2, bot: 1 },
-        { hour: new Date("2030-03-04T17:00:00Z"), clicks: 4, human: 4, bot: 0 },
-        { hour: new Date("2030-03-10T15:00:00Z"), clicks: 5, human: 1, bot: 4 },
+        { hour: new Date("2030-03-04T09:00:00Z"), clicks: 3, human: 2, bot: 1, prefetch: 0 },
+        { hour: new Date("2030-03-04T17:00:00Z"), clicks: 6, human: 4, bot: 0, prefetch: 2 },
+        { hour: new Date("2030-03-10T15:00:00Z"), clicks: 5, human: 1, bot: 4, prefetch: 0 },
       ],
-      top: { ...EMPTY_TOP, referrer: [{ value: "direct", clicks: 12 }] },
+      top: { ...EMPTY_TOP, referrer: [{ value: "direct", clicks: 14 }] },
       uniqueVisitors: 6,
     }),
   });
@@ -50,7 +50,7 @@ test("the series has every bucket of the range, zeros included, and adds up to t
     result.series.map((point) => [point.start.toISOString().slice(0, 10), point.clicks]),
     [
       ["2030-03-03", 0],
-      ["2030-03-04", 7],
+      ["2030-03-04", 9],
       ["2030-03-05", 0],
       ["2030-03-06", 0],
       ["2030-03-07", 0],
@@ -59,8 +59,11 @@ test("the series has every bucket of the range, zeros included, and adds up to t
       ["2030-03-10", 5],
     ],
   );
-  assert.equal([result.total, result.humanTotal, result.botTotal, result.uniqueVisitors], [12, 7, 5, 6]);
-  assert.equal(result.referrers, [{ value: "direct", clicks: 12 }]);
+  assert.equal(
+    [result.total, result.humanTotal, result.botTotal, result.prefetchTotal, result.uniqueVisitors],
+    [14, 7, 5, 2, 6],
+  );
+  assert.equal(result.referrers, [{ value: "direct", clicks: 14 }]);
 });
 
 test("by hour, each hour is its own point", async () => {
@@ -68,7 +71,7 @@ test("by hour, each hour is its own point", async () => {
     now: () => NOW,
     defaultHost: HOST,
     store: storeWith({
-      hours: [{ hour: new Date("2030-03-10T13:00:00Z"), clicks: 2, human: 2, bot: 0 }],
+      hours: [{ hour: new Date("2030-03-10T13:00:00Z"), clicks: 2, human: 2, bot: 0, prefetch: 0 }],
       top: EMPTY_TOP,
       uniqueVisitors: 1,
     }),

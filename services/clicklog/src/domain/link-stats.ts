@@ -15,6 +15,8 @@ export interface HourCount {
   readonly clicks: number;
   readonly human: number;
   readonly bot: number;
+  /** Prefetches and link previews: clicks = human + bot + prefetch. */
+  readonly prefetch: number;
 }
 
 export interface ValueCount {
@@ -45,6 +47,7 @@ export interface LinkStats {
   readonly total: number;
   readonly humanTotal: number;
   readonly botTotal: number;
+  readonly prefetchTotal: number;
   /**
    * Visitors are told apart by a hash whose key changes every UTC day, so
    * over several days this is the sum of each day's unique visitors: a person
@@ -93,6 +96,7 @@ export function createLinkStats(deps: {
     let total = 0;
     let humanTotal = 0;
     let botTotal = 0;
+    let prefetchTotal = 0;
     for (const hour of snapshot.hours) {
       const bucket = Math.floor(hour.hour.getTime() / range.stepMs) * range.stepMs;
       const current = buckets.get(bucket);
@@ -102,6 +106,7 @@ export function createLinkStats(deps: {
       total += hour.clicks;
       humanTotal += hour.human;
       botTotal += hour.bot;
+      prefetchTotal += hour.prefetch;
     }
     return {
       code: request.code,
@@ -109,6 +114,7 @@ export function createLinkStats(deps: {
       total,
       humanTotal,
       botTotal,
+      prefetchTotal,
       uniqueVisitors: snapshot.uniqueVisitors,
       series: [...buckets].map(([start, clicks]) => ({ start: new Date(start), clicks })),
       referrers: snapshot.top.referrer,

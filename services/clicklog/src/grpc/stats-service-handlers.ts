@@ -54,6 +54,7 @@ function toMessage(stats: LinkStats): Stats {
     total: count(stats.total),
     humanTotal: count(stats.humanTotal),
     botTotal: count(stats.botTotal),
+    prefetchTotal: count(stats.prefetchTotal),
     uniqueVisitors: count(stats.uniqueVisitors),
     series: stats.series.map((point) => ({ start: point.start, clicks: count(point.clicks) })),
     referrers: dimension(stats.referrers),

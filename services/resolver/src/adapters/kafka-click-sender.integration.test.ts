@@ -42,6 +42,7 @@ function click(prefix: string, code: number, n: number): Click {
   return {
     eventId: crypto.randomUUID(),
     domain: "",
+    prefetch: false,
     code: `${prefix}-${run}-${code}`,
     occurredAtMs: Date.now(),
     referrer: `https://ref.example/${n}`,
@@ -103,6 +104,7 @@ test("a batch arrives on the topic, keyed by code, each message decoding to the 
     redirectStatus: 302,
     servedBy: LookupLayer.LOOKUP_LAYER_REDIS,
     requestId: "req-7",
+    prefetch: false,
   });
 });
 

@@ -81,6 +81,8 @@ test("a link row is read with everything a redirect and its gone check need", as
     disabled: true,
     deleted: true,
     updatedAtMs: Date.parse("2030-01-01T00:00:00.123Z"),
+    validSinceMs: null,
+    forwardQuery: false,
   });
   await waitUntilReplicated(code);
   assert.equal(await replica.find("", code), await primary.find("", code), "the replica reads the same row");
@@ -135,6 +137,7 @@ test("with replay paused, a link created on the primary misses on the replica an
       url: `https://example.com/${code}`,
       redirectStatus: 307,
       cacheSeconds: 0,
+      forwardQuery: false,
       servedBy: "primary",
     });
   } finally {

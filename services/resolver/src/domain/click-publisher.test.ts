@@ -110,6 +110,7 @@ function fakeObserver() {
 
 const facts = (code: string): ClickFacts => ({
   domain: "",
+  prefetch: false,
   code,
   referrer: "",
   userAgent: "",

@@ -15,6 +15,8 @@ export interface ClickFacts {
   readonly servedBy: LookupLayer;
   /** Envoy's x-request-id, "" when the call did not come through it. */
   readonly requestId: string;
+  /** A prefetch or a link preview, counted apart from visits (visitor/prefetch.ts). */
+  readonly prefetch: boolean;
 }
 
 /** One counted redirect, as it waits to be sent. */

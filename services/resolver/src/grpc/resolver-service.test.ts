@@ -144,6 +144,7 @@ test("a redirect records one click with what the gateway passed on", async () =>
       redirectStatus: 301,
       servedBy: "replica",
       requestId: "req-42",
+      prefetch: false,
     },
   ]);
 });

@@ -129,6 +129,7 @@ test("a GET redirects with the link's status, Location, no body, and counts one 
       redirectStatus: 301,
       servedBy: "replica",
       requestId: "req-1",
+      prefetch: false,
     },
   ]);
   assert.equal(statuses, [301]);
@@ -223,6 +224,19 @@ test("a domain's root and not-found redirects answer 302, uncounted and not kept
   assert.is((await send("GET", "/nope", { host: "bare.example.com" })).status, 404);
   assert.is((await send("GET", "/")).status, 404, "the default domain has no root redirect");
   assert.is(recorded.length, 0);
+});
+
+test("a prefetch or a link preview is counted as such; the answer is the same redirect", async () => {
+  const prefetched = await send("GET", "/perm", { "sec-purpose": "prefetch;prerender" });
+  const previewed = await send("GET", "/perm", {
+    "user-agent": "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
+  });
+  const visited = await send("GET", "/perm", { "user-agent": "Mozilla/5.0 Firefox/128.0" });
+  for (const answer of [prefetched, previewed, visited]) assert.is(answer.status, 301);
+  assert.equal(
+    recorded.map((facts) => facts.prefetch),
+    [true, true, false],
+  );
 });
 
 test("forwardQuery appends the visitor's query to the target; without it the query is dropped", async () => {

@@ -7,6 +7,7 @@ import { toClickRecord } from "./click-event.js";
 const click: Click = {
   eventId: "0b6f4c3e-2f7a-4c53-9a53-2d1f0d1c9e11",
   domain: "",
+  prefetch: false,
   code: "abc1234",
   occurredAtMs: Date.UTC(2025, 0, 2, 3, 4, 5, 678),
   referrer: "https://news.example/item?id=1",
@@ -31,6 +32,7 @@ test("a click record is keyed by its code and decodes to every field of the clic
     servedBy: LookupLayer.LOOKUP_LAYER_REDIS,
     requestId: "req-1",
     domain: "",
+    prefetch: false,
   });
 });
 

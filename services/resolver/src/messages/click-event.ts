@@ -16,6 +16,7 @@ export function toClickEvent(click: Click): ClickEvent {
     redirectStatus: click.redirectStatus,
     servedBy: toLookupLayerMessage(click.servedBy),
     requestId: click.requestId,
+    prefetch: click.prefetch,
   };
 }
 

@@ -2,6 +2,7 @@ import { REQUEST_ID_KEY } from "@kurt/core/headers";
 import type { ClickFacts } from "../domain/click.js";
 import type { Redirect } from "../domain/link-resolver.js";
 import { clientAddress } from "./client-address.js";
+import { isPrefetch } from "./prefetch.js";
 
 /**
  * A header can be as large as Envoy allows (tens of KiB); the queue holds up
@@ -30,5 +31,6 @@ export function clickFacts(
     redirectStatus: redirect.redirectStatus,
     servedBy: redirect.servedBy,
     requestId: header(REQUEST_ID_KEY) ?? "",
+    prefetch: isPrefetch(header),
   };
 }

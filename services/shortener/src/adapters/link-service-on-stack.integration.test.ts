@@ -77,6 +77,8 @@ test("a create with a generated code is committed before it answers, and written
     disabled: false,
     deleted: false,
     updatedAtMs: link.updatedAt.getTime(),
+    validSinceMs: null,
+    forwardQuery: false,
   });
 });
 
@@ -145,6 +147,8 @@ test("an update changes only the fields sent and refreshes the Redis copy", asyn
     disabled: true,
     deleted: false,
     updatedAtMs: updated.updatedAt.getTime(),
+    validSinceMs: null,
+    forwardQuery: false,
   });
   const later = new Date(Date.now() + 3_600_000);
   const moved = await links.updateLink(

@@ -36,6 +36,8 @@ test("a committed link is written in the contract's entry format with the contra
     disabled: false,
     deleted: false,
     updatedAtMs: 1_000,
+    validSinceMs: null,
+    forwardQuery: false,
   });
   const ttl = await redis.ttl(linkCacheKey(c));
   assert.ok(ttl > LINK_CACHE_TTL_SECONDS - 10 && ttl <= LINK_CACHE_TTL_SECONDS, `ttl ${ttl}`);

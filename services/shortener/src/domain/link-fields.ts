@@ -43,6 +43,17 @@ export const MAX_EXPIRY_YEARS = 100;
  * (NaN) is refused with its reason; without the upper bound an expiry in the
  * year 11476 was stored, and no listing could print it any more.
  */
+/** An instant later than 100 years from now is refused, to the millisecond. */
+function refuseBeyondMaxYears(field: string, value: Date, now: Date): void {
+  const latest = new Date(now.getTime());
+  latest.setUTCFullYear(latest.getUTCFullYear() + MAX_EXPIRY_YEARS);
+  if (value.getTime() > latest.getTime())
+    throw invalidArgument(
+      field,
+      `must be at most ${MAX_EXPIRY_YEARS} years ahead (no later than ${latest.toISOString()}), got ${value.toISOString()}`,
+    );
+}
+
 /**
  * The instant a link starts redirecting: any instant up to 100 years ahead
  * (one in the past simply means at once), and before its expiry when it has
@@ -51,13 +62,7 @@ export const MAX_EXPIRY_YEARS = 100;
 export function validateValidSince(value: Date, now: Date, expiresAt: Date | null): Date {
   const ms = value.getTime();
   if (Number.isNaN(ms)) return validateTimestamp("validSince", value);
-  const latest = new Date(now.getTime());
-  latest.setUTCFullYear(latest.getUTCFullYear() + MAX_EXPIRY_YEARS);
-  if (ms > latest.getTime())
-    throw invalidArgument(
-      "validSince",
-      `must be at most ${MAX_EXPIRY_YEARS} years ahead (no later than ${latest.toISOString()}), got ${value.toISOString()}`,
-    );
+  refuseBeyondMaxYears("validSince", value, now);
   if (expiresAt !== null && ms >= expiresAt.getTime())
     throw invalidArgument(
       "validSince",
@@ -71,13 +76,7 @@ export function validateExpiresAt(value: Date, now: Date): Date {
   if (Number.isNaN(ms)) return validateTimestamp("expiresAt", value);
   if (ms <= now.getTime())
     throw invalidArgument("expiresAt", `must be in the future, got ${value.toISOString()} (now ${now.toISOString()})`);
-  const latest = new Date(now.getTime());
-  latest.setUTCFullYear(latest.getUTCFullYear() + MAX_EXPIRY_YEARS);
-  if (ms > latest.getTime())
-    throw invalidArgument(
-      "expiresAt",
-      `must be at most ${MAX_EXPIRY_YEARS} years ahead (no later than ${latest.toISOString()}), got ${value.toISOString()}`,
-    );
+  refuseBeyondMaxYears("expiresAt", value, now);
   return validateTimestamp("expiresAt", value);
 }
 

@@ -201,7 +201,11 @@ type ClickEvent struct {
 	RequestId string `protobuf:"bytes,9,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// The link's domain; "" for the default domain (clicks sent before domains
 	// existed have none, and were all of the default domain).
-	Domain        string `protobuf:"bytes,10,opt,name=domain,proto3" json:"domain,omitempty"`
+	Domain string `protobuf:"bytes,10,opt,name=domain,proto3" json:"domain,omitempty"`
+	// A prefetch (`Sec-Purpose: prefetch`, `Purpose: prefetch`) or a known
+	// link-preview agent fetching the link: stored and counted apart
+	// (Stats.prefetch_total), never as a human or bot visit.
+	Prefetch      bool `protobuf:"varint,11,opt,name=prefetch,proto3" json:"prefetch,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -306,6 +310,13 @@ func (x *ClickEvent) GetDomain() string {
 	return ""
 }
 
+func (x *ClickEvent) GetPrefetch() bool {
+	if x != nil {
+		return x.Prefetch
+	}
+	return false
+}
+
 var File_kurt_v1_events_proto protoreflect.FileDescriptor
 
 const file_kurt_v1_events_proto_rawDesc = "" +
@@ -320,7 +331,7 @@ const file_kurt_v1_events_proto_rawDesc = "" +
 	"occurredAt\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\x06 \x01(\tR\trequestId\x12\x16\n" +
-	"\x06domain\x18\a \x01(\tR\x06domain\"\xed\x02\n" +
+	"\x06domain\x18\a \x01(\tR\x06domain\"\x89\x03\n" +
 	"\n" +
 	"ClickEvent\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12\x12\n" +
@@ -336,7 +347,8 @@ const file_kurt_v1_events_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\t \x01(\tR\trequestId\x12\x16\n" +
 	"\x06domain\x18\n" +
-	" \x01(\tR\x06domain*\x87\x01\n" +
+	" \x01(\tR\x06domain\x12\x1a\n" +
+	"\bprefetch\x18\v \x01(\bR\bprefetch*\x87\x01\n" +
 	"\rLinkEventKind\x12\x1f\n" +
 	"\x1bLINK_EVENT_KIND_UNSPECIFIED\x10\x00\x12\x1b\n" +
 	"\x17LINK_EVENT_KIND_CREATED\x10\x01\x12\x1b\n" +

@@ -165,7 +165,7 @@ func (x *GetLinkStatsRequest) GetDomain() string {
 type Stats struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	Code  string                 `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
-	// All clicks in the range: human_total + bot_total.
+	// All clicks in the range: human_total + bot_total + prefetch_total.
 	Total      uint32 `protobuf:"varint,2,opt,name=total,proto3" json:"total,omitempty"`
 	HumanTotal uint32 `protobuf:"varint,3,opt,name=human_total,json=humanTotal,proto3" json:"human_total,omitempty"`
 	BotTotal   uint32 `protobuf:"varint,4,opt,name=bot_total,json=botTotal,proto3" json:"bot_total,omitempty"`
@@ -185,7 +185,10 @@ type Stats struct {
 	// e.g. "desktop", "mobile", "tablet", "bot".
 	Devices []*DimensionCount `protobuf:"bytes,10,rep,name=devices,proto3" json:"devices,omitempty"`
 	// The link's domain (see Link.domain).
-	Domain        string `protobuf:"bytes,11,opt,name=domain,proto3" json:"domain,omitempty"`
+	Domain string `protobuf:"bytes,11,opt,name=domain,proto3" json:"domain,omitempty"`
+	// Prefetches and link previews (chat apps, social networks unfurling the
+	// link): neither human nor bot visits.
+	PrefetchTotal uint32 `protobuf:"varint,12,opt,name=prefetch_total,json=prefetchTotal,proto3" json:"prefetch_total,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -295,6 +298,13 @@ func (x *Stats) GetDomain() string {
 		return x.Domain
 	}
 	return ""
+}
+
+func (x *Stats) GetPrefetchTotal() uint32 {
+	if x != nil {
+		return x.PrefetchTotal
+	}
+	return 0
 }
 
 type SeriesPoint struct {
@@ -413,7 +423,7 @@ const file_kurt_v1_stats_service_proto_rawDesc = "" +
 	"\x02to\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x02to\x122\n" +
 	"\binterval\x18\x04 \x01(\x0e2\x16.kurt.v1.StatsIntervalR\binterval\x12\x1b\n" +
 	"\x06domain\x18\x05 \x01(\tH\x00R\x06domain\x88\x01\x01B\t\n" +
-	"\a_domain\"\xa6\x03\n" +
+	"\a_domain\"\xcd\x03\n" +
 	"\x05Stats\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x14\n" +
 	"\x05total\x18\x02 \x01(\rR\x05total\x12\x1f\n" +
@@ -427,7 +437,8 @@ const file_kurt_v1_stats_service_proto_rawDesc = "" +
 	"\x02os\x18\t \x03(\v2\x17.kurt.v1.DimensionCountR\x02os\x121\n" +
 	"\adevices\x18\n" +
 	" \x03(\v2\x17.kurt.v1.DimensionCountR\adevices\x12\x16\n" +
-	"\x06domain\x18\v \x01(\tR\x06domain\"W\n" +
+	"\x06domain\x18\v \x01(\tR\x06domain\x12%\n" +
+	"\x0eprefetch_total\x18\f \x01(\rR\rprefetchTotal\"W\n" +
 	"\vSeriesPoint\x120\n" +
 	"\x05start\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\x05start\x12\x16\n" +
 	"\x06clicks\x18\x02 \x01(\rR\x06clicks\">\n" +

@@ -120,6 +120,12 @@ export interface ClickEvent {
    * existed have none, and were all of the default domain).
    */
   domain: string;
+  /**
+   * A prefetch (`Sec-Purpose: prefetch`, `Purpose: prefetch`) or a known
+   * link-preview agent fetching the link: stored and counted apart
+   * (Stats.prefetch_total), never as a human or bot visit.
+   */
+  prefetch: boolean;
 }
 
 function createBaseLinkEvent(): LinkEvent {
@@ -311,6 +317,7 @@ function createBaseClickEvent(): ClickEvent {
     servedBy: 0,
     requestId: "",
     domain: "",
+    prefetch: false,
   };
 }
 
@@ -345,6 +352,9 @@ export const ClickEvent: MessageFns<ClickEvent> = {
     }
     if (message.domain !== "") {
       writer.uint32(82).string(message.domain);
+    }
+    if (message.prefetch !== false) {
+      writer.uint32(88).bool(message.prefetch);
     }
     return writer;
   },
@@ -442,6 +452,14 @@ export const ClickEvent: MessageFns<ClickEvent> = {
             message.domain = reader.string();
             continue;
           }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.prefetch = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -494,6 +512,7 @@ export const ClickEvent: MessageFns<ClickEvent> = {
         ? globalThis.String(object.request_id)
         : "",
       domain: isSet(object.domain) ? globalThis.String(object.domain) : "",
+      prefetch: isSet(object.prefetch) ? globalThis.Boolean(object.prefetch) : false,
     };
   },
 
@@ -529,6 +548,9 @@ export const ClickEvent: MessageFns<ClickEvent> = {
     if (message.domain !== "") {
       obj.domain = message.domain;
     }
+    if (message.prefetch !== false) {
+      obj.prefetch = message.prefetch;
+    }
     return obj;
   },
 
@@ -547,6 +569,7 @@ export const ClickEvent: MessageFns<ClickEvent> = {
     message.servedBy = object.servedBy ?? 0;
     message.requestId = object.requestId ?? "";
     message.domain = object.domain ?? "";
+    message.prefetch = object.prefetch ?? false;
     return message;
   },
 };

@@ -93,7 +93,7 @@ export interface GetLinkStatsRequest {
  */
 export interface Stats {
   code: string;
-  /** All clicks in the range: human_total + bot_total. */
+  /** All clicks in the range: human_total + bot_total + prefetch_total. */
   total: number;
   humanTotal: number;
   botTotal: number;
@@ -120,6 +120,11 @@ export interface Stats {
   devices: DimensionCount[];
   /** The link's domain (see Link.domain). */
   domain: string;
+  /**
+   * Prefetches and link previews (chat apps, social networks unfurling the
+   * link): neither human nor bot visits.
+   */
+  prefetchTotal: number;
 }
 
 export interface SeriesPoint {
@@ -279,6 +284,7 @@ function createBaseStats(): Stats {
     os: [],
     devices: [],
     domain: "",
+    prefetchTotal: 0,
   };
 }
 
@@ -316,6 +322,9 @@ export const Stats: MessageFns<Stats> = {
     }
     if (message.domain !== "") {
       writer.uint32(90).string(message.domain);
+    }
+    if (message.prefetchTotal !== 0) {
+      writer.uint32(96).uint32(message.prefetchTotal);
     }
     return writer;
   },
@@ -421,6 +430,14 @@ export const Stats: MessageFns<Stats> = {
             message.domain = reader.string();
             continue;
           }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.prefetchTotal = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -466,6 +483,11 @@ export const Stats: MessageFns<Stats> = {
         ? object.devices.map((e: any) => DimensionCount.fromJSON(e))
         : [],
       domain: isSet(object.domain) ? globalThis.String(object.domain) : "",
+      prefetchTotal: isSet(object.prefetchTotal)
+        ? globalThis.Number(object.prefetchTotal)
+        : isSet(object.prefetch_total)
+        ? globalThis.Number(object.prefetch_total)
+        : 0,
     };
   },
 
@@ -504,6 +526,9 @@ export const Stats: MessageFns<Stats> = {
     if (message.domain !== "") {
       obj.domain = message.domain;
     }
+    if (message.prefetchTotal !== 0) {
+      obj.prefetchTotal = Math.round(message.prefetchTotal);
+    }
     return obj;
   },
 
@@ -523,6 +548,7 @@ export const Stats: MessageFns<Stats> = {
     message.os = object.os?.map((e) => DimensionCount.fromPartial(e)) || [];
     message.devices = object.devices?.map((e) => DimensionCount.fromPartial(e)) || [];
     message.domain = object.domain ?? "";
+    message.prefetchTotal = object.prefetchTotal ?? 0;
     return message;
   },
 };

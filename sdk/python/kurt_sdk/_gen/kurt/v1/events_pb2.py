@@ -27,17 +27,17 @@ from kurt_sdk._gen.kurt.v1 import link_pb2 as kurt_dot_v1_dot_link__pb2
 from kurt_sdk._gen.kurt.v1 import lookup_layer_pb2 as kurt_dot_v1_dot_lookup__layer__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x14kurt/v1/events.proto\x12\x07kurt.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x12kurt/v1/link.proto\x1a\x1akurt/v1/lookup_layer.proto\"\xc3\x01\n\tLinkEvent\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12$\n\x04kind\x18\x02 \x01(\x0e\x32\x16.kurt.v1.LinkEventKind\x12\x0c\n\x04\x63ode\x18\x03 \x01(\t\x12\x1b\n\x04link\x18\x04 \x01(\x0b\x32\r.kurt.v1.Link\x12/\n\x0boccurred_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nrequest_id\x18\x06 \x01(\t\x12\x0e\n\x06\x64omain\x18\x07 \x01(\t\"\x81\x02\n\nClickEvent\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x0c\n\x04\x63ode\x18\x02 \x01(\t\x12/\n\x0boccurred_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08referrer\x18\x04 \x01(\t\x12\x12\n\nuser_agent\x18\x05 \x01(\t\x12\x16\n\x0e\x63lient_address\x18\x06 \x01(\t\x12\x17\n\x0fredirect_status\x18\x07 \x01(\x05\x12\'\n\tserved_by\x18\x08 \x01(\x0e\x32\x14.kurt.v1.LookupLayer\x12\x12\n\nrequest_id\x18\t \x01(\t\x12\x0e\n\x06\x64omain\x18\n \x01(\t*\x87\x01\n\rLinkEventKind\x12\x1f\n\x1bLINK_EVENT_KIND_UNSPECIFIED\x10\x00\x12\x1b\n\x17LINK_EVENT_KIND_CREATED\x10\x01\x12\x1b\n\x17LINK_EVENT_KIND_UPDATED\x10\x02\x12\x1b\n\x17LINK_EVENT_KIND_DELETED\x10\x03\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x14kurt/v1/events.proto\x12\x07kurt.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x12kurt/v1/link.proto\x1a\x1akurt/v1/lookup_layer.proto\"\xc3\x01\n\tLinkEvent\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12$\n\x04kind\x18\x02 \x01(\x0e\x32\x16.kurt.v1.LinkEventKind\x12\x0c\n\x04\x63ode\x18\x03 \x01(\t\x12\x1b\n\x04link\x18\x04 \x01(\x0b\x32\r.kurt.v1.Link\x12/\n\x0boccurred_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nrequest_id\x18\x06 \x01(\t\x12\x0e\n\x06\x64omain\x18\x07 \x01(\t\"\x93\x02\n\nClickEvent\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x0c\n\x04\x63ode\x18\x02 \x01(\t\x12/\n\x0boccurred_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08referrer\x18\x04 \x01(\t\x12\x12\n\nuser_agent\x18\x05 \x01(\t\x12\x16\n\x0e\x63lient_address\x18\x06 \x01(\t\x12\x17\n\x0fredirect_status\x18\x07 \x01(\x05\x12\'\n\tserved_by\x18\x08 \x01(\x0e\x32\x14.kurt.v1.LookupLayer\x12\x12\n\nrequest_id\x18\t \x01(\t\x12\x0e\n\x06\x64omain\x18\n \x01(\t\x12\x10\n\x08prefetch\x18\x0b \x01(\x08*\x87\x01\n\rLinkEventKind\x12\x1f\n\x1bLINK_EVENT_KIND_UNSPECIFIED\x10\x00\x12\x1b\n\x17LINK_EVENT_KIND_CREATED\x10\x01\x12\x1b\n\x17LINK_EVENT_KIND_UPDATED\x10\x02\x12\x1b\n\x17LINK_EVENT_KIND_DELETED\x10\x03\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'kurt.v1.events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_LINKEVENTKIND']._serialized_start=573
-  _globals['_LINKEVENTKIND']._serialized_end=708
+  _globals['_LINKEVENTKIND']._serialized_start=591
+  _globals['_LINKEVENTKIND']._serialized_end=726
   _globals['_LINKEVENT']._serialized_start=115
   _globals['_LINKEVENT']._serialized_end=310
   _globals['_CLICKEVENT']._serialized_start=313
-  _globals['_CLICKEVENT']._serialized_end=570
+  _globals['_CLICKEVENT']._serialized_end=588
 # @@protoc_insertion_point(module_scope)

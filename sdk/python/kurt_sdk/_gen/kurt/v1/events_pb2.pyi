@@ -41,7 +41,7 @@ class LinkEvent(_message.Message):
     def __init__(self, event_id: _Optional[str] = ..., kind: _Optional[_Union[LinkEventKind, str]] = ..., code: _Optional[str] = ..., link: _Optional[_Union[_link_pb2.Link, _Mapping]] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., request_id: _Optional[str] = ..., domain: _Optional[str] = ...) -> None: ...
 
 class ClickEvent(_message.Message):
-    __slots__ = ("event_id", "code", "occurred_at", "referrer", "user_agent", "client_address", "redirect_status", "served_by", "request_id", "domain")
+    __slots__ = ("event_id", "code", "occurred_at", "referrer", "user_agent", "client_address", "redirect_status", "served_by", "request_id", "domain", "prefetch")
     EVENT_ID_FIELD_NUMBER: _ClassVar[int]
     CODE_FIELD_NUMBER: _ClassVar[int]
     OCCURRED_AT_FIELD_NUMBER: _ClassVar[int]
@@ -52,6 +52,7 @@ class ClickEvent(_message.Message):
     SERVED_BY_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     DOMAIN_FIELD_NUMBER: _ClassVar[int]
+    PREFETCH_FIELD_NUMBER: _ClassVar[int]
     event_id: str
     code: str
     occurred_at: _timestamp_pb2.Timestamp
@@ -62,4 +63,5 @@ class ClickEvent(_message.Message):
     served_by: _lookup_layer_pb2.LookupLayer
     request_id: str
     domain: str
-    def __init__(self, event_id: _Optional[str] = ..., code: _Optional[str] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., referrer: _Optional[str] = ..., user_agent: _Optional[str] = ..., client_address: _Optional[str] = ..., redirect_status: _Optional[int] = ..., served_by: _Optional[_Union[_lookup_layer_pb2.LookupLayer, str]] = ..., request_id: _Optional[str] = ..., domain: _Optional[str] = ...) -> None: ...
+    prefetch: bool
+    def __init__(self, event_id: _Optional[str] = ..., code: _Optional[str] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., referrer: _Optional[str] = ..., user_agent: _Optional[str] = ..., client_address: _Optional[str] = ..., redirect_status: _Optional[int] = ..., served_by: _Optional[_Union[_lookup_layer_pb2.LookupLayer, str]] = ..., request_id: _Optional[str] = ..., domain: _Optional[str] = ..., prefetch: _Optional[bool] = ...) -> None: ...
