@@ -266,6 +266,8 @@ test("under /v1/, each call of the contract is one route; any other path or meth
     page_token: true,
     pageToken: true,
     domain: true,
+    query: true,
+    tag: true,
   });
   const update = v1.find((r: Loose) => r.name === "update-link");
   assert.ok(new RegExp(`^${update.match.safe_regex.regex}$`).test("/v1/links/AbC1234"));

@@ -60,7 +60,7 @@ export const HTTP_CALLS: readonly HttpCall[] = [
     method: "GET",
     template: "/v1/links",
     message: "kurt.v1.ListLinksRequest",
-    query: ["page_size", "page_token", "domain"],
+    query: ["page_size", "page_token", "domain", "query", "tag"],
   },
   {
     name: "get-link",

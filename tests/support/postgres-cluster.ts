@@ -128,7 +128,9 @@ export async function countStoredUrls(outcomes: readonly CreateOutcome[]): Promi
  */
 export async function pauseReplayOnStandbys(): Promise<() => Promise<void>> {
   const standbys: pg.Client[] = [];
+  let primary: pg.Client | undefined;
   const resume = async () => {
+    await primary?.end().catch(() => {});
     await Promise.all(
       standbys.map(async (client) => {
         await client.query("select pg_wal_replay_resume()").catch(() => {});
@@ -150,23 +152,31 @@ export async function pauseReplayOnStandbys(): Promise<() => Promise<void>> {
       }
       const { rows } = await client.query<{ standby: boolean }>("select pg_is_in_recovery() as standby");
       if (rows[0]?.standby !== true) {
-        await client.end();
+        if (primary === undefined) primary = client;
+        else await client.end();
         continue;
       }
       standbys.push(client);
       await client.query("select pg_wal_replay_pause()");
     }
     assert.ok(standbys.length > 0, "a standby to pause");
-    // The request takes effect at the next WAL record; wait until it has on each.
+    // The request takes effect at the next WAL record a standby replays; on a quiet cluster none may come (CI
+    // run 130dc47 waited 5 s in vain), so the primary writes one (a WAL message, no table) while we wait.
+    let nudgedAt = 0;
     await waitFor(
       "replay to be paused on every standby",
       async () => {
         const states = await Promise.all(
           standbys.map(async (c) => (await c.query("select pg_get_wal_replay_pause_state() as s")).rows[0]?.s),
         );
-        return states.every((state) => state === "paused") ? true : undefined;
+        if (states.every((state) => state === "paused")) return true;
+        if (primary !== undefined && Date.now() - nudgedAt > 200) {
+          nudgedAt = Date.now();
+          await primary.query("select pg_logical_emit_message(false, 'kurt-test', 'nudge')").catch(() => {});
+        }
+        return undefined;
       },
-      { timeoutMs: 5_000, intervalMs: 20 },
+      { timeoutMs: 15_000, intervalMs: 20 },
     );
     return resume;
   } catch (error) {

@@ -137,9 +137,20 @@ class KurtClient:
         request = link_service_pb2.GetLinkRequest(code=code, domain=domain)
         return self._call(self._links.GetLink, request, safe_to_repeat=True)
 
-    def list_links(self, page_size: int = 0, page_token: str = "", *, domain: str | None = None) -> link_service_pb2.ListLinksResponse:
-        """Newest first: every domain's links, or with ``domain`` only that domain's (a page token belongs to its filter)."""
-        request = link_service_pb2.ListLinksRequest(page_size=page_size, page_token=page_token, domain=domain)
+    def list_links(
+        self,
+        page_size: int = 0,
+        page_token: str = "",
+        *,
+        domain: str | None = None,
+        query: str | None = None,
+        tag: str | None = None,
+    ) -> link_service_pb2.ListLinksResponse:
+        """Newest first: every domain's links, or with ``domain`` only that domain's; ``query`` keeps links whose code,
+        URL or title contains it (any case), ``tag`` those carrying the tag. A page token belongs to its filters."""
+        request = link_service_pb2.ListLinksRequest(
+            page_size=page_size, page_token=page_token, domain=domain, query=query, tag=tag
+        )
         return self._call(self._links.ListLinks, request, safe_to_repeat=True)
 
     def update_link(

@@ -90,7 +90,12 @@ export interface PageInput {
 }
 
 /** `domain` keeps only the links of that domain; unset lists every domain's. A page token belongs to its filter. */
-export interface ListLinksInput extends PageInput, DomainInput {}
+export interface ListLinksInput extends PageInput, DomainInput {
+  /** Only links whose code, URL or title contains this text, in any case. */
+  readonly query?: string;
+  /** Only links carrying this tag. */
+  readonly tag?: string;
+}
 
 export interface StatsInput extends DomainInput {
   readonly from?: Date;
@@ -259,7 +264,13 @@ export function createKurtClient(options: KurtClientOptions): KurtClient {
     listLinks: (page = {}, call) =>
       invoke(
         links.listLinks.bind(links),
-        { pageSize: page.pageSize ?? 0, pageToken: page.pageToken ?? "", domain: page.domain },
+        {
+          pageSize: page.pageSize ?? 0,
+          pageToken: page.pageToken ?? "",
+          domain: page.domain,
+          query: page.query,
+          tag: page.tag,
+        },
         { ...read, call },
       ),
     updateLink: (input, call) =>

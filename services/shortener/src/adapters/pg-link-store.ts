@@ -4,6 +4,7 @@ import { orUnavailable } from "@kurt/platform";
 import { invalidArgument } from "@kurt/platform/errors";
 import type pg from "pg";
 import type { Link, LinkChanges, LinkPosition, ListedLink, NewLink } from "../domain/link.js";
+import type { LinkFilter } from "../domain/link-filter.js";
 import type { LinkStore } from "../domain/link-ports.js";
 import { createMicroBatcher } from "../domain/micro-batcher.js";
 
@@ -39,6 +40,16 @@ const COLUMNS = `domain, code, url, redirect_status, cache_seconds, title, tags,
 // the one before: caches compare versions in milliseconds, so two quick
 // updates must never share one.
 const NEXT_VERSION = "greatest(now(), updated_at + interval '1 millisecond')";
+
+/**
+ * What `query` searches: code, URL and title, joined by a newline (which a
+ * query cannot contain, so no match spans two of them). Migration 0007's
+ * trigram index is built on exactly this expression.
+ */
+const SEARCH_TEXT = "(code || E'\\n' || url || E'\\n' || coalesce(title, ''))";
+
+/** `%`, `_` and the escape itself stand for themselves in a query. */
+const likeEscaped = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
 
 /** Migration 0006's check that a link's start lies before its expiry. */
 const VALID_BEFORE_EXPIRY = "links_valid_since_before_expiry";
@@ -182,13 +193,22 @@ export function createPgLinkStore(pool: pg.Pool, batching?: InsertBatching): PgL
       return rows[0] === undefined ? undefined : toLink(rows[0]);
     },
 
-    async list(limit, after: LinkPosition | undefined, domain?: string) {
-      // One domain's listing reads links_domain_newest_first; the whole listing links_newest_first.
+    async list(limit, after: LinkPosition | undefined, filter: LinkFilter = {}) {
+      // One domain's listing reads links_domain_newest_first, a tag links_tags (GIN), a query
+      // links_search (trigram GIN over code, URL and title); the whole listing links_newest_first.
       const values: unknown[] = [limit];
       const where = ["deleted_at is null"];
-      if (domain !== undefined) {
-        values.push(domain);
+      if (filter.domain !== undefined) {
+        values.push(filter.domain);
         where.push(`domain = $${values.length}`);
+      }
+      if (filter.tag !== undefined) {
+        values.push([filter.tag]);
+        where.push(`tags @> $${values.length}::text[]`);
+      }
+      if (filter.query !== undefined) {
+        values.push(`%${likeEscaped(filter.query)}%`);
+        where.push(`${SEARCH_TEXT} ilike $${values.length}`);
       }
       if (after !== undefined) {
         values.push(after.createdAtMicros.toString(), after.code, after.domain);

@@ -1,4 +1,5 @@
 import type { Link, LinkChanges, LinkId, LinkPosition, ListedLink, NewLink } from "./link.js";
+import type { LinkFilter } from "./link-filter.js";
 
 /** The links table on the primary. Every method is one statement, so one transaction. */
 export interface LinkStore {
@@ -6,8 +7,8 @@ export interface LinkStore {
   insert(link: NewLink): Promise<Link | undefined>;
   /** Deleted links are answered too; the caller decides what they mean. */
   find(id: LinkId): Promise<Link | undefined>;
-  /** Links not deleted (of one domain when `domain` is set), newest first, strictly after `after`. */
-  list(limit: number, after: LinkPosition | undefined, domain?: string): Promise<ListedLink[]>;
+  /** Links not deleted that pass every filter set, newest first, strictly after `after`. */
+  list(limit: number, after: LinkPosition | undefined, filter?: LinkFilter): Promise<ListedLink[]>;
   /** Applies the changes to a link that is not deleted; undefined when there is none. */
   update(id: LinkId, changes: LinkChanges): Promise<Link | undefined>;
   /** Marks a link deleted; undefined when there is none (or it was deleted already). */

@@ -11,6 +11,7 @@ import {
   validateTitle,
   validateValidSince,
 } from "./link-fields.js";
+import { filterKind, type LinkFilter, validateQuery, validateTagFilter } from "./link-filter.js";
 import type { LinkCacheWriter, LinkChangeKind, LinkChangePublisher, LinkStore } from "./link-ports.js";
 import { decodePageToken, encodePageToken, pageSize } from "./page-token.js";
 import type { TargetUrlPolicy } from "./target-url.js";
@@ -78,7 +79,13 @@ export interface LinkPage {
 export interface LinkService {
   createLink(input: CreateLinkInput, caller: Caller): Promise<Link>;
   getLink(ref: LinkRef): Promise<Link>;
-  listLinks(request: { pageSize: number; pageToken: string; domain?: string | undefined }): Promise<LinkPage>;
+  listLinks(request: {
+    pageSize: number;
+    pageToken: string;
+    domain?: string | undefined;
+    query?: string | undefined;
+    tag?: string | undefined;
+  }): Promise<LinkPage>;
   updateLink(input: UpdateLinkInput, caller: Caller): Promise<Link>;
   deleteLink(ref: LinkRef, caller: Caller): Promise<void>;
   /** Waits for the cache writes and events of creates that already answered (at shutdown, before the producer closes). */
@@ -178,9 +185,12 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
 
     async listLinks(request) {
       const limit = pageSize(request.pageSize);
-      const domain = request.domain === undefined ? undefined : deps.domains.forLookup(request.domain);
-      // A token is good only for the listing (and filter) that made it.
-      const kind = domain === undefined ? PAGE_KIND : `${PAGE_KIND}@${domain}`;
+      const filter: { -readonly [K in keyof LinkFilter]: LinkFilter[K] } = {};
+      if (request.domain !== undefined) filter.domain = deps.domains.forLookup(request.domain);
+      if (request.query !== undefined) filter.query = validateQuery(request.query);
+      if (request.tag !== undefined) filter.tag = validateTagFilter(request.tag);
+      // A token is good only for the listing (and filters) that made it.
+      const kind = filterKind(PAGE_KIND, filter);
       const after =
         request.pageToken === ""
           ? undefined
@@ -194,7 +204,7 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
               };
             })();
       // One row more than asked tells whether another page exists without a count.
-      const rows = await deps.store.list(limit + 1, after, domain);
+      const rows = await deps.store.list(limit + 1, after, filter);
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       return {

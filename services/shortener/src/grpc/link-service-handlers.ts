@@ -79,6 +79,8 @@ export function createLinkServiceHandlers(deps: {
         pageSize: request.pageSize,
         pageToken: request.pageToken,
         domain: request.domain,
+        query: request.query,
+        tag: request.tag,
       });
       return { links: page.links.map(message), nextPageToken: page.nextPageToken };
     }),

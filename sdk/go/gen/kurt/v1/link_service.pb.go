@@ -216,8 +216,13 @@ type ListLinksRequest struct {
 	// The next_page_token of a previous answer; empty for the first page.
 	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
 	// Only the links of this domain; unset means every domain. The page token
-	// belongs to the filter it was made with.
-	Domain        *string `protobuf:"bytes,3,opt,name=domain,proto3,oneof" json:"domain,omitempty"`
+	// belongs to the filters it was made with.
+	Domain *string `protobuf:"bytes,3,opt,name=domain,proto3,oneof" json:"domain,omitempty"`
+	// Only links whose code, URL or title contains this text, in any case
+	// (1 to 200 characters).
+	Query *string `protobuf:"bytes,4,opt,name=query,proto3,oneof" json:"query,omitempty"`
+	// Only links carrying this tag (exactly).
+	Tag           *string `protobuf:"bytes,5,opt,name=tag,proto3,oneof" json:"tag,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -269,6 +274,20 @@ func (x *ListLinksRequest) GetPageToken() string {
 func (x *ListLinksRequest) GetDomain() string {
 	if x != nil && x.Domain != nil {
 		return *x.Domain
+	}
+	return ""
+}
+
+func (x *ListLinksRequest) GetQuery() string {
+	if x != nil && x.Query != nil {
+		return *x.Query
+	}
+	return ""
+}
+
+func (x *ListLinksRequest) GetTag() string {
+	if x != nil && x.Tag != nil {
+		return *x.Tag
 	}
 	return ""
 }
@@ -677,13 +696,17 @@ const file_kurt_v1_link_service_proto_rawDesc = "" +
 	"\x0eGetLinkRequest\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x1b\n" +
 	"\x06domain\x18\x02 \x01(\tH\x00R\x06domain\x88\x01\x01B\t\n" +
-	"\a_domain\"v\n" +
+	"\a_domain\"\xba\x01\n" +
 	"\x10ListLinksRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
 	"page_token\x18\x02 \x01(\tR\tpageToken\x12\x1b\n" +
-	"\x06domain\x18\x03 \x01(\tH\x00R\x06domain\x88\x01\x01B\t\n" +
-	"\a_domain\"`\n" +
+	"\x06domain\x18\x03 \x01(\tH\x00R\x06domain\x88\x01\x01\x12\x19\n" +
+	"\x05query\x18\x04 \x01(\tH\x01R\x05query\x88\x01\x01\x12\x15\n" +
+	"\x03tag\x18\x05 \x01(\tH\x02R\x03tag\x88\x01\x01B\t\n" +
+	"\a_domainB\b\n" +
+	"\x06_queryB\x06\n" +
+	"\x04_tag\"`\n" +
 	"\x11ListLinksResponse\x12#\n" +
 	"\x05links\x18\x01 \x03(\v2\r.kurt.v1.LinkR\x05links\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xf9\x04\n" +

@@ -90,9 +90,20 @@ export interface ListLinksRequest {
   pageToken: string;
   /**
    * Only the links of this domain; unset means every domain. The page token
-   * belongs to the filter it was made with.
+   * belongs to the filters it was made with.
    */
-  domain?: string | undefined;
+  domain?:
+    | string
+    | undefined;
+  /**
+   * Only links whose code, URL or title contains this text, in any case
+   * (1 to 200 characters).
+   */
+  query?:
+    | string
+    | undefined;
+  /** Only links carrying this tag (exactly). */
+  tag?: string | undefined;
 }
 
 export interface ListLinksResponse {
@@ -523,7 +534,7 @@ export const GetLinkRequest: MessageFns<GetLinkRequest> = {
 };
 
 function createBaseListLinksRequest(): ListLinksRequest {
-  return { pageSize: 0, pageToken: "", domain: undefined };
+  return { pageSize: 0, pageToken: "", domain: undefined, query: undefined, tag: undefined };
 }
 
 export const ListLinksRequest: MessageFns<ListLinksRequest> = {
@@ -536,6 +547,12 @@ export const ListLinksRequest: MessageFns<ListLinksRequest> = {
     }
     if (message.domain !== undefined) {
       writer.uint32(26).string(message.domain);
+    }
+    if (message.query !== undefined) {
+      writer.uint32(34).string(message.query);
+    }
+    if (message.tag !== undefined) {
+      writer.uint32(42).string(message.tag);
     }
     return writer;
   },
@@ -577,6 +594,22 @@ export const ListLinksRequest: MessageFns<ListLinksRequest> = {
             message.domain = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.query = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.tag = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -602,6 +635,8 @@ export const ListLinksRequest: MessageFns<ListLinksRequest> = {
         ? globalThis.String(object.page_token)
         : "",
       domain: isSet(object.domain) ? globalThis.String(object.domain) : undefined,
+      query: isSet(object.query) ? globalThis.String(object.query) : undefined,
+      tag: isSet(object.tag) ? globalThis.String(object.tag) : undefined,
     };
   },
 
@@ -616,6 +651,12 @@ export const ListLinksRequest: MessageFns<ListLinksRequest> = {
     if (message.domain !== undefined) {
       obj.domain = message.domain;
     }
+    if (message.query !== undefined) {
+      obj.query = message.query;
+    }
+    if (message.tag !== undefined) {
+      obj.tag = message.tag;
+    }
     return obj;
   },
 
@@ -627,6 +668,8 @@ export const ListLinksRequest: MessageFns<ListLinksRequest> = {
     message.pageSize = object.pageSize ?? 0;
     message.pageToken = object.pageToken ?? "";
     message.domain = object.domain ?? undefined;
+    message.query = object.query ?? undefined;
+    message.tag = object.tag ?? undefined;
     return message;
   },
 };

@@ -46,14 +46,18 @@ class GetLinkRequest(_message.Message):
     def __init__(self, code: _Optional[str] = ..., domain: _Optional[str] = ...) -> None: ...
 
 class ListLinksRequest(_message.Message):
-    __slots__ = ("page_size", "page_token", "domain")
+    __slots__ = ("page_size", "page_token", "domain", "query", "tag")
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     DOMAIN_FIELD_NUMBER: _ClassVar[int]
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    TAG_FIELD_NUMBER: _ClassVar[int]
     page_size: int
     page_token: str
     domain: str
-    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., domain: _Optional[str] = ...) -> None: ...
+    query: str
+    tag: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., domain: _Optional[str] = ..., query: _Optional[str] = ..., tag: _Optional[str] = ...) -> None: ...
 
 class ListLinksResponse(_message.Message):
     __slots__ = ("links", "next_page_token")
