@@ -23,6 +23,7 @@ import { runCreate } from "./scenarios/create.js";
 import { runFixedRateLatency, runLatency } from "./scenarios/latency.js";
 import { runRedirectThroughput } from "./scenarios/redirect-throughput.js";
 import { runScale } from "./scenarios/scale.js";
+import { runSearch } from "./scenarios/search.js";
 import { benchRedis, createLinkSeeder, type SeedReport } from "./seed-links.js";
 import { openStack } from "./stack-control.js";
 import { summarize } from "./summary.js";
@@ -190,6 +191,7 @@ async function main(argv: readonly string[]): Promise<number> {
       seeds.push(await seeder.seed(opts.links));
     }
     if (wants("scale")) rows.push(...(await runScale(ctx, listLength)));
+    if (wants("search")) rows.push(...(await runSearch(ctx)));
     rows = withCeilingRatios(rows, rateOf("ceiling"));
 
     const checks = checkTargets(rows);

@@ -14,6 +14,7 @@ export const SCENARIOS = [
   "create",
   "clicks",
   "scale",
+  "search",
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 

@@ -53,7 +53,7 @@ async function seedPostgres(topology: Topology, count: number, say: (line: strin
       const to = Math.min(count, from + chunk) - 1;
       const result = await client.query(
         `insert into links (code, url) select ${SQL_CODE}, ${SQL_URL} from generate_series($1::int, $2::int) as i
-         on conflict (code) do nothing`,
+         on conflict (domain, code) do nothing`,
         [from, to],
       );
       inserted += result.rowCount ?? 0;

@@ -12,6 +12,7 @@ export {
   memberConnectionString,
   memberRestStatus,
   type PatroniMemberState,
+  PGBOUNCER_SERVER_LIFETIME_S,
   postgresMemberDir,
   primaryConnectionString,
   type RunResult,

@@ -5,6 +5,7 @@ export type { UpstreamHost } from "./components/envoy.js";
 export { createEnvoyComponent, findInstalledEnvoy, upstreamHosts, validateEnvoyConfig } from "./components/envoy.js";
 export type { PatroniMemberState } from "./components/patroni-rest.js";
 export { memberRestStatus, readClusterState, readHealthyCluster } from "./components/patroni-rest.js";
+export { PGBOUNCER_SERVER_LIFETIME_S } from "./components/pgbouncer-config.js";
 export * from "./components/postgres-connection.js";
 export { postgresMemberDir } from "./components/postgres-layout.js";
 export type { Sample } from "./metrics/prometheus-text.js";

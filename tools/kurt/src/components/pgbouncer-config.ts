@@ -26,6 +26,9 @@ function simpleName(what: string, name: string): string {
 
 const quoted = (value: string) => `"${value.replace(/"/g, '""')}"`;
 
+/** Seconds a server connection lives before PgBouncer replaces it (see the ini's comment). */
+export const PGBOUNCER_SERVER_LIFETIME_S = 60;
+
 export function renderPgBouncerFiles(dir: string, topology: Topology, scramSecret: string): PgBouncerFiles {
   const { host, postgres, pgbouncer } = topology;
   const database = simpleName("database", postgres.database);
@@ -49,6 +52,10 @@ pool_mode = transaction
 ;; After a server comes back (a restarted replica), use it within a second,
 ;; not after the default 15 s of refusing every client of that database.
 server_login_retry = 1
+;; While no replica is healthy (a failover, a re-clone) the router sends reads
+;; to the leader; such a server connection would stay there for the default
+;; hour. Recycled after a minute, reads are back on a replica within one.
+server_lifetime = ${PGBOUNCER_SERVER_LIFETIME_S}
 max_client_conn = 1000
 default_pool_size = 20
 ;; Sent by JDBC, psql and others at connect; harmless to drop.

@@ -1,4 +1,5 @@
 import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import type { Topology } from "@kurt/topology";
 import { ensureDebianPackages } from "../debian-packages.js";
 import { type Component, type ComponentContext, ComponentError } from "./component.js";
 import { findLeader } from "./patroni-rest.js";
@@ -11,6 +12,14 @@ import { waitForDaemon } from "./postgres-wait.js";
 /** PgBouncer in transaction mode in front of the Postgres router's leader and read listeners. */
 
 const COMPONENT = "pgbouncer";
+/** PgBouncer's admin console RECONNECT: each server connection of `database` is closed once released and made anew. */
+async function reconnectPool(topology: Topology, database: string): Promise<void> {
+  const adminUrl = new URL(pgbouncerConnectionString(topology, "primary"));
+  adminUrl.pathname = "/pgbouncer";
+  // The admin console speaks only the simple query protocol: no parameters.
+  await withPgClient(adminUrl.toString(), (client) => client.query(`RECONNECT ${database}`)).catch(() => {});
+}
+
 export const PGBOUNCER_DAEMON = "pgbouncer";
 const PGBOUNCER_BIN = "/usr/sbin/pgbouncer";
 
@@ -90,6 +99,9 @@ export function createPgBouncerComponent(): Component {
           withPgClient(pgbouncerConnectionString(ctx.topology, which), async (client) => {
             const { rows } = await client.query<{ recovering: boolean }>("select pg_is_in_recovery() as recovering");
             if (rows[0]?.recovering !== (which === "replica")) {
+              // Reads fell back to the leader while no replica was healthy, and the pool kept those server
+              // connections: have PgBouncer replace them (they go through the router again), then check again.
+              if (which === "replica") await reconnectPool(ctx.topology, ctx.topology.pgbouncer.replicaDatabase);
               throw new Error(`${which} database name is routed to the wrong Postgres node`);
             }
             return true;
