@@ -160,16 +160,24 @@ export async function pauseReplayOnStandbys(): Promise<() => Promise<void>> {
       await client.query("select pg_wal_replay_pause()");
     }
     assert.ok(standbys.length > 0, "a standby to pause");
-    // The request takes effect at the next WAL record a standby replays; on a quiet cluster none may come (CI
-    // run 130dc47 waited 5 s in vain), so the primary writes one (a WAL message, no table) while we wait.
+    // The request takes effect before the next WAL record a standby would replay. CI runs 130dc47 and 904f96c
+    // waited 5 s and 15 s in vain for "paused" (a standby that receives no record never gets there), so the
+    // primary writes a record (a WAL message, no table) while we wait, and "pause requested" counts too.
     let nudgedAt = 0;
     await waitFor(
       "replay to be paused on every standby",
       async () => {
         const states = await Promise.all(
-          standbys.map(async (c) => (await c.query("select pg_get_wal_replay_pause_state() as s")).rows[0]?.s),
+          standbys.map(async (c) => {
+            const state = (await c.query("select pg_get_wal_replay_pause_state() as s")).rows[0]?.s;
+            // Something (Patroni) resumed replay since we asked: ask again.
+            if (state === "not paused") await c.query("select pg_wal_replay_pause()");
+            return state;
+          }),
         );
-        if (states.every((state) => state === "paused")) return true;
+        // "pause requested" already stops replay: the startup process pauses before it applies the next record.
+        // A standby not streaming (a member just re-cloned) may stay there, since no record reaches it.
+        if (states.every((state) => state === "paused" || state === "pause requested")) return true;
         if (primary !== undefined && Date.now() - nudgedAt > 200) {
           nudgedAt = Date.now();
           await primary.query("select pg_logical_emit_message(false, 'kurt-test', 'nudge')").catch(() => {});
