@@ -120,9 +120,9 @@ export function createLinkResolver(deps: LinkResolverDeps): LinkResolver {
   const lookupBeyondMemory = async (
     domain: string,
     code: string,
+    key: string,
     isCurrent: () => boolean,
   ): Promise<Found | undefined> => {
-    const key = linkKey(domain, code);
     const redis = await fromRedis(key);
     if (redis.entry !== undefined) {
       if (isCurrent()) memory.setLink(key, redis.entry);
@@ -156,7 +156,7 @@ export function createLinkResolver(deps: LinkResolverDeps): LinkResolver {
         return answer(local.entry, "memory");
       }
       observer.lookup("memory", "miss");
-      const found = await flights.run(key, (isCurrent) => lookupBeyondMemory(domain, code, isCurrent));
+      const found = await flights.run(key, (isCurrent) => lookupBeyondMemory(domain, code, key, isCurrent));
       if (found === undefined) throw notFound("link");
       return answer(found.entry, found.layer);
     },

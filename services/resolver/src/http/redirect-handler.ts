@@ -116,10 +116,9 @@ export function createRedirectHandler(deps: {
     }
     resolver.resolve(domain, code).then(
       (redirect) => {
-        const url = request.url ?? "";
-        const query = url.indexOf("?");
-        const target =
-          redirect.forwardQuery && query !== -1 ? withForwardedQuery(redirect.url, url.slice(query)) : redirect.url;
+        // Only a link that forwards the query pays for finding it.
+        const query = redirect.forwardQuery ? (request.url ?? "").indexOf("?") : -1;
+        const target = query === -1 ? redirect.url : withForwardedQuery(redirect.url, (request.url ?? "").slice(query));
         response.writeHead(redirect.redirectStatus, {
           location: asciiHeaderValue(target),
           "cache-control": cacheControl(redirect.cacheSeconds),
