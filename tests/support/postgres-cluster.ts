@@ -162,7 +162,7 @@ export async function pauseReplayOnStandbys(): Promise<() => Promise<void>> {
     assert.ok(standbys.length > 0, "a standby to pause");
     // The request takes effect before the next WAL record a standby would replay. CI runs 130dc47 and 904f96c
     // waited 5 s and 15 s in vain for "paused" (a standby that receives no record never gets there), so the
-    // primary writes a record (a WAL message, no table) while we wait, and "pause requested" counts too.
+    // primary writes a record (a WAL message, no table) while we wait.
     let nudgedAt = 0;
     await waitFor(
       "replay to be paused on every standby",
@@ -175,9 +175,7 @@ export async function pauseReplayOnStandbys(): Promise<() => Promise<void>> {
             return state;
           }),
         );
-        // "pause requested" already stops replay: the startup process pauses before it applies the next record.
-        // A standby not streaming (a member just re-cloned) may stay there, since no record reaches it.
-        if (states.every((state) => state === "paused" || state === "pause requested")) return true;
+        if (states.every((state) => state === "paused")) return true;
         if (primary !== undefined && Date.now() - nudgedAt > 200) {
           nudgedAt = Date.now();
           await primary.query("select pg_logical_emit_message(false, 'kurt-test', 'nudge')").catch(() => {});
