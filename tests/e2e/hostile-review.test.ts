@@ -80,7 +80,7 @@ test("high: a far-future expiry is refused on every path, and listing keeps work
   );
   const grpc = await callError(
     linkClient().createLink.bind(linkClient()),
-    { url: "https://example.com/far", code, expiresAt: new Date(300_000_000_000_000), tags: [] },
+    { rules: [], url: "https://example.com/far", code, expiresAt: new Date(300_000_000_000_000), tags: [] },
     { key: writer },
   );
   assert.is(grpc.code, GrpcStatus.INVALID_ARGUMENT, grpc.message);

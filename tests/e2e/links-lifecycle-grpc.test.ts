@@ -58,7 +58,7 @@ async function resolveUntil(code: string, expect: (outcome: { url?: string; code
 }
 
 test("CreateLink without a code generates a 7-character [0-9A-Za-z] code", async () => {
-  const link = await call(createLink, { url: target("generated"), tags: [] }, { key: writer });
+  const link = await call(createLink, { rules: [], url: target("generated"), tags: [] }, { key: writer });
   assert.match(link.code, /^[0-9A-Za-z]{7}$/);
   assert.is(link.shortUrl, `${publicUrl}/${link.code}`);
   assert.is(link.redirectStatus, 302);
@@ -71,19 +71,19 @@ test("CreateLink with a custom code keeps it; taking it again is ALREADY_EXISTS"
   const code = uniqueCode("grpc");
   const link = await call(
     createLink,
-    { url: target("custom"), code, redirectStatus: 307, tags: ["t"] },
+    { rules: [], url: target("custom"), code, redirectStatus: 307, tags: ["t"] },
     { key: writer },
   );
   assert.is(link.code, code);
   assert.is(link.redirectStatus, 307);
   assert.equal(link.tags, ["t"]);
-  const error = await callError(createLink, { url: target("again"), code, tags: [] }, { key: writer });
+  const error = await callError(createLink, { rules: [], url: target("again"), code, tags: [] }, { key: writer });
   assert.is(error.code, status.ALREADY_EXISTS, error.message);
   assert.match(error.details, /code/);
 });
 
 test("GetLink answers the link; an unknown code is NOT_FOUND", async () => {
-  const created = await call(createLink, { url: target("get"), title: "t", tags: [] }, { key: writer });
+  const created = await call(createLink, { rules: [], url: target("get"), title: "t", tags: [] }, { key: writer });
   assert.equal(await call(getLink, { code: created.code }, { key: reader }), created);
   const error = await callError(getLink, { code: uniqueCode("none") }, { key: reader });
   assert.is(error.code, status.NOT_FOUND, error.message);
@@ -92,7 +92,7 @@ test("GetLink answers the link; an unknown code is NOT_FOUND", async () => {
 test("ListLinks pages newest first without duplicates or gaps", async () => {
   const created: string[] = [];
   for (let i = 0; i < 5; i += 1) {
-    created.push((await call(createLink, { url: target(`p${i}`), tags: [] }, { key: writer })).code);
+    created.push((await call(createLink, { rules: [], url: target(`p${i}`), tags: [] }, { key: writer })).code);
   }
   const seen: Link[] = [];
   let pageToken = "";
@@ -119,7 +119,7 @@ test("ListLinks answers the installation's links, whichever key created them", a
   const reader = (
     await call(createKey, { name: uniqueName("grpc-reader"), scopes: ["links:read"] }, { key: adminKey() })
   ).secret;
-  const made = await call(createLink, { url: target("made-by-admin"), tags: [] }, { key: adminKey() });
+  const made = await call(createLink, { rules: [], url: target("made-by-admin"), tags: [] }, { key: adminKey() });
   const listed = await call(listLinks, { pageSize: 1, pageToken: "" }, { key: reader });
   assert.equal(
     listed.links.map((l) => l.code),
@@ -132,6 +132,7 @@ test("UpdateLink changes only the fields present", async () => {
   const before = await call(
     createLink,
     {
+      rules: [],
       url: target("before"),
       redirectStatus: 301,
       title: "Before",
@@ -153,7 +154,7 @@ test("UpdateLink changes only the fields present", async () => {
   for (const [field, change, value] of changes) {
     const after = await call(
       updateLink,
-      { code: before.code, clearExpiresAt: false, clearValidSince: false, ...change },
+      { clearMaxVisits: false, code: before.code, clearExpiresAt: false, clearValidSince: false, ...change },
       { key: writer },
     );
     assert.equal(after[field], value, `${field} changed`);
@@ -162,14 +163,18 @@ test("UpdateLink changes only the fields present", async () => {
   }
   const cleared = await call(
     updateLink,
-    { code: before.code, clearExpiresAt: true, clearValidSince: false },
+    { clearMaxVisits: false, code: before.code, clearExpiresAt: true, clearValidSince: false },
     { key: writer },
   );
   assert.is(cleared.expiresAt, undefined);
 });
 
 test("Resolve answers the target and status, also as metadata; a disabled link is FAILED_PRECONDITION", async () => {
-  const link = await call(createLink, { url: target("resolve"), redirectStatus: 308, tags: [] }, { key: writer });
+  const link = await call(
+    createLink,
+    { rules: [], url: target("resolve"), redirectStatus: 308, tags: [] },
+    { key: writer },
+  );
   const { response, headers } = await callWithHeaders(resolve, { code: link.code });
   assert.is(response.url, target("resolve"));
   assert.is(response.redirectStatus, 308);
@@ -177,13 +182,13 @@ test("Resolve answers the target and status, also as metadata; a disabled link i
   assert.is(headers.get(REDIRECT_STATUS_KEY)[0], "308");
   await call(
     updateLink,
-    { code: link.code, disabled: true, clearExpiresAt: false, clearValidSince: false },
+    { clearMaxVisits: false, code: link.code, disabled: true, clearExpiresAt: false, clearValidSince: false },
     { key: writer },
   );
   await resolveUntil(link.code, (o) => o.code === status.FAILED_PRECONDITION);
   await call(
     updateLink,
-    { code: link.code, disabled: false, clearExpiresAt: false, clearValidSince: false },
+    { clearMaxVisits: false, code: link.code, disabled: false, clearExpiresAt: false, clearValidSince: false },
     { key: writer },
   );
   await resolveUntil(link.code, (o) => o.url === target("resolve"));
@@ -195,7 +200,7 @@ test("Resolve of an unknown code is NOT_FOUND", async () => {
 });
 
 test("DeleteLink: GetLink is then NOT_FOUND and Resolve FAILED_PRECONDITION", async () => {
-  const link = await call(createLink, { url: target("delete"), tags: [] }, { key: writer });
+  const link = await call(createLink, { rules: [], url: target("delete"), tags: [] }, { key: writer });
   await call(deleteLink, { code: link.code }, { key: writer });
   assert.is((await callError(getLink, { code: link.code }, { key: reader })).code, status.NOT_FOUND);
   await resolveUntil(link.code, (o) => o.code === status.FAILED_PRECONDITION);
@@ -212,7 +217,7 @@ test("a call without a key, or with an unknown one, is UNAUTHENTICATED", async (
 
 test("a key without the scope is PERMISSION_DENIED, and nothing is created", async () => {
   const code = uniqueCode("denied");
-  const error = await callError(createLink, { url: target("denied"), code, tags: [] }, { key: reader });
+  const error = await callError(createLink, { rules: [], url: target("denied"), code, tags: [] }, { key: reader });
   assert.is(error.code, status.PERMISSION_DENIED, error.message);
   assert.is((await callError(getLink, { code }, { key: reader })).code, status.NOT_FOUND);
   const keysError = await callError(keys.listApiKeys.bind(keys), { pageSize: 0, pageToken: "" }, { key: writer });

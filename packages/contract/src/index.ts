@@ -58,9 +58,13 @@ export {
   linkEventKindToJSON,
 } from "./gen/kurt/v1/events.js";
 export type { DeepPartial, MessageFns } from "./gen/kurt/v1/link.js";
-export { Link } from "./gen/kurt/v1/link.js";
+export { Link, RedirectRule, RedirectRuleQuery } from "./gen/kurt/v1/link.js";
 export type { LinkServiceServer } from "./gen/kurt/v1/link_service.js";
 export {
+  BatchCreateLinkError,
+  BatchCreateLinkResult,
+  BatchCreateLinksRequest,
+  BatchCreateLinksResponse,
   CreateLinkRequest,
   DeleteLinkRequest,
   DeleteLinkResponse,

@@ -59,6 +59,10 @@ const link: Link = {
   tags: [],
   cacheSeconds: 0,
   forwardQuery: false,
+  maxVisits: undefined,
+  visits: 0,
+  passwordProtected: false,
+  rules: [],
 };
 const domain: Domain = {
   domain: "go.example.com",

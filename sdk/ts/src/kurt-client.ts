@@ -11,7 +11,9 @@ import {
   type ApiKey,
   ApiKeyServiceClient,
   AUTHORIZATION_KEY,
+  type BatchCreateLinksResponse,
   type CreateApiKeyResponse,
+  type CreateLinkRequest,
   type Domain,
   DomainServiceClient,
   type Link,
@@ -20,6 +22,7 @@ import {
   type ListDomainsResponse,
   type ListLinksResponse,
   NO_CLICK_KEY,
+  type RedirectRule,
   type ResolveResponse,
   ResolverServiceClient,
   type Stats,
@@ -61,8 +64,26 @@ export interface CreateLinkInput extends DomainInput {
   readonly validSince?: Date;
   /** Add the visitor's query parameters to the target's. */
   readonly forwardQuery?: boolean;
+  /** At least 1: after this many human visits (bots, HEAD and prefetches never count) the link answers 410. */
+  readonly maxVisits?: number;
+  /** 4 to 128 characters: visitors give it in a form before they are redirected. Never returned. */
+  readonly password?: string;
+  /** Checked in order on each visit; the first whose conditions all hold gives the target. */
+  readonly rules?: readonly RedirectRuleInput[];
   readonly title?: string;
   readonly tags?: readonly string[];
+}
+
+/** A redirect rule: every condition set must hold (at least one is needed). */
+export interface RedirectRuleInput {
+  readonly device?: "ios" | "android" | "mobile" | "desktop";
+  /** ISO 3166-1 alpha-2, e.g. "DE". */
+  readonly country?: string;
+  /** A primary language subtag, e.g. "de" (matches "de-AT" too). */
+  readonly language?: string;
+  /** The visit's query has this parameter (with this value, when given). */
+  readonly query?: { readonly name: string; readonly value?: string };
+  readonly url: string;
 }
 
 /**
@@ -79,6 +100,12 @@ export interface UpdateLinkInput extends DomainInput {
   readonly validSince?: Date;
   readonly clearValidSince?: boolean;
   readonly forwardQuery?: boolean;
+  readonly maxVisits?: number;
+  readonly clearMaxVisits?: boolean;
+  /** "" removes the password. */
+  readonly password?: string;
+  /** Replaces every rule; [] removes them. */
+  readonly rules?: readonly RedirectRuleInput[];
   readonly disabled?: boolean;
   readonly title?: string;
   readonly tags?: readonly string[];
@@ -146,6 +173,12 @@ export interface UpdateDomainInput {
 
 export interface KurtClient {
   createLink(input: CreateLinkInput, call?: CallInput): Promise<Link>;
+  /**
+   * Creates up to 1,000 links in one call: one result per input, in order,
+   * `{link}` or `{error: {code, message}}` (code is the gRPC status number).
+   * Never retried, like every write.
+   */
+  batchCreateLinks(inputs: readonly CreateLinkInput[], call?: CallInput): Promise<BatchCreateLinksResponse>;
   getLink(code: string, options?: DomainInput & CallInput): Promise<Link>;
   listLinks(page?: ListLinksInput, call?: CallInput): Promise<ListLinksResponse>;
   updateLink(input: UpdateLinkInput, call?: CallInput): Promise<Link>;
@@ -165,6 +198,39 @@ export interface KurtClient {
   deleteDomain(domain: string, call?: CallInput): Promise<Domain>;
   /** Closes the channels; pending calls fail. */
   close(): void;
+}
+
+function ruleMessage(rule: RedirectRuleInput): RedirectRule {
+  return {
+    device: rule.device,
+    country: rule.country,
+    language: rule.language,
+    query: rule.query === undefined ? undefined : { name: rule.query.name, value: rule.query.value },
+    url: rule.url,
+  };
+}
+
+/** UpdateLink carries rules as a google.protobuf.ListValue (so that [] can clear them): plain objects. */
+function ruleObject(rule: RedirectRuleInput): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(rule)) as Record<string, unknown>;
+}
+
+function createRequest(input: CreateLinkInput): CreateLinkRequest {
+  return {
+    url: input.url,
+    code: input.code,
+    domain: input.domain,
+    redirectStatus: input.redirectStatus,
+    cacheSeconds: input.cacheSeconds,
+    expiresAt: input.expiresAt,
+    validSince: input.validSince,
+    forwardQuery: input.forwardQuery,
+    maxVisits: input.maxVisits,
+    password: input.password,
+    rules: (input.rules ?? []).map(ruleMessage),
+    title: input.title,
+    tags: [...(input.tags ?? [])],
+  };
 }
 
 type Unary<Req, Res> = (
@@ -242,23 +308,9 @@ export function createKurtClient(options: KurtClientOptions): KurtClient {
   const read = { safeToRepeat: true } as const;
 
   return {
-    createLink: (input, call) =>
-      invoke(
-        links.createLink.bind(links),
-        {
-          url: input.url,
-          code: input.code,
-          domain: input.domain,
-          redirectStatus: input.redirectStatus,
-          cacheSeconds: input.cacheSeconds,
-          expiresAt: input.expiresAt,
-          validSince: input.validSince,
-          forwardQuery: input.forwardQuery,
-          title: input.title,
-          tags: [...(input.tags ?? [])],
-        },
-        { ...write, call },
-      ),
+    createLink: (input, call) => invoke(links.createLink.bind(links), createRequest(input), { ...write, call }),
+    batchCreateLinks: (inputs, call) =>
+      invoke(links.batchCreateLinks.bind(links), { links: inputs.map(createRequest) }, { ...write, call }),
     getLink: (code, options = {}) =>
       invoke(links.getLink.bind(links), { code, domain: options.domain }, { ...read, call: options }),
     listLinks: (page = {}, call) =>
@@ -287,6 +339,10 @@ export function createKurtClient(options: KurtClientOptions): KurtClient {
           validSince: input.validSince,
           clearValidSince: input.clearValidSince ?? false,
           forwardQuery: input.forwardQuery,
+          maxVisits: input.maxVisits,
+          clearMaxVisits: input.clearMaxVisits ?? false,
+          password: input.password,
+          rules: input.rules === undefined ? undefined : input.rules.map(ruleObject),
           disabled: input.disabled,
           title: input.title,
           tags: input.tags === undefined ? undefined : [...input.tags],

@@ -1,4 +1,7 @@
 import {
+  type BatchCreateLinkResult,
+  type BatchCreateLinksRequest,
+  type BatchCreateLinksResponse,
   type CreateLinkRequest,
   type DeleteLinkRequest,
   type DeleteLinkResponse,
@@ -12,8 +15,9 @@ import {
   type ListLinksResponse,
   type UpdateLinkRequest,
 } from "@kurt/contract";
-import { type Logger, unary, withCheckedTimestamps } from "@kurt/platform";
-import type { LinkService } from "../domain/link-service.js";
+import { type Logger, toServiceError, unary, withCheckedTimestamps } from "@kurt/platform";
+import { invalidArgument } from "@kurt/platform/errors";
+import type { CreateLinkInput, LinkService } from "../domain/link-service.js";
 import { createLinkQrCodes, QR_CACHE_CONTROL, type QrCodeRenderer } from "../domain/qr-code.js";
 import { toLinkMessage } from "../messages/link-message.js";
 import type { Authorize } from "./authorize.js";
@@ -28,6 +32,24 @@ export const LINK_SERVICE_DEFINITION = withCheckedTimestamps(LinkServiceService,
   createLink: { 4: "expiresAt", 9: "validSince" },
   updateLink: { 4: "expiresAt", 11: "validSince" },
 });
+
+/** The most links one BatchCreateLinks call takes (DESIGN.md §2). */
+export const MAX_BATCH_LINKS = 1_000;
+
+function createInput(request: CreateLinkRequest): CreateLinkInput {
+  return {
+    url: request.url,
+    code: request.code,
+    domain: request.domain,
+    redirectStatus: request.redirectStatus,
+    cacheSeconds: request.cacheSeconds,
+    expiresAt: request.expiresAt,
+    validSince: request.validSince,
+    forwardQuery: request.forwardQuery,
+    title: request.title,
+    tags: request.tags,
+  };
+}
 
 /** kurt.v1.LinkService: each handler checks the key's scope, calls the domain and shapes the answer. */
 export function createLinkServiceHandlers(deps: {
@@ -44,21 +66,7 @@ export function createLinkServiceHandlers(deps: {
   return {
     createLink: unary<CreateLinkRequest, LinkMessage>(logger, async (request, context) => {
       const key = await authorize.write(context, "links:write");
-      const link = await links.createLink(
-        {
-          url: request.url,
-          code: request.code,
-          domain: request.domain,
-          redirectStatus: request.redirectStatus,
-          cacheSeconds: request.cacheSeconds,
-          expiresAt: request.expiresAt,
-          validSince: request.validSince,
-          forwardQuery: request.forwardQuery,
-          title: request.title,
-          tags: request.tags,
-        },
-        { keyId: key.id, requestId: context.requestId },
-      );
+      const link = await links.createLink(createInput(request), { keyId: key.id, requestId: context.requestId });
       context.logger.info("link created", {
         code: link.code,
         domain: link.domain,
@@ -66,6 +74,35 @@ export function createLinkServiceHandlers(deps: {
         custom: request.code !== undefined,
       });
       return message(link);
+    }),
+
+    batchCreateLinks: unary<BatchCreateLinksRequest, BatchCreateLinksResponse>(logger, async (request, context) => {
+      // One call, one token of the key's write budget, however many items it carries (ADR 27).
+      const key = await authorize.write(context, "links:write");
+      if (request.links.length === 0) throw invalidArgument("links", "must hold at least 1 link");
+      if (request.links.length > MAX_BATCH_LINKS)
+        throw invalidArgument("links", `must hold at most ${MAX_BATCH_LINKS} links, got ${request.links.length}`);
+      const caller = { keyId: key.id, requestId: context.requestId };
+      // Concurrent creates share the store's insert batches: a batch costs a few transactions, not one per item.
+      const results = await Promise.all(
+        request.links.map(
+          (item): Promise<BatchCreateLinkResult> =>
+            links.createLink(createInput(item), caller).then(
+              (link) => ({ link: message(link), error: undefined }),
+              (error: unknown) => {
+                const { serviceError, internal } = toServiceError(error);
+                if (internal) context.logger.error("batch item failed", { error });
+                return {
+                  link: undefined,
+                  error: { code: serviceError.code ?? 2, message: serviceError.details ?? "" },
+                };
+              },
+            ),
+        ),
+      );
+      const created = results.filter((result) => result.link !== undefined).length;
+      context.logger.info("links created", { count: created, refused: results.length - created, apiKeyId: key.id });
+      return { results };
     }),
 
     getLink: unary<GetLinkRequest, LinkMessage>(logger, async (request, context) => {

@@ -20,5 +20,9 @@ export function toLinkMessage(link: Link, publicUrl: string): LinkMessage {
     disabled: link.disabled,
     title: link.title ?? undefined,
     tags: [...link.tags],
+    maxVisits: undefined,
+    visits: 0,
+    passwordProtected: false,
+    rules: [],
   };
 }

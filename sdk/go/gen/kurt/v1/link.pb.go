@@ -60,7 +60,19 @@ type Link struct {
 	// answers 404, as an unknown code does (DESIGN.md §2).
 	ValidSince *timestamppb.Timestamp `protobuf:"bytes,13,opt,name=valid_since,json=validSince,proto3" json:"valid_since,omitempty"`
 	// True: a redirect adds the request's query parameters to the target's.
-	ForwardQuery  bool `protobuf:"varint,14,opt,name=forward_query,json=forwardQuery,proto3" json:"forward_query,omitempty"`
+	ForwardQuery bool `protobuf:"varint,14,opt,name=forward_query,json=forwardQuery,proto3" json:"forward_query,omitempty"`
+	// Unset when the link has no cap. After this many human visits (bots,
+	// HEAD and prefetches never count) the link answers 410.
+	MaxVisits *int32 `protobuf:"varint,15,opt,name=max_visits,json=maxVisits,proto3,oneof" json:"max_visits,omitempty"`
+	// The human visits used up against max_visits; 0 for a link without a cap
+	// (its visits are in GetLinkStats).
+	Visits int32 `protobuf:"varint,16,opt,name=visits,proto3" json:"visits,omitempty"`
+	// True when a visitor must give the link's password (the password itself
+	// is stored as a slow salted hash and never returned).
+	PasswordProtected bool `protobuf:"varint,17,opt,name=password_protected,json=passwordProtected,proto3" json:"password_protected,omitempty"`
+	// Checked in order on each visit: the first rule whose conditions all hold
+	// gives the target; when none does, `url` does.
+	Rules         []*RedirectRule `protobuf:"bytes,18,rep,name=rules,proto3" json:"rules,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -193,11 +205,179 @@ func (x *Link) GetForwardQuery() bool {
 	return false
 }
 
+func (x *Link) GetMaxVisits() int32 {
+	if x != nil && x.MaxVisits != nil {
+		return *x.MaxVisits
+	}
+	return 0
+}
+
+func (x *Link) GetVisits() int32 {
+	if x != nil {
+		return x.Visits
+	}
+	return 0
+}
+
+func (x *Link) GetPasswordProtected() bool {
+	if x != nil {
+		return x.PasswordProtected
+	}
+	return false
+}
+
+func (x *Link) GetRules() []*RedirectRule {
+	if x != nil {
+		return x.Rules
+	}
+	return nil
+}
+
+// One redirect rule. Every condition that is set must hold; a rule needs at
+// least one condition.
+type RedirectRule struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "ios", "android", "mobile" (any phone or tablet, iOS and Android
+	// included) or "desktop".
+	Device *string `protobuf:"bytes,1,opt,name=device,proto3,oneof" json:"device,omitempty"`
+	// ISO 3166-1 alpha-2 country of the visitor's address, upper case ("DE").
+	Country *string `protobuf:"bytes,2,opt,name=country,proto3,oneof" json:"country,omitempty"`
+	// A primary language subtag ("de") that the visitor's Accept-Language
+	// names with a quality above 0; "de" also matches "de-AT".
+	Language *string `protobuf:"bytes,3,opt,name=language,proto3,oneof" json:"language,omitempty"`
+	// A query parameter of the visit.
+	Query *RedirectRuleQuery `protobuf:"bytes,4,opt,name=query,proto3" json:"query,omitempty"`
+	// Where the rule sends the visitor: an absolute http or https URL, with the
+	// same rules as Link.url.
+	Url           string `protobuf:"bytes,5,opt,name=url,proto3" json:"url,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RedirectRule) Reset() {
+	*x = RedirectRule{}
+	mi := &file_kurt_v1_link_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RedirectRule) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RedirectRule) ProtoMessage() {}
+
+func (x *RedirectRule) ProtoReflect() protoreflect.Message {
+	mi := &file_kurt_v1_link_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RedirectRule.ProtoReflect.Descriptor instead.
+func (*RedirectRule) Descriptor() ([]byte, []int) {
+	return file_kurt_v1_link_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *RedirectRule) GetDevice() string {
+	if x != nil && x.Device != nil {
+		return *x.Device
+	}
+	return ""
+}
+
+func (x *RedirectRule) GetCountry() string {
+	if x != nil && x.Country != nil {
+		return *x.Country
+	}
+	return ""
+}
+
+func (x *RedirectRule) GetLanguage() string {
+	if x != nil && x.Language != nil {
+		return *x.Language
+	}
+	return ""
+}
+
+func (x *RedirectRule) GetQuery() *RedirectRuleQuery {
+	if x != nil {
+		return x.Query
+	}
+	return nil
+}
+
+func (x *RedirectRule) GetUrl() string {
+	if x != nil {
+		return x.Url
+	}
+	return ""
+}
+
+// Holds when the visit's query string has the parameter `name` (exactly,
+// case-sensitive) and, when `value` is set, that parameter has that value.
+type RedirectRuleQuery struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Value         *string                `protobuf:"bytes,2,opt,name=value,proto3,oneof" json:"value,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RedirectRuleQuery) Reset() {
+	*x = RedirectRuleQuery{}
+	mi := &file_kurt_v1_link_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RedirectRuleQuery) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RedirectRuleQuery) ProtoMessage() {}
+
+func (x *RedirectRuleQuery) ProtoReflect() protoreflect.Message {
+	mi := &file_kurt_v1_link_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RedirectRuleQuery.ProtoReflect.Descriptor instead.
+func (*RedirectRuleQuery) Descriptor() ([]byte, []int) {
+	return file_kurt_v1_link_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *RedirectRuleQuery) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *RedirectRuleQuery) GetValue() string {
+	if x != nil && x.Value != nil {
+		return *x.Value
+	}
+	return ""
+}
+
 var File_kurt_v1_link_proto protoreflect.FileDescriptor
 
 const file_kurt_v1_link_proto_rawDesc = "" +
 	"\n" +
-	"\x12kurt/v1/link.proto\x12\akurt.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x97\x04\n" +
+	"\x12kurt/v1/link.proto\x12\akurt.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xbe\x05\n" +
 	"\x04Link\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x1b\n" +
 	"\tshort_url\x18\x02 \x01(\tR\bshortUrl\x12\x10\n" +
@@ -217,8 +397,28 @@ const file_kurt_v1_link_proto_rawDesc = "" +
 	"\x06domain\x18\f \x01(\tR\x06domain\x12;\n" +
 	"\vvalid_since\x18\r \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"validSince\x12#\n" +
-	"\rforward_query\x18\x0e \x01(\bR\fforwardQueryB\b\n" +
-	"\x06_titleB{\n" +
+	"\rforward_query\x18\x0e \x01(\bR\fforwardQuery\x12\"\n" +
+	"\n" +
+	"max_visits\x18\x0f \x01(\x05H\x01R\tmaxVisits\x88\x01\x01\x12\x16\n" +
+	"\x06visits\x18\x10 \x01(\x05R\x06visits\x12-\n" +
+	"\x12password_protected\x18\x11 \x01(\bR\x11passwordProtected\x12+\n" +
+	"\x05rules\x18\x12 \x03(\v2\x15.kurt.v1.RedirectRuleR\x05rulesB\b\n" +
+	"\x06_titleB\r\n" +
+	"\v_max_visits\"\xd3\x01\n" +
+	"\fRedirectRule\x12\x1b\n" +
+	"\x06device\x18\x01 \x01(\tH\x00R\x06device\x88\x01\x01\x12\x1d\n" +
+	"\acountry\x18\x02 \x01(\tH\x01R\acountry\x88\x01\x01\x12\x1f\n" +
+	"\blanguage\x18\x03 \x01(\tH\x02R\blanguage\x88\x01\x01\x120\n" +
+	"\x05query\x18\x04 \x01(\v2\x1a.kurt.v1.RedirectRuleQueryR\x05query\x12\x10\n" +
+	"\x03url\x18\x05 \x01(\tR\x03urlB\t\n" +
+	"\a_deviceB\n" +
+	"\n" +
+	"\b_countryB\v\n" +
+	"\t_language\"L\n" +
+	"\x11RedirectRuleQuery\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x19\n" +
+	"\x05value\x18\x02 \x01(\tH\x00R\x05value\x88\x01\x01B\b\n" +
+	"\x06_valueB{\n" +
 	"\vcom.kurt.v1B\tLinkProtoP\x01Z$kurt.local/sdk/go/gen/kurt/v1;kurtv1\xa2\x02\x03KXX\xaa\x02\aKurt.V1\xca\x02\aKurt\\V1\xe2\x02\x13Kurt\\V1\\GPBMetadata\xea\x02\bKurt::V1b\x06proto3"
 
 var (
@@ -233,21 +433,25 @@ func file_kurt_v1_link_proto_rawDescGZIP() []byte {
 	return file_kurt_v1_link_proto_rawDescData
 }
 
-var file_kurt_v1_link_proto_msgTypes = make([]protoimpl.MessageInfo, 1)
+var file_kurt_v1_link_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
 var file_kurt_v1_link_proto_goTypes = []any{
 	(*Link)(nil),                  // 0: kurt.v1.Link
-	(*timestamppb.Timestamp)(nil), // 1: google.protobuf.Timestamp
+	(*RedirectRule)(nil),          // 1: kurt.v1.RedirectRule
+	(*RedirectRuleQuery)(nil),     // 2: kurt.v1.RedirectRuleQuery
+	(*timestamppb.Timestamp)(nil), // 3: google.protobuf.Timestamp
 }
 var file_kurt_v1_link_proto_depIdxs = []int32{
-	1, // 0: kurt.v1.Link.created_at:type_name -> google.protobuf.Timestamp
-	1, // 1: kurt.v1.Link.updated_at:type_name -> google.protobuf.Timestamp
-	1, // 2: kurt.v1.Link.expires_at:type_name -> google.protobuf.Timestamp
-	1, // 3: kurt.v1.Link.valid_since:type_name -> google.protobuf.Timestamp
-	4, // [4:4] is the sub-list for method output_type
-	4, // [4:4] is the sub-list for method input_type
-	4, // [4:4] is the sub-list for extension type_name
-	4, // [4:4] is the sub-list for extension extendee
-	0, // [0:4] is the sub-list for field type_name
+	3, // 0: kurt.v1.Link.created_at:type_name -> google.protobuf.Timestamp
+	3, // 1: kurt.v1.Link.updated_at:type_name -> google.protobuf.Timestamp
+	3, // 2: kurt.v1.Link.expires_at:type_name -> google.protobuf.Timestamp
+	3, // 3: kurt.v1.Link.valid_since:type_name -> google.protobuf.Timestamp
+	1, // 4: kurt.v1.Link.rules:type_name -> kurt.v1.RedirectRule
+	2, // 5: kurt.v1.RedirectRule.query:type_name -> kurt.v1.RedirectRuleQuery
+	6, // [6:6] is the sub-list for method output_type
+	6, // [6:6] is the sub-list for method input_type
+	6, // [6:6] is the sub-list for extension type_name
+	6, // [6:6] is the sub-list for extension extendee
+	0, // [0:6] is the sub-list for field type_name
 }
 
 func init() { file_kurt_v1_link_proto_init() }
@@ -256,13 +460,15 @@ func file_kurt_v1_link_proto_init() {
 		return
 	}
 	file_kurt_v1_link_proto_msgTypes[0].OneofWrappers = []any{}
+	file_kurt_v1_link_proto_msgTypes[1].OneofWrappers = []any{}
+	file_kurt_v1_link_proto_msgTypes[2].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_kurt_v1_link_proto_rawDesc), len(file_kurt_v1_link_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   1,
+			NumMessages:   3,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

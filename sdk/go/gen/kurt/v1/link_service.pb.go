@@ -50,7 +50,14 @@ type CreateLinkRequest struct {
 	// before expires_at when both are set.
 	ValidSince *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=valid_since,json=validSince,proto3" json:"valid_since,omitempty"`
 	// Unset means false. See Link.forward_query.
-	ForwardQuery  *bool `protobuf:"varint,10,opt,name=forward_query,json=forwardQuery,proto3,oneof" json:"forward_query,omitempty"`
+	ForwardQuery *bool `protobuf:"varint,10,opt,name=forward_query,json=forwardQuery,proto3,oneof" json:"forward_query,omitempty"`
+	// At least 1: after this many human visits the link answers 410.
+	MaxVisits *int32 `protobuf:"varint,11,opt,name=max_visits,json=maxVisits,proto3,oneof" json:"max_visits,omitempty"`
+	// 4 to 128 characters: visitors must give it in a form before they are
+	// redirected. Stored as a slow salted hash, never returned.
+	Password *string `protobuf:"bytes,12,opt,name=password,proto3,oneof" json:"password,omitempty"`
+	// At most 32 rules, checked in order on each visit.
+	Rules         []*RedirectRule `protobuf:"bytes,13,rep,name=rules,proto3" json:"rules,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -155,6 +162,256 @@ func (x *CreateLinkRequest) GetForwardQuery() bool {
 	return false
 }
 
+func (x *CreateLinkRequest) GetMaxVisits() int32 {
+	if x != nil && x.MaxVisits != nil {
+		return *x.MaxVisits
+	}
+	return 0
+}
+
+func (x *CreateLinkRequest) GetPassword() string {
+	if x != nil && x.Password != nil {
+		return *x.Password
+	}
+	return ""
+}
+
+func (x *CreateLinkRequest) GetRules() []*RedirectRule {
+	if x != nil {
+		return x.Rules
+	}
+	return nil
+}
+
+type BatchCreateLinksRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// 1 to 1,000 links, each as CreateLink takes it.
+	Links         []*CreateLinkRequest `protobuf:"bytes,1,rep,name=links,proto3" json:"links,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BatchCreateLinksRequest) Reset() {
+	*x = BatchCreateLinksRequest{}
+	mi := &file_kurt_v1_link_service_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BatchCreateLinksRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BatchCreateLinksRequest) ProtoMessage() {}
+
+func (x *BatchCreateLinksRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_kurt_v1_link_service_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BatchCreateLinksRequest.ProtoReflect.Descriptor instead.
+func (*BatchCreateLinksRequest) Descriptor() ([]byte, []int) {
+	return file_kurt_v1_link_service_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *BatchCreateLinksRequest) GetLinks() []*CreateLinkRequest {
+	if x != nil {
+		return x.Links
+	}
+	return nil
+}
+
+type BatchCreateLinksResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// One per requested link, in the same order.
+	Results       []*BatchCreateLinkResult `protobuf:"bytes,1,rep,name=results,proto3" json:"results,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BatchCreateLinksResponse) Reset() {
+	*x = BatchCreateLinksResponse{}
+	mi := &file_kurt_v1_link_service_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BatchCreateLinksResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BatchCreateLinksResponse) ProtoMessage() {}
+
+func (x *BatchCreateLinksResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_kurt_v1_link_service_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BatchCreateLinksResponse.ProtoReflect.Descriptor instead.
+func (*BatchCreateLinksResponse) Descriptor() ([]byte, []int) {
+	return file_kurt_v1_link_service_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *BatchCreateLinksResponse) GetResults() []*BatchCreateLinkResult {
+	if x != nil {
+		return x.Results
+	}
+	return nil
+}
+
+// What became of one item of a batch: the stored link or its error.
+type BatchCreateLinkResult struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Types that are valid to be assigned to Result:
+	//
+	//	*BatchCreateLinkResult_Link
+	//	*BatchCreateLinkResult_Error
+	Result        isBatchCreateLinkResult_Result `protobuf_oneof:"result"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BatchCreateLinkResult) Reset() {
+	*x = BatchCreateLinkResult{}
+	mi := &file_kurt_v1_link_service_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BatchCreateLinkResult) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BatchCreateLinkResult) ProtoMessage() {}
+
+func (x *BatchCreateLinkResult) ProtoReflect() protoreflect.Message {
+	mi := &file_kurt_v1_link_service_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BatchCreateLinkResult.ProtoReflect.Descriptor instead.
+func (*BatchCreateLinkResult) Descriptor() ([]byte, []int) {
+	return file_kurt_v1_link_service_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *BatchCreateLinkResult) GetResult() isBatchCreateLinkResult_Result {
+	if x != nil {
+		return x.Result
+	}
+	return nil
+}
+
+func (x *BatchCreateLinkResult) GetLink() *Link {
+	if x != nil {
+		if x, ok := x.Result.(*BatchCreateLinkResult_Link); ok {
+			return x.Link
+		}
+	}
+	return nil
+}
+
+func (x *BatchCreateLinkResult) GetError() *BatchCreateLinkError {
+	if x != nil {
+		if x, ok := x.Result.(*BatchCreateLinkResult_Error); ok {
+			return x.Error
+		}
+	}
+	return nil
+}
+
+type isBatchCreateLinkResult_Result interface {
+	isBatchCreateLinkResult_Result()
+}
+
+type BatchCreateLinkResult_Link struct {
+	Link *Link `protobuf:"bytes,1,opt,name=link,proto3,oneof"`
+}
+
+type BatchCreateLinkResult_Error struct {
+	Error *BatchCreateLinkError `protobuf:"bytes,2,opt,name=error,proto3,oneof"`
+}
+
+func (*BatchCreateLinkResult_Link) isBatchCreateLinkResult_Result() {}
+
+func (*BatchCreateLinkResult_Error) isBatchCreateLinkResult_Result() {}
+
+// The error one item met, as a single call would have answered it.
+type BatchCreateLinkError struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The gRPC status code (3 INVALID_ARGUMENT, 6 ALREADY_EXISTS, …), as in the
+	// `code` of an error body.
+	Code int32 `protobuf:"varint,1,opt,name=code,proto3" json:"code,omitempty"`
+	// Names the field and the reason.
+	Message       string `protobuf:"bytes,2,opt,name=message,proto3" json:"message,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BatchCreateLinkError) Reset() {
+	*x = BatchCreateLinkError{}
+	mi := &file_kurt_v1_link_service_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BatchCreateLinkError) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BatchCreateLinkError) ProtoMessage() {}
+
+func (x *BatchCreateLinkError) ProtoReflect() protoreflect.Message {
+	mi := &file_kurt_v1_link_service_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BatchCreateLinkError.ProtoReflect.Descriptor instead.
+func (*BatchCreateLinkError) Descriptor() ([]byte, []int) {
+	return file_kurt_v1_link_service_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *BatchCreateLinkError) GetCode() int32 {
+	if x != nil {
+		return x.Code
+	}
+	return 0
+}
+
+func (x *BatchCreateLinkError) GetMessage() string {
+	if x != nil {
+		return x.Message
+	}
+	return ""
+}
+
 type GetLinkRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	Code  string                 `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
@@ -166,7 +423,7 @@ type GetLinkRequest struct {
 
 func (x *GetLinkRequest) Reset() {
 	*x = GetLinkRequest{}
-	mi := &file_kurt_v1_link_service_proto_msgTypes[1]
+	mi := &file_kurt_v1_link_service_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -178,7 +435,7 @@ func (x *GetLinkRequest) String() string {
 func (*GetLinkRequest) ProtoMessage() {}
 
 func (x *GetLinkRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_kurt_v1_link_service_proto_msgTypes[1]
+	mi := &file_kurt_v1_link_service_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -191,7 +448,7 @@ func (x *GetLinkRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetLinkRequest.ProtoReflect.Descriptor instead.
 func (*GetLinkRequest) Descriptor() ([]byte, []int) {
-	return file_kurt_v1_link_service_proto_rawDescGZIP(), []int{1}
+	return file_kurt_v1_link_service_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *GetLinkRequest) GetCode() string {
@@ -229,7 +486,7 @@ type ListLinksRequest struct {
 
 func (x *ListLinksRequest) Reset() {
 	*x = ListLinksRequest{}
-	mi := &file_kurt_v1_link_service_proto_msgTypes[2]
+	mi := &file_kurt_v1_link_service_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -241,7 +498,7 @@ func (x *ListLinksRequest) String() string {
 func (*ListLinksRequest) ProtoMessage() {}
 
 func (x *ListLinksRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_kurt_v1_link_service_proto_msgTypes[2]
+	mi := &file_kurt_v1_link_service_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -254,7 +511,7 @@ func (x *ListLinksRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListLinksRequest.ProtoReflect.Descriptor instead.
 func (*ListLinksRequest) Descriptor() ([]byte, []int) {
-	return file_kurt_v1_link_service_proto_rawDescGZIP(), []int{2}
+	return file_kurt_v1_link_service_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *ListLinksRequest) GetPageSize() int32 {
@@ -303,7 +560,7 @@ type ListLinksResponse struct {
 
 func (x *ListLinksResponse) Reset() {
 	*x = ListLinksResponse{}
-	mi := &file_kurt_v1_link_service_proto_msgTypes[3]
+	mi := &file_kurt_v1_link_service_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -315,7 +572,7 @@ func (x *ListLinksResponse) String() string {
 func (*ListLinksResponse) ProtoMessage() {}
 
 func (x *ListLinksResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_kurt_v1_link_service_proto_msgTypes[3]
+	mi := &file_kurt_v1_link_service_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -328,7 +585,7 @@ func (x *ListLinksResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListLinksResponse.ProtoReflect.Descriptor instead.
 func (*ListLinksResponse) Descriptor() ([]byte, []int) {
-	return file_kurt_v1_link_service_proto_rawDescGZIP(), []int{3}
+	return file_kurt_v1_link_service_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *ListLinksResponse) GetLinks() []*Link {
@@ -379,13 +636,26 @@ type UpdateLinkRequest struct {
 	// INVALID_ARGUMENT.
 	ClearValidSince bool  `protobuf:"varint,12,opt,name=clear_valid_since,json=clearValidSince,proto3" json:"clear_valid_since,omitempty"`
 	ForwardQuery    *bool `protobuf:"varint,13,opt,name=forward_query,json=forwardQuery,proto3,oneof" json:"forward_query,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// Sets the cap (at least 1, and not below the visits already used); to
+	// remove it, send clear_max_visits instead.
+	MaxVisits *int32 `protobuf:"varint,14,opt,name=max_visits,json=maxVisits,proto3,oneof" json:"max_visits,omitempty"`
+	// True removes the cap. Setting it together with max_visits is
+	// INVALID_ARGUMENT.
+	ClearMaxVisits bool `protobuf:"varint,15,opt,name=clear_max_visits,json=clearMaxVisits,proto3" json:"clear_max_visits,omitempty"`
+	// Sets the password (4 to 128 characters); "" removes it.
+	Password *string `protobuf:"bytes,16,opt,name=password,proto3,oneof" json:"password,omitempty"`
+	// Replaces all rules when present; [] removes them. A ListValue for the
+	// same reason as tags: each element must be a rule object
+	// ({device?, country?, language?, query?: {name, value?}, url}), anything
+	// else is INVALID_ARGUMENT naming the element.
+	Rules         *structpb.ListValue `protobuf:"bytes,17,opt,name=rules,proto3" json:"rules,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *UpdateLinkRequest) Reset() {
 	*x = UpdateLinkRequest{}
-	mi := &file_kurt_v1_link_service_proto_msgTypes[4]
+	mi := &file_kurt_v1_link_service_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -397,7 +667,7 @@ func (x *UpdateLinkRequest) String() string {
 func (*UpdateLinkRequest) ProtoMessage() {}
 
 func (x *UpdateLinkRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_kurt_v1_link_service_proto_msgTypes[4]
+	mi := &file_kurt_v1_link_service_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -410,7 +680,7 @@ func (x *UpdateLinkRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateLinkRequest.ProtoReflect.Descriptor instead.
 func (*UpdateLinkRequest) Descriptor() ([]byte, []int) {
-	return file_kurt_v1_link_service_proto_rawDescGZIP(), []int{4}
+	return file_kurt_v1_link_service_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *UpdateLinkRequest) GetCode() string {
@@ -504,6 +774,34 @@ func (x *UpdateLinkRequest) GetForwardQuery() bool {
 	return false
 }
 
+func (x *UpdateLinkRequest) GetMaxVisits() int32 {
+	if x != nil && x.MaxVisits != nil {
+		return *x.MaxVisits
+	}
+	return 0
+}
+
+func (x *UpdateLinkRequest) GetClearMaxVisits() bool {
+	if x != nil {
+		return x.ClearMaxVisits
+	}
+	return false
+}
+
+func (x *UpdateLinkRequest) GetPassword() string {
+	if x != nil && x.Password != nil {
+		return *x.Password
+	}
+	return ""
+}
+
+func (x *UpdateLinkRequest) GetRules() *structpb.ListValue {
+	if x != nil {
+		return x.Rules
+	}
+	return nil
+}
+
 type DeleteLinkRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	Code  string                 `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
@@ -515,7 +813,7 @@ type DeleteLinkRequest struct {
 
 func (x *DeleteLinkRequest) Reset() {
 	*x = DeleteLinkRequest{}
-	mi := &file_kurt_v1_link_service_proto_msgTypes[5]
+	mi := &file_kurt_v1_link_service_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -527,7 +825,7 @@ func (x *DeleteLinkRequest) String() string {
 func (*DeleteLinkRequest) ProtoMessage() {}
 
 func (x *DeleteLinkRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_kurt_v1_link_service_proto_msgTypes[5]
+	mi := &file_kurt_v1_link_service_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -540,7 +838,7 @@ func (x *DeleteLinkRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteLinkRequest.ProtoReflect.Descriptor instead.
 func (*DeleteLinkRequest) Descriptor() ([]byte, []int) {
-	return file_kurt_v1_link_service_proto_rawDescGZIP(), []int{5}
+	return file_kurt_v1_link_service_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *DeleteLinkRequest) GetCode() string {
@@ -565,7 +863,7 @@ type DeleteLinkResponse struct {
 
 func (x *DeleteLinkResponse) Reset() {
 	*x = DeleteLinkResponse{}
-	mi := &file_kurt_v1_link_service_proto_msgTypes[6]
+	mi := &file_kurt_v1_link_service_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -577,7 +875,7 @@ func (x *DeleteLinkResponse) String() string {
 func (*DeleteLinkResponse) ProtoMessage() {}
 
 func (x *DeleteLinkResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_kurt_v1_link_service_proto_msgTypes[6]
+	mi := &file_kurt_v1_link_service_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -590,7 +888,7 @@ func (x *DeleteLinkResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteLinkResponse.ProtoReflect.Descriptor instead.
 func (*DeleteLinkResponse) Descriptor() ([]byte, []int) {
-	return file_kurt_v1_link_service_proto_rawDescGZIP(), []int{6}
+	return file_kurt_v1_link_service_proto_rawDescGZIP(), []int{10}
 }
 
 type GetLinkQrCodeRequest struct {
@@ -612,7 +910,7 @@ type GetLinkQrCodeRequest struct {
 
 func (x *GetLinkQrCodeRequest) Reset() {
 	*x = GetLinkQrCodeRequest{}
-	mi := &file_kurt_v1_link_service_proto_msgTypes[7]
+	mi := &file_kurt_v1_link_service_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -624,7 +922,7 @@ func (x *GetLinkQrCodeRequest) String() string {
 func (*GetLinkQrCodeRequest) ProtoMessage() {}
 
 func (x *GetLinkQrCodeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_kurt_v1_link_service_proto_msgTypes[7]
+	mi := &file_kurt_v1_link_service_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -637,7 +935,7 @@ func (x *GetLinkQrCodeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetLinkQrCodeRequest.ProtoReflect.Descriptor instead.
 func (*GetLinkQrCodeRequest) Descriptor() ([]byte, []int) {
-	return file_kurt_v1_link_service_proto_rawDescGZIP(), []int{7}
+	return file_kurt_v1_link_service_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *GetLinkQrCodeRequest) GetCode() string {
@@ -672,7 +970,7 @@ var File_kurt_v1_link_service_proto protoreflect.FileDescriptor
 
 const file_kurt_v1_link_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1akurt/v1/link_service.proto\x12\akurt.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x12kurt/v1/link.proto\"\xda\x03\n" +
+	"\x1akurt/v1/link_service.proto\x12\akurt.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x12kurt/v1/link.proto\"\xe8\x04\n" +
 	"\x11CreateLinkRequest\x12\x10\n" +
 	"\x03url\x18\x01 \x01(\tR\x03url\x12\x17\n" +
 	"\x04code\x18\x02 \x01(\tH\x00R\x04code\x88\x01\x01\x12,\n" +
@@ -686,13 +984,30 @@ const file_kurt_v1_link_service_proto_rawDesc = "" +
 	"\vvalid_since\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"validSince\x12(\n" +
 	"\rforward_query\x18\n" +
-	" \x01(\bH\x05R\fforwardQuery\x88\x01\x01B\a\n" +
+	" \x01(\bH\x05R\fforwardQuery\x88\x01\x01\x12\"\n" +
+	"\n" +
+	"max_visits\x18\v \x01(\x05H\x06R\tmaxVisits\x88\x01\x01\x12\x1f\n" +
+	"\bpassword\x18\f \x01(\tH\aR\bpassword\x88\x01\x01\x12+\n" +
+	"\x05rules\x18\r \x03(\v2\x15.kurt.v1.RedirectRuleR\x05rulesB\a\n" +
 	"\x05_codeB\x12\n" +
 	"\x10_redirect_statusB\b\n" +
 	"\x06_titleB\x10\n" +
 	"\x0e_cache_secondsB\t\n" +
 	"\a_domainB\x10\n" +
-	"\x0e_forward_query\"L\n" +
+	"\x0e_forward_queryB\r\n" +
+	"\v_max_visitsB\v\n" +
+	"\t_password\"K\n" +
+	"\x17BatchCreateLinksRequest\x120\n" +
+	"\x05links\x18\x01 \x03(\v2\x1a.kurt.v1.CreateLinkRequestR\x05links\"T\n" +
+	"\x18BatchCreateLinksResponse\x128\n" +
+	"\aresults\x18\x01 \x03(\v2\x1e.kurt.v1.BatchCreateLinkResultR\aresults\"}\n" +
+	"\x15BatchCreateLinkResult\x12#\n" +
+	"\x04link\x18\x01 \x01(\v2\r.kurt.v1.LinkH\x00R\x04link\x125\n" +
+	"\x05error\x18\x02 \x01(\v2\x1d.kurt.v1.BatchCreateLinkErrorH\x00R\x05errorB\b\n" +
+	"\x06result\"D\n" +
+	"\x14BatchCreateLinkError\x12\x12\n" +
+	"\x04code\x18\x01 \x01(\x05R\x04code\x12\x18\n" +
+	"\amessage\x18\x02 \x01(\tR\amessage\"L\n" +
 	"\x0eGetLinkRequest\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x1b\n" +
 	"\x06domain\x18\x02 \x01(\tH\x00R\x06domain\x88\x01\x01B\t\n" +
@@ -709,7 +1024,7 @@ const file_kurt_v1_link_service_proto_rawDesc = "" +
 	"\x04_tag\"`\n" +
 	"\x11ListLinksResponse\x12#\n" +
 	"\x05links\x18\x01 \x03(\v2\r.kurt.v1.LinkR\x05links\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xf9\x04\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xb6\x06\n" +
 	"\x11UpdateLinkRequest\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x15\n" +
 	"\x03url\x18\x02 \x01(\tH\x00R\x03url\x88\x01\x01\x12,\n" +
@@ -726,14 +1041,21 @@ const file_kurt_v1_link_service_proto_rawDesc = "" +
 	"\vvalid_since\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"validSince\x12*\n" +
 	"\x11clear_valid_since\x18\f \x01(\bR\x0fclearValidSince\x12(\n" +
-	"\rforward_query\x18\r \x01(\bH\x06R\fforwardQuery\x88\x01\x01B\x06\n" +
+	"\rforward_query\x18\r \x01(\bH\x06R\fforwardQuery\x88\x01\x01\x12\"\n" +
+	"\n" +
+	"max_visits\x18\x0e \x01(\x05H\aR\tmaxVisits\x88\x01\x01\x12(\n" +
+	"\x10clear_max_visits\x18\x0f \x01(\bR\x0eclearMaxVisits\x12\x1f\n" +
+	"\bpassword\x18\x10 \x01(\tH\bR\bpassword\x88\x01\x01\x120\n" +
+	"\x05rules\x18\x11 \x01(\v2\x1a.google.protobuf.ListValueR\x05rulesB\x06\n" +
 	"\x04_urlB\x12\n" +
 	"\x10_redirect_statusB\v\n" +
 	"\t_disabledB\b\n" +
 	"\x06_titleB\x10\n" +
 	"\x0e_cache_secondsB\t\n" +
 	"\a_domainB\x10\n" +
-	"\x0e_forward_query\"O\n" +
+	"\x0e_forward_queryB\r\n" +
+	"\v_max_visitsB\v\n" +
+	"\t_password\"O\n" +
 	"\x11DeleteLinkRequest\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x1b\n" +
 	"\x06domain\x18\x02 \x01(\tH\x00R\x06domain\x88\x01\x01B\t\n" +
@@ -746,10 +1068,11 @@ const file_kurt_v1_link_service_proto_rawDesc = "" +
 	"\x06domain\x18\x04 \x01(\tH\x02R\x06domain\x88\x01\x01B\t\n" +
 	"\a_formatB\a\n" +
 	"\x05_sizeB\t\n" +
-	"\a_domain2\x9a\x04\n" +
+	"\a_domain2\x95\x05\n" +
 	"\vLinkService\x12M\n" +
 	"\n" +
-	"CreateLink\x12\x1a.kurt.v1.CreateLinkRequest\x1a\r.kurt.v1.Link\"\x14\x82\xd3\xe4\x93\x02\x0e:\x01*\"\t/v1/links\x12K\n" +
+	"CreateLink\x12\x1a.kurt.v1.CreateLinkRequest\x1a\r.kurt.v1.Link\"\x14\x82\xd3\xe4\x93\x02\x0e:\x01*\"\t/v1/links\x12y\n" +
+	"\x10BatchCreateLinks\x12 .kurt.v1.BatchCreateLinksRequest\x1a!.kurt.v1.BatchCreateLinksResponse\" \x82\xd3\xe4\x93\x02\x1a:\x01*\"\x15/v1/links:batchCreate\x12K\n" +
 	"\aGetLink\x12\x17.kurt.v1.GetLinkRequest\x1a\r.kurt.v1.Link\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/links/{code}\x12U\n" +
 	"\tListLinks\x12\x19.kurt.v1.ListLinksRequest\x1a\x1a.kurt.v1.ListLinksResponse\"\x11\x82\xd3\xe4\x93\x02\v\x12\t/v1/links\x12T\n" +
 	"\n" +
@@ -771,45 +1094,58 @@ func file_kurt_v1_link_service_proto_rawDescGZIP() []byte {
 	return file_kurt_v1_link_service_proto_rawDescData
 }
 
-var file_kurt_v1_link_service_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
+var file_kurt_v1_link_service_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
 var file_kurt_v1_link_service_proto_goTypes = []any{
-	(*CreateLinkRequest)(nil),     // 0: kurt.v1.CreateLinkRequest
-	(*GetLinkRequest)(nil),        // 1: kurt.v1.GetLinkRequest
-	(*ListLinksRequest)(nil),      // 2: kurt.v1.ListLinksRequest
-	(*ListLinksResponse)(nil),     // 3: kurt.v1.ListLinksResponse
-	(*UpdateLinkRequest)(nil),     // 4: kurt.v1.UpdateLinkRequest
-	(*DeleteLinkRequest)(nil),     // 5: kurt.v1.DeleteLinkRequest
-	(*DeleteLinkResponse)(nil),    // 6: kurt.v1.DeleteLinkResponse
-	(*GetLinkQrCodeRequest)(nil),  // 7: kurt.v1.GetLinkQrCodeRequest
-	(*timestamppb.Timestamp)(nil), // 8: google.protobuf.Timestamp
-	(*Link)(nil),                  // 9: kurt.v1.Link
-	(*structpb.ListValue)(nil),    // 10: google.protobuf.ListValue
-	(*httpbody.HttpBody)(nil),     // 11: google.api.HttpBody
+	(*CreateLinkRequest)(nil),        // 0: kurt.v1.CreateLinkRequest
+	(*BatchCreateLinksRequest)(nil),  // 1: kurt.v1.BatchCreateLinksRequest
+	(*BatchCreateLinksResponse)(nil), // 2: kurt.v1.BatchCreateLinksResponse
+	(*BatchCreateLinkResult)(nil),    // 3: kurt.v1.BatchCreateLinkResult
+	(*BatchCreateLinkError)(nil),     // 4: kurt.v1.BatchCreateLinkError
+	(*GetLinkRequest)(nil),           // 5: kurt.v1.GetLinkRequest
+	(*ListLinksRequest)(nil),         // 6: kurt.v1.ListLinksRequest
+	(*ListLinksResponse)(nil),        // 7: kurt.v1.ListLinksResponse
+	(*UpdateLinkRequest)(nil),        // 8: kurt.v1.UpdateLinkRequest
+	(*DeleteLinkRequest)(nil),        // 9: kurt.v1.DeleteLinkRequest
+	(*DeleteLinkResponse)(nil),       // 10: kurt.v1.DeleteLinkResponse
+	(*GetLinkQrCodeRequest)(nil),     // 11: kurt.v1.GetLinkQrCodeRequest
+	(*timestamppb.Timestamp)(nil),    // 12: google.protobuf.Timestamp
+	(*RedirectRule)(nil),             // 13: kurt.v1.RedirectRule
+	(*Link)(nil),                     // 14: kurt.v1.Link
+	(*structpb.ListValue)(nil),       // 15: google.protobuf.ListValue
+	(*httpbody.HttpBody)(nil),        // 16: google.api.HttpBody
 }
 var file_kurt_v1_link_service_proto_depIdxs = []int32{
-	8,  // 0: kurt.v1.CreateLinkRequest.expires_at:type_name -> google.protobuf.Timestamp
-	8,  // 1: kurt.v1.CreateLinkRequest.valid_since:type_name -> google.protobuf.Timestamp
-	9,  // 2: kurt.v1.ListLinksResponse.links:type_name -> kurt.v1.Link
-	8,  // 3: kurt.v1.UpdateLinkRequest.expires_at:type_name -> google.protobuf.Timestamp
-	10, // 4: kurt.v1.UpdateLinkRequest.tags:type_name -> google.protobuf.ListValue
-	8,  // 5: kurt.v1.UpdateLinkRequest.valid_since:type_name -> google.protobuf.Timestamp
-	0,  // 6: kurt.v1.LinkService.CreateLink:input_type -> kurt.v1.CreateLinkRequest
-	1,  // 7: kurt.v1.LinkService.GetLink:input_type -> kurt.v1.GetLinkRequest
-	2,  // 8: kurt.v1.LinkService.ListLinks:input_type -> kurt.v1.ListLinksRequest
-	4,  // 9: kurt.v1.LinkService.UpdateLink:input_type -> kurt.v1.UpdateLinkRequest
-	5,  // 10: kurt.v1.LinkService.DeleteLink:input_type -> kurt.v1.DeleteLinkRequest
-	7,  // 11: kurt.v1.LinkService.GetLinkQrCode:input_type -> kurt.v1.GetLinkQrCodeRequest
-	9,  // 12: kurt.v1.LinkService.CreateLink:output_type -> kurt.v1.Link
-	9,  // 13: kurt.v1.LinkService.GetLink:output_type -> kurt.v1.Link
-	3,  // 14: kurt.v1.LinkService.ListLinks:output_type -> kurt.v1.ListLinksResponse
-	9,  // 15: kurt.v1.LinkService.UpdateLink:output_type -> kurt.v1.Link
-	6,  // 16: kurt.v1.LinkService.DeleteLink:output_type -> kurt.v1.DeleteLinkResponse
-	11, // 17: kurt.v1.LinkService.GetLinkQrCode:output_type -> google.api.HttpBody
-	12, // [12:18] is the sub-list for method output_type
-	6,  // [6:12] is the sub-list for method input_type
-	6,  // [6:6] is the sub-list for extension type_name
-	6,  // [6:6] is the sub-list for extension extendee
-	0,  // [0:6] is the sub-list for field type_name
+	12, // 0: kurt.v1.CreateLinkRequest.expires_at:type_name -> google.protobuf.Timestamp
+	12, // 1: kurt.v1.CreateLinkRequest.valid_since:type_name -> google.protobuf.Timestamp
+	13, // 2: kurt.v1.CreateLinkRequest.rules:type_name -> kurt.v1.RedirectRule
+	0,  // 3: kurt.v1.BatchCreateLinksRequest.links:type_name -> kurt.v1.CreateLinkRequest
+	3,  // 4: kurt.v1.BatchCreateLinksResponse.results:type_name -> kurt.v1.BatchCreateLinkResult
+	14, // 5: kurt.v1.BatchCreateLinkResult.link:type_name -> kurt.v1.Link
+	4,  // 6: kurt.v1.BatchCreateLinkResult.error:type_name -> kurt.v1.BatchCreateLinkError
+	14, // 7: kurt.v1.ListLinksResponse.links:type_name -> kurt.v1.Link
+	12, // 8: kurt.v1.UpdateLinkRequest.expires_at:type_name -> google.protobuf.Timestamp
+	15, // 9: kurt.v1.UpdateLinkRequest.tags:type_name -> google.protobuf.ListValue
+	12, // 10: kurt.v1.UpdateLinkRequest.valid_since:type_name -> google.protobuf.Timestamp
+	15, // 11: kurt.v1.UpdateLinkRequest.rules:type_name -> google.protobuf.ListValue
+	0,  // 12: kurt.v1.LinkService.CreateLink:input_type -> kurt.v1.CreateLinkRequest
+	1,  // 13: kurt.v1.LinkService.BatchCreateLinks:input_type -> kurt.v1.BatchCreateLinksRequest
+	5,  // 14: kurt.v1.LinkService.GetLink:input_type -> kurt.v1.GetLinkRequest
+	6,  // 15: kurt.v1.LinkService.ListLinks:input_type -> kurt.v1.ListLinksRequest
+	8,  // 16: kurt.v1.LinkService.UpdateLink:input_type -> kurt.v1.UpdateLinkRequest
+	9,  // 17: kurt.v1.LinkService.DeleteLink:input_type -> kurt.v1.DeleteLinkRequest
+	11, // 18: kurt.v1.LinkService.GetLinkQrCode:input_type -> kurt.v1.GetLinkQrCodeRequest
+	14, // 19: kurt.v1.LinkService.CreateLink:output_type -> kurt.v1.Link
+	2,  // 20: kurt.v1.LinkService.BatchCreateLinks:output_type -> kurt.v1.BatchCreateLinksResponse
+	14, // 21: kurt.v1.LinkService.GetLink:output_type -> kurt.v1.Link
+	7,  // 22: kurt.v1.LinkService.ListLinks:output_type -> kurt.v1.ListLinksResponse
+	14, // 23: kurt.v1.LinkService.UpdateLink:output_type -> kurt.v1.Link
+	10, // 24: kurt.v1.LinkService.DeleteLink:output_type -> kurt.v1.DeleteLinkResponse
+	16, // 25: kurt.v1.LinkService.GetLinkQrCode:output_type -> google.api.HttpBody
+	19, // [19:26] is the sub-list for method output_type
+	12, // [12:19] is the sub-list for method input_type
+	12, // [12:12] is the sub-list for extension type_name
+	12, // [12:12] is the sub-list for extension extendee
+	0,  // [0:12] is the sub-list for field type_name
 }
 
 func init() { file_kurt_v1_link_service_proto_init() }
@@ -819,18 +1155,22 @@ func file_kurt_v1_link_service_proto_init() {
 	}
 	file_kurt_v1_link_proto_init()
 	file_kurt_v1_link_service_proto_msgTypes[0].OneofWrappers = []any{}
-	file_kurt_v1_link_service_proto_msgTypes[1].OneofWrappers = []any{}
-	file_kurt_v1_link_service_proto_msgTypes[2].OneofWrappers = []any{}
-	file_kurt_v1_link_service_proto_msgTypes[4].OneofWrappers = []any{}
+	file_kurt_v1_link_service_proto_msgTypes[3].OneofWrappers = []any{
+		(*BatchCreateLinkResult_Link)(nil),
+		(*BatchCreateLinkResult_Error)(nil),
+	}
 	file_kurt_v1_link_service_proto_msgTypes[5].OneofWrappers = []any{}
-	file_kurt_v1_link_service_proto_msgTypes[7].OneofWrappers = []any{}
+	file_kurt_v1_link_service_proto_msgTypes[6].OneofWrappers = []any{}
+	file_kurt_v1_link_service_proto_msgTypes[8].OneofWrappers = []any{}
+	file_kurt_v1_link_service_proto_msgTypes[9].OneofWrappers = []any{}
+	file_kurt_v1_link_service_proto_msgTypes[11].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_kurt_v1_link_service_proto_rawDesc), len(file_kurt_v1_link_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   8,
+			NumMessages:   12,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

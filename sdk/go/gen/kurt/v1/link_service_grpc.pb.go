@@ -20,12 +20,13 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	LinkService_CreateLink_FullMethodName    = "/kurt.v1.LinkService/CreateLink"
-	LinkService_GetLink_FullMethodName       = "/kurt.v1.LinkService/GetLink"
-	LinkService_ListLinks_FullMethodName     = "/kurt.v1.LinkService/ListLinks"
-	LinkService_UpdateLink_FullMethodName    = "/kurt.v1.LinkService/UpdateLink"
-	LinkService_DeleteLink_FullMethodName    = "/kurt.v1.LinkService/DeleteLink"
-	LinkService_GetLinkQrCode_FullMethodName = "/kurt.v1.LinkService/GetLinkQrCode"
+	LinkService_CreateLink_FullMethodName       = "/kurt.v1.LinkService/CreateLink"
+	LinkService_BatchCreateLinks_FullMethodName = "/kurt.v1.LinkService/BatchCreateLinks"
+	LinkService_GetLink_FullMethodName          = "/kurt.v1.LinkService/GetLink"
+	LinkService_ListLinks_FullMethodName        = "/kurt.v1.LinkService/ListLinks"
+	LinkService_UpdateLink_FullMethodName       = "/kurt.v1.LinkService/UpdateLink"
+	LinkService_DeleteLink_FullMethodName       = "/kurt.v1.LinkService/DeleteLink"
+	LinkService_GetLinkQrCode_FullMethodName    = "/kurt.v1.LinkService/GetLinkQrCode"
 )
 
 // LinkServiceClient is the client API for LinkService service.
@@ -46,6 +47,11 @@ type LinkServiceClient interface {
 	// buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
 	// buf:lint:ignore RPC_REQUEST_RESPONSE_UNIQUE
 	CreateLink(ctx context.Context, in *CreateLinkRequest, opts ...grpc.CallOption) (*Link, error)
+	// Creates up to 1,000 links in one call. Each item is checked and stored on
+	// its own: the answer has one result per item, in order, either the Link
+	// or the error that item met (a bad item never stops the others). The
+	// answer is sent after every stored link is committed on the primary.
+	BatchCreateLinks(ctx context.Context, in *BatchCreateLinksRequest, opts ...grpc.CallOption) (*BatchCreateLinksResponse, error)
 	// Answers NOT_FOUND for a code that does not exist or was deleted.
 	// buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
 	// buf:lint:ignore RPC_REQUEST_RESPONSE_UNIQUE
@@ -80,6 +86,16 @@ func (c *linkServiceClient) CreateLink(ctx context.Context, in *CreateLinkReques
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(Link)
 	err := c.cc.Invoke(ctx, LinkService_CreateLink_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *linkServiceClient) BatchCreateLinks(ctx context.Context, in *BatchCreateLinksRequest, opts ...grpc.CallOption) (*BatchCreateLinksResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(BatchCreateLinksResponse)
+	err := c.cc.Invoke(ctx, LinkService_BatchCreateLinks_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -154,6 +170,11 @@ type LinkServiceServer interface {
 	// buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
 	// buf:lint:ignore RPC_REQUEST_RESPONSE_UNIQUE
 	CreateLink(context.Context, *CreateLinkRequest) (*Link, error)
+	// Creates up to 1,000 links in one call. Each item is checked and stored on
+	// its own: the answer has one result per item, in order, either the Link
+	// or the error that item met (a bad item never stops the others). The
+	// answer is sent after every stored link is committed on the primary.
+	BatchCreateLinks(context.Context, *BatchCreateLinksRequest) (*BatchCreateLinksResponse, error)
 	// Answers NOT_FOUND for a code that does not exist or was deleted.
 	// buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
 	// buf:lint:ignore RPC_REQUEST_RESPONSE_UNIQUE
@@ -186,6 +207,9 @@ type UnimplementedLinkServiceServer struct{}
 
 func (UnimplementedLinkServiceServer) CreateLink(context.Context, *CreateLinkRequest) (*Link, error) {
 	return nil, status.Error(codes.Unimplemented, "method CreateLink not implemented")
+}
+func (UnimplementedLinkServiceServer) BatchCreateLinks(context.Context, *BatchCreateLinksRequest) (*BatchCreateLinksResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method BatchCreateLinks not implemented")
 }
 func (UnimplementedLinkServiceServer) GetLink(context.Context, *GetLinkRequest) (*Link, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetLink not implemented")
@@ -237,6 +261,24 @@ func _LinkService_CreateLink_Handler(srv interface{}, ctx context.Context, dec f
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(LinkServiceServer).CreateLink(ctx, req.(*CreateLinkRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _LinkService_BatchCreateLinks_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(BatchCreateLinksRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(LinkServiceServer).BatchCreateLinks(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: LinkService_BatchCreateLinks_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(LinkServiceServer).BatchCreateLinks(ctx, req.(*BatchCreateLinksRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -341,6 +383,10 @@ var LinkService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "CreateLink",
 			Handler:    _LinkService_CreateLink_Handler,
+		},
+		{
+			MethodName: "BatchCreateLinks",
+			Handler:    _LinkService_BatchCreateLinks_Handler,
 		},
 		{
 			MethodName: "GetLink",

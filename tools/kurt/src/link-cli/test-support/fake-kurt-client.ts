@@ -21,6 +21,10 @@ export const sampleLink: Link = {
   tags: [],
   cacheSeconds: 0,
   forwardQuery: false,
+  maxVisits: undefined,
+  visits: 0,
+  passwordProtected: false,
+  rules: [],
 };
 
 export const sampleDomain: Domain = {

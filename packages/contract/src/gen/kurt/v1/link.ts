@@ -70,6 +70,71 @@ export interface Link {
     | undefined;
   /** True: a redirect adds the request's query parameters to the target's. */
   forwardQuery: boolean;
+  /**
+   * Unset when the link has no cap. After this many human visits (bots,
+   * HEAD and prefetches never count) the link answers 410.
+   */
+  maxVisits?:
+    | number
+    | undefined;
+  /**
+   * The human visits used up against max_visits; 0 for a link without a cap
+   * (its visits are in GetLinkStats).
+   */
+  visits: number;
+  /**
+   * True when a visitor must give the link's password (the password itself
+   * is stored as a slow salted hash and never returned).
+   */
+  passwordProtected: boolean;
+  /**
+   * Checked in order on each visit: the first rule whose conditions all hold
+   * gives the target; when none does, `url` does.
+   */
+  rules: RedirectRule[];
+}
+
+/**
+ * One redirect rule. Every condition that is set must hold; a rule needs at
+ * least one condition.
+ */
+export interface RedirectRule {
+  /**
+   * "ios", "android", "mobile" (any phone or tablet, iOS and Android
+   * included) or "desktop".
+   */
+  device?:
+    | string
+    | undefined;
+  /** ISO 3166-1 alpha-2 country of the visitor's address, upper case ("DE"). */
+  country?:
+    | string
+    | undefined;
+  /**
+   * A primary language subtag ("de") that the visitor's Accept-Language
+   * names with a quality above 0; "de" also matches "de-AT".
+   */
+  language?:
+    | string
+    | undefined;
+  /** A query parameter of the visit. */
+  query?:
+    | RedirectRuleQuery
+    | undefined;
+  /**
+   * Where the rule sends the visitor: an absolute http or https URL, with the
+   * same rules as Link.url.
+   */
+  url: string;
+}
+
+/**
+ * Holds when the visit's query string has the parameter `name` (exactly,
+ * case-sensitive) and, when `value` is set, that parameter has that value.
+ */
+export interface RedirectRuleQuery {
+  name: string;
+  value?: string | undefined;
 }
 
 function createBaseLink(): Link {
@@ -88,6 +153,10 @@ function createBaseLink(): Link {
     domain: "",
     validSince: undefined,
     forwardQuery: false,
+    maxVisits: undefined,
+    visits: 0,
+    passwordProtected: false,
+    rules: [],
   };
 }
 
@@ -134,6 +203,18 @@ export const Link: MessageFns<Link> = {
     }
     if (message.forwardQuery !== false) {
       writer.uint32(112).bool(message.forwardQuery);
+    }
+    if (message.maxVisits !== undefined) {
+      writer.uint32(120).int32(message.maxVisits);
+    }
+    if (message.visits !== 0) {
+      writer.uint32(128).int32(message.visits);
+    }
+    if (message.passwordProtected !== false) {
+      writer.uint32(136).bool(message.passwordProtected);
+    }
+    for (const v of message.rules) {
+      RedirectRule.encode(v!, writer.uint32(146).fork()).join();
     }
     return writer;
   },
@@ -263,6 +344,38 @@ export const Link: MessageFns<Link> = {
             message.forwardQuery = reader.bool();
             continue;
           }
+          case 15: {
+            if (tag !== 120) {
+              break;
+            }
+
+            message.maxVisits = reader.int32();
+            continue;
+          }
+          case 16: {
+            if (tag !== 128) {
+              break;
+            }
+
+            message.visits = reader.int32();
+            continue;
+          }
+          case 17: {
+            if (tag !== 136) {
+              break;
+            }
+
+            message.passwordProtected = reader.bool();
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.rules.push(RedirectRule.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -325,6 +438,20 @@ export const Link: MessageFns<Link> = {
         : isSet(object.forward_query)
         ? globalThis.Boolean(object.forward_query)
         : false,
+      maxVisits: isSet(object.maxVisits)
+        ? globalThis.Number(object.maxVisits)
+        : isSet(object.max_visits)
+        ? globalThis.Number(object.max_visits)
+        : undefined,
+      visits: isSet(object.visits) ? globalThis.Number(object.visits) : 0,
+      passwordProtected: isSet(object.passwordProtected)
+        ? globalThis.Boolean(object.passwordProtected)
+        : isSet(object.password_protected)
+        ? globalThis.Boolean(object.password_protected)
+        : false,
+      rules: globalThis.Array.isArray(object?.rules)
+        ? object.rules.map((e: any) => RedirectRule.fromJSON(e))
+        : [],
     };
   },
 
@@ -372,6 +499,18 @@ export const Link: MessageFns<Link> = {
     if (message.forwardQuery !== false) {
       obj.forwardQuery = message.forwardQuery;
     }
+    if (message.maxVisits !== undefined) {
+      obj.maxVisits = Math.round(message.maxVisits);
+    }
+    if (message.visits !== 0) {
+      obj.visits = Math.round(message.visits);
+    }
+    if (message.passwordProtected !== false) {
+      obj.passwordProtected = message.passwordProtected;
+    }
+    if (message.rules?.length) {
+      obj.rules = message.rules.map((e) => RedirectRule.toJSON(e));
+    }
     return obj;
   },
 
@@ -394,6 +533,230 @@ export const Link: MessageFns<Link> = {
     message.domain = object.domain ?? "";
     message.validSince = object.validSince ?? undefined;
     message.forwardQuery = object.forwardQuery ?? false;
+    message.maxVisits = object.maxVisits ?? undefined;
+    message.visits = object.visits ?? 0;
+    message.passwordProtected = object.passwordProtected ?? false;
+    message.rules = object.rules?.map((e) => RedirectRule.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseRedirectRule(): RedirectRule {
+  return { device: undefined, country: undefined, language: undefined, query: undefined, url: "" };
+}
+
+export const RedirectRule: MessageFns<RedirectRule> = {
+  encode(message: RedirectRule, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.device !== undefined) {
+      writer.uint32(10).string(message.device);
+    }
+    if (message.country !== undefined) {
+      writer.uint32(18).string(message.country);
+    }
+    if (message.language !== undefined) {
+      writer.uint32(26).string(message.language);
+    }
+    if (message.query !== undefined) {
+      RedirectRuleQuery.encode(message.query, writer.uint32(34).fork()).join();
+    }
+    if (message.url !== "") {
+      writer.uint32(42).string(message.url);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RedirectRule {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRedirectRule();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.device = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.country = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.language = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.query = RedirectRuleQuery.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.url = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RedirectRule {
+    return {
+      device: isSet(object.device) ? globalThis.String(object.device) : undefined,
+      country: isSet(object.country) ? globalThis.String(object.country) : undefined,
+      language: isSet(object.language) ? globalThis.String(object.language) : undefined,
+      query: isSet(object.query) ? RedirectRuleQuery.fromJSON(object.query) : undefined,
+      url: isSet(object.url) ? globalThis.String(object.url) : "",
+    };
+  },
+
+  toJSON(message: RedirectRule): unknown {
+    const obj: any = {};
+    if (message.device !== undefined) {
+      obj.device = message.device;
+    }
+    if (message.country !== undefined) {
+      obj.country = message.country;
+    }
+    if (message.language !== undefined) {
+      obj.language = message.language;
+    }
+    if (message.query !== undefined) {
+      obj.query = RedirectRuleQuery.toJSON(message.query);
+    }
+    if (message.url !== "") {
+      obj.url = message.url;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RedirectRule>, I>>(base?: I): RedirectRule {
+    return RedirectRule.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RedirectRule>, I>>(object: I): RedirectRule {
+    const message = createBaseRedirectRule();
+    message.device = object.device ?? undefined;
+    message.country = object.country ?? undefined;
+    message.language = object.language ?? undefined;
+    message.query = (object.query !== undefined && object.query !== null)
+      ? RedirectRuleQuery.fromPartial(object.query)
+      : undefined;
+    message.url = object.url ?? "";
+    return message;
+  },
+};
+
+function createBaseRedirectRuleQuery(): RedirectRuleQuery {
+  return { name: "", value: undefined };
+}
+
+export const RedirectRuleQuery: MessageFns<RedirectRuleQuery> = {
+  encode(message: RedirectRuleQuery, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.value !== undefined) {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RedirectRuleQuery {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRedirectRuleQuery();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RedirectRuleQuery {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : undefined,
+    };
+  },
+
+  toJSON(message: RedirectRuleQuery): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.value !== undefined) {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RedirectRuleQuery>, I>>(base?: I): RedirectRuleQuery {
+    return RedirectRuleQuery.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RedirectRuleQuery>, I>>(object: I): RedirectRuleQuery {
+    const message = createBaseRedirectRuleQuery();
+    message.name = object.name ?? "";
+    message.value = object.value ?? undefined;
     return message;
   },
 };

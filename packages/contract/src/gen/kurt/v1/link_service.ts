@@ -21,7 +21,7 @@ import {
 import { HttpBody } from "../../google/api/httpbody.js";
 import { ListValue } from "../../google/protobuf/struct.js";
 import { Timestamp } from "../../google/protobuf/timestamp.js";
-import { Link } from "./link.js";
+import { Link, RedirectRule } from "./link.js";
 
 export const protobufPackage = "kurt.v1";
 
@@ -71,7 +71,49 @@ export interface CreateLinkRequest {
     | Date
     | undefined;
   /** Unset means false. See Link.forward_query. */
-  forwardQuery?: boolean | undefined;
+  forwardQuery?:
+    | boolean
+    | undefined;
+  /** At least 1: after this many human visits the link answers 410. */
+  maxVisits?:
+    | number
+    | undefined;
+  /**
+   * 4 to 128 characters: visitors must give it in a form before they are
+   * redirected. Stored as a slow salted hash, never returned.
+   */
+  password?:
+    | string
+    | undefined;
+  /** At most 32 rules, checked in order on each visit. */
+  rules: RedirectRule[];
+}
+
+export interface BatchCreateLinksRequest {
+  /** 1 to 1,000 links, each as CreateLink takes it. */
+  links: CreateLinkRequest[];
+}
+
+export interface BatchCreateLinksResponse {
+  /** One per requested link, in the same order. */
+  results: BatchCreateLinkResult[];
+}
+
+/** What became of one item of a batch: the stored link or its error. */
+export interface BatchCreateLinkResult {
+  link?: Link | undefined;
+  error?: BatchCreateLinkError | undefined;
+}
+
+/** The error one item met, as a single call would have answered it. */
+export interface BatchCreateLinkError {
+  /**
+   * The gRPC status code (3 INVALID_ARGUMENT, 6 ALREADY_EXISTS, …), as in the
+   * `code` of an error body.
+   */
+  code: number;
+  /** Names the field and the reason. */
+  message: string;
 }
 
 export interface GetLinkRequest {
@@ -170,7 +212,32 @@ export interface UpdateLinkRequest {
    * INVALID_ARGUMENT.
    */
   clearValidSince: boolean;
-  forwardQuery?: boolean | undefined;
+  forwardQuery?:
+    | boolean
+    | undefined;
+  /**
+   * Sets the cap (at least 1, and not below the visits already used); to
+   * remove it, send clear_max_visits instead.
+   */
+  maxVisits?:
+    | number
+    | undefined;
+  /**
+   * True removes the cap. Setting it together with max_visits is
+   * INVALID_ARGUMENT.
+   */
+  clearMaxVisits: boolean;
+  /** Sets the password (4 to 128 characters); "" removes it. */
+  password?:
+    | string
+    | undefined;
+  /**
+   * Replaces all rules when present; [] removes them. A ListValue for the
+   * same reason as tags: each element must be a rule object
+   * ({device?, country?, language?, query?: {name, value?}, url}), anything
+   * else is INVALID_ARGUMENT naming the element.
+   */
+  rules?: Array<any> | undefined;
 }
 
 export interface DeleteLinkRequest {
@@ -216,6 +283,9 @@ function createBaseCreateLinkRequest(): CreateLinkRequest {
     domain: undefined,
     validSince: undefined,
     forwardQuery: undefined,
+    maxVisits: undefined,
+    password: undefined,
+    rules: [],
   };
 }
 
@@ -250,6 +320,15 @@ export const CreateLinkRequest: MessageFns<CreateLinkRequest> = {
     }
     if (message.forwardQuery !== undefined) {
       writer.uint32(80).bool(message.forwardQuery);
+    }
+    if (message.maxVisits !== undefined) {
+      writer.uint32(88).int32(message.maxVisits);
+    }
+    if (message.password !== undefined) {
+      writer.uint32(98).string(message.password);
+    }
+    for (const v of message.rules) {
+      RedirectRule.encode(v!, writer.uint32(106).fork()).join();
     }
     return writer;
   },
@@ -347,6 +426,30 @@ export const CreateLinkRequest: MessageFns<CreateLinkRequest> = {
             message.forwardQuery = reader.bool();
             continue;
           }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.maxVisits = reader.int32();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.password = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.rules.push(RedirectRule.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -391,6 +494,15 @@ export const CreateLinkRequest: MessageFns<CreateLinkRequest> = {
         : isSet(object.forward_query)
         ? globalThis.Boolean(object.forward_query)
         : undefined,
+      maxVisits: isSet(object.maxVisits)
+        ? globalThis.Number(object.maxVisits)
+        : isSet(object.max_visits)
+        ? globalThis.Number(object.max_visits)
+        : undefined,
+      password: isSet(object.password) ? globalThis.String(object.password) : undefined,
+      rules: globalThis.Array.isArray(object?.rules)
+        ? object.rules.map((e: any) => RedirectRule.fromJSON(e))
+        : [],
     };
   },
 
@@ -426,6 +538,15 @@ export const CreateLinkRequest: MessageFns<CreateLinkRequest> = {
     if (message.forwardQuery !== undefined) {
       obj.forwardQuery = message.forwardQuery;
     }
+    if (message.maxVisits !== undefined) {
+      obj.maxVisits = Math.round(message.maxVisits);
+    }
+    if (message.password !== undefined) {
+      obj.password = message.password;
+    }
+    if (message.rules?.length) {
+      obj.rules = message.rules.map((e) => RedirectRule.toJSON(e));
+    }
     return obj;
   },
 
@@ -444,6 +565,321 @@ export const CreateLinkRequest: MessageFns<CreateLinkRequest> = {
     message.domain = object.domain ?? undefined;
     message.validSince = object.validSince ?? undefined;
     message.forwardQuery = object.forwardQuery ?? undefined;
+    message.maxVisits = object.maxVisits ?? undefined;
+    message.password = object.password ?? undefined;
+    message.rules = object.rules?.map((e) => RedirectRule.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseBatchCreateLinksRequest(): BatchCreateLinksRequest {
+  return { links: [] };
+}
+
+export const BatchCreateLinksRequest: MessageFns<BatchCreateLinksRequest> = {
+  encode(message: BatchCreateLinksRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.links) {
+      CreateLinkRequest.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BatchCreateLinksRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBatchCreateLinksRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.links.push(CreateLinkRequest.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BatchCreateLinksRequest {
+    return {
+      links: globalThis.Array.isArray(object?.links) ? object.links.map((e: any) => CreateLinkRequest.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: BatchCreateLinksRequest): unknown {
+    const obj: any = {};
+    if (message.links?.length) {
+      obj.links = message.links.map((e) => CreateLinkRequest.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BatchCreateLinksRequest>, I>>(base?: I): BatchCreateLinksRequest {
+    return BatchCreateLinksRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BatchCreateLinksRequest>, I>>(object: I): BatchCreateLinksRequest {
+    const message = createBaseBatchCreateLinksRequest();
+    message.links = object.links?.map((e) => CreateLinkRequest.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseBatchCreateLinksResponse(): BatchCreateLinksResponse {
+  return { results: [] };
+}
+
+export const BatchCreateLinksResponse: MessageFns<BatchCreateLinksResponse> = {
+  encode(message: BatchCreateLinksResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.results) {
+      BatchCreateLinkResult.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BatchCreateLinksResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBatchCreateLinksResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.results.push(BatchCreateLinkResult.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BatchCreateLinksResponse {
+    return {
+      results: globalThis.Array.isArray(object?.results)
+        ? object.results.map((e: any) => BatchCreateLinkResult.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: BatchCreateLinksResponse): unknown {
+    const obj: any = {};
+    if (message.results?.length) {
+      obj.results = message.results.map((e) => BatchCreateLinkResult.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BatchCreateLinksResponse>, I>>(base?: I): BatchCreateLinksResponse {
+    return BatchCreateLinksResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BatchCreateLinksResponse>, I>>(object: I): BatchCreateLinksResponse {
+    const message = createBaseBatchCreateLinksResponse();
+    message.results = object.results?.map((e) => BatchCreateLinkResult.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseBatchCreateLinkResult(): BatchCreateLinkResult {
+  return { link: undefined, error: undefined };
+}
+
+export const BatchCreateLinkResult: MessageFns<BatchCreateLinkResult> = {
+  encode(message: BatchCreateLinkResult, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.link !== undefined) {
+      Link.encode(message.link, writer.uint32(10).fork()).join();
+    }
+    if (message.error !== undefined) {
+      BatchCreateLinkError.encode(message.error, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BatchCreateLinkResult {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBatchCreateLinkResult();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.link = Link.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.error = BatchCreateLinkError.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BatchCreateLinkResult {
+    return {
+      link: isSet(object.link) ? Link.fromJSON(object.link) : undefined,
+      error: isSet(object.error) ? BatchCreateLinkError.fromJSON(object.error) : undefined,
+    };
+  },
+
+  toJSON(message: BatchCreateLinkResult): unknown {
+    const obj: any = {};
+    if (message.link !== undefined) {
+      obj.link = Link.toJSON(message.link);
+    }
+    if (message.error !== undefined) {
+      obj.error = BatchCreateLinkError.toJSON(message.error);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BatchCreateLinkResult>, I>>(base?: I): BatchCreateLinkResult {
+    return BatchCreateLinkResult.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BatchCreateLinkResult>, I>>(object: I): BatchCreateLinkResult {
+    const message = createBaseBatchCreateLinkResult();
+    message.link = (object.link !== undefined && object.link !== null) ? Link.fromPartial(object.link) : undefined;
+    message.error = (object.error !== undefined && object.error !== null)
+      ? BatchCreateLinkError.fromPartial(object.error)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseBatchCreateLinkError(): BatchCreateLinkError {
+  return { code: 0, message: "" };
+}
+
+export const BatchCreateLinkError: MessageFns<BatchCreateLinkError> = {
+  encode(message: BatchCreateLinkError, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.code !== 0) {
+      writer.uint32(8).int32(message.code);
+    }
+    if (message.message !== "") {
+      writer.uint32(18).string(message.message);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BatchCreateLinkError {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBatchCreateLinkError();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.code = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.message = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BatchCreateLinkError {
+    return {
+      code: isSet(object.code) ? globalThis.Number(object.code) : 0,
+      message: isSet(object.message) ? globalThis.String(object.message) : "",
+    };
+  },
+
+  toJSON(message: BatchCreateLinkError): unknown {
+    const obj: any = {};
+    if (message.code !== 0) {
+      obj.code = Math.round(message.code);
+    }
+    if (message.message !== "") {
+      obj.message = message.message;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BatchCreateLinkError>, I>>(base?: I): BatchCreateLinkError {
+    return BatchCreateLinkError.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BatchCreateLinkError>, I>>(object: I): BatchCreateLinkError {
+    const message = createBaseBatchCreateLinkError();
+    message.code = object.code ?? 0;
+    message.message = object.message ?? "";
     return message;
   },
 };
@@ -778,6 +1214,10 @@ function createBaseUpdateLinkRequest(): UpdateLinkRequest {
     validSince: undefined,
     clearValidSince: false,
     forwardQuery: undefined,
+    maxVisits: undefined,
+    clearMaxVisits: false,
+    password: undefined,
+    rules: undefined,
   };
 }
 
@@ -821,6 +1261,18 @@ export const UpdateLinkRequest: MessageFns<UpdateLinkRequest> = {
     }
     if (message.forwardQuery !== undefined) {
       writer.uint32(104).bool(message.forwardQuery);
+    }
+    if (message.maxVisits !== undefined) {
+      writer.uint32(112).int32(message.maxVisits);
+    }
+    if (message.clearMaxVisits !== false) {
+      writer.uint32(120).bool(message.clearMaxVisits);
+    }
+    if (message.password !== undefined) {
+      writer.uint32(130).string(message.password);
+    }
+    if (message.rules !== undefined) {
+      ListValue.encode(ListValue.wrap(message.rules), writer.uint32(138).fork()).join();
     }
     return writer;
   },
@@ -942,6 +1394,38 @@ export const UpdateLinkRequest: MessageFns<UpdateLinkRequest> = {
             message.forwardQuery = reader.bool();
             continue;
           }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.maxVisits = reader.int32();
+            continue;
+          }
+          case 15: {
+            if (tag !== 120) {
+              break;
+            }
+
+            message.clearMaxVisits = reader.bool();
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.password = reader.string();
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.rules = ListValue.unwrap(ListValue.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -997,6 +1481,18 @@ export const UpdateLinkRequest: MessageFns<UpdateLinkRequest> = {
         : isSet(object.forward_query)
         ? globalThis.Boolean(object.forward_query)
         : undefined,
+      maxVisits: isSet(object.maxVisits)
+        ? globalThis.Number(object.maxVisits)
+        : isSet(object.max_visits)
+        ? globalThis.Number(object.max_visits)
+        : undefined,
+      clearMaxVisits: isSet(object.clearMaxVisits)
+        ? globalThis.Boolean(object.clearMaxVisits)
+        : isSet(object.clear_max_visits)
+        ? globalThis.Boolean(object.clear_max_visits)
+        : false,
+      password: isSet(object.password) ? globalThis.String(object.password) : undefined,
+      rules: globalThis.Array.isArray(object.rules) ? [...object.rules] : undefined,
     };
   },
 
@@ -1041,6 +1537,18 @@ export const UpdateLinkRequest: MessageFns<UpdateLinkRequest> = {
     if (message.forwardQuery !== undefined) {
       obj.forwardQuery = message.forwardQuery;
     }
+    if (message.maxVisits !== undefined) {
+      obj.maxVisits = Math.round(message.maxVisits);
+    }
+    if (message.clearMaxVisits !== false) {
+      obj.clearMaxVisits = message.clearMaxVisits;
+    }
+    if (message.password !== undefined) {
+      obj.password = message.password;
+    }
+    if (message.rules !== undefined) {
+      obj.rules = message.rules;
+    }
     return obj;
   },
 
@@ -1062,6 +1570,10 @@ export const UpdateLinkRequest: MessageFns<UpdateLinkRequest> = {
     message.validSince = object.validSince ?? undefined;
     message.clearValidSince = object.clearValidSince ?? false;
     message.forwardQuery = object.forwardQuery ?? undefined;
+    message.maxVisits = object.maxVisits ?? undefined;
+    message.clearMaxVisits = object.clearMaxVisits ?? false;
+    message.password = object.password ?? undefined;
+    message.rules = object.rules ?? undefined;
     return message;
   },
 };
@@ -1348,6 +1860,23 @@ export const LinkServiceService = {
     responseDeserialize: (value: Buffer): Link => Link.decode(value),
   },
   /**
+   * Creates up to 1,000 links in one call. Each item is checked and stored on
+   * its own: the answer has one result per item, in order, either the Link
+   * or the error that item met (a bad item never stops the others). The
+   * answer is sent after every stored link is committed on the primary.
+   */
+  batchCreateLinks: {
+    path: "/kurt.v1.LinkService/BatchCreateLinks" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: BatchCreateLinksRequest): Buffer =>
+      Buffer.from(BatchCreateLinksRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): BatchCreateLinksRequest => BatchCreateLinksRequest.decode(value),
+    responseSerialize: (value: BatchCreateLinksResponse): Buffer =>
+      Buffer.from(BatchCreateLinksResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): BatchCreateLinksResponse => BatchCreateLinksResponse.decode(value),
+  },
+  /**
    * Answers NOT_FOUND for a code that does not exist or was deleted.
    * buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
    * buf:lint:ignore RPC_REQUEST_RESPONSE_UNIQUE
@@ -1426,6 +1955,13 @@ export interface LinkServiceServer extends UntypedServiceImplementation {
    */
   createLink: handleUnaryCall<CreateLinkRequest, Link>;
   /**
+   * Creates up to 1,000 links in one call. Each item is checked and stored on
+   * its own: the answer has one result per item, in order, either the Link
+   * or the error that item met (a bad item never stops the others). The
+   * answer is sent after every stored link is committed on the primary.
+   */
+  batchCreateLinks: handleUnaryCall<BatchCreateLinksRequest, BatchCreateLinksResponse>;
+  /**
    * Answers NOT_FOUND for a code that does not exist or was deleted.
    * buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
    * buf:lint:ignore RPC_REQUEST_RESPONSE_UNIQUE
@@ -1476,6 +2012,27 @@ export interface LinkServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: Link) => void,
+  ): ClientUnaryCall;
+  /**
+   * Creates up to 1,000 links in one call. Each item is checked and stored on
+   * its own: the answer has one result per item, in order, either the Link
+   * or the error that item met (a bad item never stops the others). The
+   * answer is sent after every stored link is committed on the primary.
+   */
+  batchCreateLinks(
+    request: BatchCreateLinksRequest,
+    callback: (error: ServiceError | null, response: BatchCreateLinksResponse) => void,
+  ): ClientUnaryCall;
+  batchCreateLinks(
+    request: BatchCreateLinksRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: BatchCreateLinksResponse) => void,
+  ): ClientUnaryCall;
+  batchCreateLinks(
+    request: BatchCreateLinksRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: BatchCreateLinksResponse) => void,
   ): ClientUnaryCall;
   /**
    * Answers NOT_FOUND for a code that does not exist or was deleted.

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x12kurt/v1/link.proto\x12\x07kurt.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8a\x03\n\x04Link\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x11\n\tshort_url\x18\x02 \x01(\t\x12\x0b\n\x03url\x18\x03 \x01(\t\x12\x17\n\x0fredirect_status\x18\x04 \x01(\x05\x12.\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nexpires_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08\x64isabled\x18\x08 \x01(\x08\x12\x12\n\x05title\x18\t \x01(\tH\x00\x88\x01\x01\x12\x0c\n\x04tags\x18\n \x03(\t\x12\x15\n\rcache_seconds\x18\x0b \x01(\x05\x12\x0e\n\x06\x64omain\x18\x0c \x01(\t\x12/\n\x0bvalid_since\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\rforward_query\x18\x0e \x01(\x08\x42\x08\n\x06_titleb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x12kurt/v1/link.proto\x12\x07kurt.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x84\x04\n\x04Link\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x11\n\tshort_url\x18\x02 \x01(\t\x12\x0b\n\x03url\x18\x03 \x01(\t\x12\x17\n\x0fredirect_status\x18\x04 \x01(\x05\x12.\n\ncreated_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nupdated_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nexpires_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08\x64isabled\x18\x08 \x01(\x08\x12\x12\n\x05title\x18\t \x01(\tH\x00\x88\x01\x01\x12\x0c\n\x04tags\x18\n \x03(\t\x12\x15\n\rcache_seconds\x18\x0b \x01(\x05\x12\x0e\n\x06\x64omain\x18\x0c \x01(\t\x12/\n\x0bvalid_since\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\rforward_query\x18\x0e \x01(\x08\x12\x17\n\nmax_visits\x18\x0f \x01(\x05H\x01\x88\x01\x01\x12\x0e\n\x06visits\x18\x10 \x01(\x05\x12\x1a\n\x12password_protected\x18\x11 \x01(\x08\x12$\n\x05rules\x18\x12 \x03(\x0b\x32\x15.kurt.v1.RedirectRuleB\x08\n\x06_titleB\r\n\x0b_max_visits\"\xac\x01\n\x0cRedirectRule\x12\x13\n\x06\x64\x65vice\x18\x01 \x01(\tH\x00\x88\x01\x01\x12\x14\n\x07\x63ountry\x18\x02 \x01(\tH\x01\x88\x01\x01\x12\x15\n\x08language\x18\x03 \x01(\tH\x02\x88\x01\x01\x12)\n\x05query\x18\x04 \x01(\x0b\x32\x1a.kurt.v1.RedirectRuleQuery\x12\x0b\n\x03url\x18\x05 \x01(\tB\t\n\x07_deviceB\n\n\x08_countryB\x0b\n\t_language\"?\n\x11RedirectRuleQuery\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\x05value\x18\x02 \x01(\tH\x00\x88\x01\x01\x42\x08\n\x06_valueb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,5 +33,9 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'kurt.v1.link_pb2', _globals
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_LINK']._serialized_start=65
-  _globals['_LINK']._serialized_end=459
+  _globals['_LINK']._serialized_end=581
+  _globals['_REDIRECTRULE']._serialized_start=584
+  _globals['_REDIRECTRULE']._serialized_end=756
+  _globals['_REDIRECTRULEQUERY']._serialized_start=758
+  _globals['_REDIRECTRULEQUERY']._serialized_end=821
 # @@protoc_insertion_point(module_scope)

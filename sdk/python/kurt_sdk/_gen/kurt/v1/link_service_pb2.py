@@ -29,7 +29,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from kurt_sdk._gen.kurt.v1 import link_pb2 as kurt_dot_v1_dot_link__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1akurt/v1/link_service.proto\x12\x07kurt.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x12kurt/v1/link.proto\"\xf7\x02\n\x11\x43reateLinkRequest\x12\x0b\n\x03url\x18\x01 \x01(\t\x12\x11\n\x04\x63ode\x18\x02 \x01(\tH\x00\x88\x01\x01\x12\x1c\n\x0fredirect_status\x18\x03 \x01(\x05H\x01\x88\x01\x01\x12.\n\nexpires_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\x05title\x18\x05 \x01(\tH\x02\x88\x01\x01\x12\x0c\n\x04tags\x18\x06 \x03(\t\x12\x1a\n\rcache_seconds\x18\x07 \x01(\x05H\x03\x88\x01\x01\x12\x13\n\x06\x64omain\x18\x08 \x01(\tH\x04\x88\x01\x01\x12/\n\x0bvalid_since\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1a\n\rforward_query\x18\n \x01(\x08H\x05\x88\x01\x01\x42\x07\n\x05_codeB\x12\n\x10_redirect_statusB\x08\n\x06_titleB\x10\n\x0e_cache_secondsB\t\n\x07_domainB\x10\n\x0e_forward_query\">\n\x0eGetLinkRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x13\n\x06\x64omain\x18\x02 \x01(\tH\x00\x88\x01\x01\x42\t\n\x07_domain\"\x91\x01\n\x10ListLinksRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x13\n\x06\x64omain\x18\x03 \x01(\tH\x00\x88\x01\x01\x12\x12\n\x05query\x18\x04 \x01(\tH\x01\x88\x01\x01\x12\x10\n\x03tag\x18\x05 \x01(\tH\x02\x88\x01\x01\x42\t\n\x07_domainB\x08\n\x06_queryB\x06\n\x04_tag\"J\n\x11ListLinksResponse\x12\x1c\n\x05links\x18\x01 \x03(\x0b\x32\r.kurt.v1.Link\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xeb\x03\n\x11UpdateLinkRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x10\n\x03url\x18\x02 \x01(\tH\x00\x88\x01\x01\x12\x1c\n\x0fredirect_status\x18\x03 \x01(\x05H\x01\x88\x01\x01\x12.\n\nexpires_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\x08\x64isabled\x18\x05 \x01(\x08H\x02\x88\x01\x01\x12\x12\n\x05title\x18\x06 \x01(\tH\x03\x88\x01\x01\x12(\n\x04tags\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.ListValue\x12\x18\n\x10\x63lear_expires_at\x18\x08 \x01(\x08\x12\x1a\n\rcache_seconds\x18\t \x01(\x05H\x04\x88\x01\x01\x12\x13\n\x06\x64omain\x18\n \x01(\tH\x05\x88\x01\x01\x12/\n\x0bvalid_since\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x19\n\x11\x63lear_valid_since\x18\x0c \x01(\x08\x12\x1a\n\rforward_query\x18\r \x01(\x08H\x06\x88\x01\x01\x42\x06\n\x04_urlB\x12\n\x10_redirect_statusB\x0b\n\t_disabledB\x08\n\x06_titleB\x10\n\x0e_cache_secondsB\t\n\x07_domainB\x10\n\x0e_forward_query\"A\n\x11\x44\x65leteLinkRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x13\n\x06\x64omain\x18\x02 \x01(\tH\x00\x88\x01\x01\x42\t\n\x07_domain\"\x14\n\x12\x44\x65leteLinkResponse\"\x80\x01\n\x14GetLinkQrCodeRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x13\n\x06\x66ormat\x18\x02 \x01(\tH\x00\x88\x01\x01\x12\x11\n\x04size\x18\x03 \x01(\x05H\x01\x88\x01\x01\x12\x13\n\x06\x64omain\x18\x04 \x01(\tH\x02\x88\x01\x01\x42\t\n\x07_formatB\x07\n\x05_sizeB\t\n\x07_domain2\x9a\x04\n\x0bLinkService\x12M\n\nCreateLink\x12\x1a.kurt.v1.CreateLinkRequest\x1a\r.kurt.v1.Link\"\x14\x82\xd3\xe4\x93\x02\x0e\"\t/v1/links:\x01*\x12K\n\x07GetLink\x12\x17.kurt.v1.GetLinkRequest\x1a\r.kurt.v1.Link\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/links/{code}\x12U\n\tListLinks\x12\x19.kurt.v1.ListLinksRequest\x1a\x1a.kurt.v1.ListLinksResponse\"\x11\x82\xd3\xe4\x93\x02\x0b\x12\t/v1/links\x12T\n\nUpdateLink\x12\x1a.kurt.v1.UpdateLinkRequest\x1a\r.kurt.v1.Link\"\x1b\x82\xd3\xe4\x93\x02\x15\x32\x10/v1/links/{code}:\x01*\x12_\n\nDeleteLink\x12\x1a.kurt.v1.DeleteLinkRequest\x1a\x1b.kurt.v1.DeleteLinkResponse\"\x18\x82\xd3\xe4\x93\x02\x12*\x10/v1/links/{code}\x12\x61\n\rGetLinkQrCode\x12\x1d.kurt.v1.GetLinkQrCodeRequest\x1a\x14.google.api.HttpBody\"\x1b\x82\xd3\xe4\x93\x02\x15\x12\x13/v1/links/{code}/qrb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1akurt/v1/link_service.proto\x12\x07kurt.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x12kurt/v1/link.proto\"\xe9\x03\n\x11\x43reateLinkRequest\x12\x0b\n\x03url\x18\x01 \x01(\t\x12\x11\n\x04\x63ode\x18\x02 \x01(\tH\x00\x88\x01\x01\x12\x1c\n\x0fredirect_status\x18\x03 \x01(\x05H\x01\x88\x01\x01\x12.\n\nexpires_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\x05title\x18\x05 \x01(\tH\x02\x88\x01\x01\x12\x0c\n\x04tags\x18\x06 \x03(\t\x12\x1a\n\rcache_seconds\x18\x07 \x01(\x05H\x03\x88\x01\x01\x12\x13\n\x06\x64omain\x18\x08 \x01(\tH\x04\x88\x01\x01\x12/\n\x0bvalid_since\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1a\n\rforward_query\x18\n \x01(\x08H\x05\x88\x01\x01\x12\x17\n\nmax_visits\x18\x0b \x01(\x05H\x06\x88\x01\x01\x12\x15\n\x08password\x18\x0c \x01(\tH\x07\x88\x01\x01\x12$\n\x05rules\x18\r \x03(\x0b\x32\x15.kurt.v1.RedirectRuleB\x07\n\x05_codeB\x12\n\x10_redirect_statusB\x08\n\x06_titleB\x10\n\x0e_cache_secondsB\t\n\x07_domainB\x10\n\x0e_forward_queryB\r\n\x0b_max_visitsB\x0b\n\t_password\"D\n\x17\x42\x61tchCreateLinksRequest\x12)\n\x05links\x18\x01 \x03(\x0b\x32\x1a.kurt.v1.CreateLinkRequest\"K\n\x18\x42\x61tchCreateLinksResponse\x12/\n\x07results\x18\x01 \x03(\x0b\x32\x1e.kurt.v1.BatchCreateLinkResult\"p\n\x15\x42\x61tchCreateLinkResult\x12\x1d\n\x04link\x18\x01 \x01(\x0b\x32\r.kurt.v1.LinkH\x00\x12.\n\x05\x65rror\x18\x02 \x01(\x0b\x32\x1d.kurt.v1.BatchCreateLinkErrorH\x00\x42\x08\n\x06result\"5\n\x14\x42\x61tchCreateLinkError\x12\x0c\n\x04\x63ode\x18\x01 \x01(\x05\x12\x0f\n\x07message\x18\x02 \x01(\t\">\n\x0eGetLinkRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x13\n\x06\x64omain\x18\x02 \x01(\tH\x00\x88\x01\x01\x42\t\n\x07_domain\"\x91\x01\n\x10ListLinksRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x13\n\x06\x64omain\x18\x03 \x01(\tH\x00\x88\x01\x01\x12\x12\n\x05query\x18\x04 \x01(\tH\x01\x88\x01\x01\x12\x10\n\x03tag\x18\x05 \x01(\tH\x02\x88\x01\x01\x42\t\n\x07_domainB\x08\n\x06_queryB\x06\n\x04_tag\"J\n\x11ListLinksResponse\x12\x1c\n\x05links\x18\x01 \x03(\x0b\x32\r.kurt.v1.Link\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xfc\x04\n\x11UpdateLinkRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x10\n\x03url\x18\x02 \x01(\tH\x00\x88\x01\x01\x12\x1c\n\x0fredirect_status\x18\x03 \x01(\x05H\x01\x88\x01\x01\x12.\n\nexpires_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\x08\x64isabled\x18\x05 \x01(\x08H\x02\x88\x01\x01\x12\x12\n\x05title\x18\x06 \x01(\tH\x03\x88\x01\x01\x12(\n\x04tags\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.ListValue\x12\x18\n\x10\x63lear_expires_at\x18\x08 \x01(\x08\x12\x1a\n\rcache_seconds\x18\t \x01(\x05H\x04\x88\x01\x01\x12\x13\n\x06\x64omain\x18\n \x01(\tH\x05\x88\x01\x01\x12/\n\x0bvalid_since\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x19\n\x11\x63lear_valid_since\x18\x0c \x01(\x08\x12\x1a\n\rforward_query\x18\r \x01(\x08H\x06\x88\x01\x01\x12\x17\n\nmax_visits\x18\x0e \x01(\x05H\x07\x88\x01\x01\x12\x18\n\x10\x63lear_max_visits\x18\x0f \x01(\x08\x12\x15\n\x08password\x18\x10 \x01(\tH\x08\x88\x01\x01\x12)\n\x05rules\x18\x11 \x01(\x0b\x32\x1a.google.protobuf.ListValueB\x06\n\x04_urlB\x12\n\x10_redirect_statusB\x0b\n\t_disabledB\x08\n\x06_titleB\x10\n\x0e_cache_secondsB\t\n\x07_domainB\x10\n\x0e_forward_queryB\r\n\x0b_max_visitsB\x0b\n\t_password\"A\n\x11\x44\x65leteLinkRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x13\n\x06\x64omain\x18\x02 \x01(\tH\x00\x88\x01\x01\x42\t\n\x07_domain\"\x14\n\x12\x44\x65leteLinkResponse\"\x80\x01\n\x14GetLinkQrCodeRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x13\n\x06\x66ormat\x18\x02 \x01(\tH\x00\x88\x01\x01\x12\x11\n\x04size\x18\x03 \x01(\x05H\x01\x88\x01\x01\x12\x13\n\x06\x64omain\x18\x04 \x01(\tH\x02\x88\x01\x01\x42\t\n\x07_formatB\x07\n\x05_sizeB\t\n\x07_domain2\x95\x05\n\x0bLinkService\x12M\n\nCreateLink\x12\x1a.kurt.v1.CreateLinkRequest\x1a\r.kurt.v1.Link\"\x14\x82\xd3\xe4\x93\x02\x0e\"\t/v1/links:\x01*\x12y\n\x10\x42\x61tchCreateLinks\x12 .kurt.v1.BatchCreateLinksRequest\x1a!.kurt.v1.BatchCreateLinksResponse\" \x82\xd3\xe4\x93\x02\x1a\"\x15/v1/links:batchCreate:\x01*\x12K\n\x07GetLink\x12\x17.kurt.v1.GetLinkRequest\x1a\r.kurt.v1.Link\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/links/{code}\x12U\n\tListLinks\x12\x19.kurt.v1.ListLinksRequest\x1a\x1a.kurt.v1.ListLinksResponse\"\x11\x82\xd3\xe4\x93\x02\x0b\x12\t/v1/links\x12T\n\nUpdateLink\x12\x1a.kurt.v1.UpdateLinkRequest\x1a\r.kurt.v1.Link\"\x1b\x82\xd3\xe4\x93\x02\x15\x32\x10/v1/links/{code}:\x01*\x12_\n\nDeleteLink\x12\x1a.kurt.v1.DeleteLinkRequest\x1a\x1b.kurt.v1.DeleteLinkResponse\"\x18\x82\xd3\xe4\x93\x02\x12*\x10/v1/links/{code}\x12\x61\n\rGetLinkQrCode\x12\x1d.kurt.v1.GetLinkQrCodeRequest\x1a\x14.google.api.HttpBody\"\x1b\x82\xd3\xe4\x93\x02\x15\x12\x13/v1/links/{code}/qrb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -38,6 +38,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_LINKSERVICE'].methods_by_name['CreateLink']._loaded_options = None
   _globals['_LINKSERVICE'].methods_by_name['CreateLink']._serialized_options = b'\202\323\344\223\002\016\"\t/v1/links:\001*'
+  _globals['_LINKSERVICE'].methods_by_name['BatchCreateLinks']._loaded_options = None
+  _globals['_LINKSERVICE'].methods_by_name['BatchCreateLinks']._serialized_options = b'\202\323\344\223\002\032\"\025/v1/links:batchCreate:\001*'
   _globals['_LINKSERVICE'].methods_by_name['GetLink']._loaded_options = None
   _globals['_LINKSERVICE'].methods_by_name['GetLink']._serialized_options = b'\202\323\344\223\002\022\022\020/v1/links/{code}'
   _globals['_LINKSERVICE'].methods_by_name['ListLinks']._loaded_options = None
@@ -49,21 +51,29 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LINKSERVICE'].methods_by_name['GetLinkQrCode']._loaded_options = None
   _globals['_LINKSERVICE'].methods_by_name['GetLinkQrCode']._serialized_options = b'\202\323\344\223\002\025\022\023/v1/links/{code}/qr'
   _globals['_CREATELINKREQUEST']._serialized_start=180
-  _globals['_CREATELINKREQUEST']._serialized_end=555
-  _globals['_GETLINKREQUEST']._serialized_start=557
-  _globals['_GETLINKREQUEST']._serialized_end=619
-  _globals['_LISTLINKSREQUEST']._serialized_start=622
-  _globals['_LISTLINKSREQUEST']._serialized_end=767
-  _globals['_LISTLINKSRESPONSE']._serialized_start=769
-  _globals['_LISTLINKSRESPONSE']._serialized_end=843
-  _globals['_UPDATELINKREQUEST']._serialized_start=846
-  _globals['_UPDATELINKREQUEST']._serialized_end=1337
-  _globals['_DELETELINKREQUEST']._serialized_start=1339
-  _globals['_DELETELINKREQUEST']._serialized_end=1404
-  _globals['_DELETELINKRESPONSE']._serialized_start=1406
-  _globals['_DELETELINKRESPONSE']._serialized_end=1426
-  _globals['_GETLINKQRCODEREQUEST']._serialized_start=1429
-  _globals['_GETLINKQRCODEREQUEST']._serialized_end=1557
-  _globals['_LINKSERVICE']._serialized_start=1560
-  _globals['_LINKSERVICE']._serialized_end=2098
+  _globals['_CREATELINKREQUEST']._serialized_end=669
+  _globals['_BATCHCREATELINKSREQUEST']._serialized_start=671
+  _globals['_BATCHCREATELINKSREQUEST']._serialized_end=739
+  _globals['_BATCHCREATELINKSRESPONSE']._serialized_start=741
+  _globals['_BATCHCREATELINKSRESPONSE']._serialized_end=816
+  _globals['_BATCHCREATELINKRESULT']._serialized_start=818
+  _globals['_BATCHCREATELINKRESULT']._serialized_end=930
+  _globals['_BATCHCREATELINKERROR']._serialized_start=932
+  _globals['_BATCHCREATELINKERROR']._serialized_end=985
+  _globals['_GETLINKREQUEST']._serialized_start=987
+  _globals['_GETLINKREQUEST']._serialized_end=1049
+  _globals['_LISTLINKSREQUEST']._serialized_start=1052
+  _globals['_LISTLINKSREQUEST']._serialized_end=1197
+  _globals['_LISTLINKSRESPONSE']._serialized_start=1199
+  _globals['_LISTLINKSRESPONSE']._serialized_end=1273
+  _globals['_UPDATELINKREQUEST']._serialized_start=1276
+  _globals['_UPDATELINKREQUEST']._serialized_end=1912
+  _globals['_DELETELINKREQUEST']._serialized_start=1914
+  _globals['_DELETELINKREQUEST']._serialized_end=1979
+  _globals['_DELETELINKRESPONSE']._serialized_start=1981
+  _globals['_DELETELINKRESPONSE']._serialized_end=2001
+  _globals['_GETLINKQRCODEREQUEST']._serialized_start=2004
+  _globals['_GETLINKQRCODEREQUEST']._serialized_end=2132
+  _globals['_LINKSERVICE']._serialized_start=2135
+  _globals['_LINKSERVICE']._serialized_end=2796
 # @@protoc_insertion_point(module_scope)

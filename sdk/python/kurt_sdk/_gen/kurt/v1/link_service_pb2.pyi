@@ -14,7 +14,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class CreateLinkRequest(_message.Message):
-    __slots__ = ("url", "code", "redirect_status", "expires_at", "title", "tags", "cache_seconds", "domain", "valid_since", "forward_query")
+    __slots__ = ("url", "code", "redirect_status", "expires_at", "title", "tags", "cache_seconds", "domain", "valid_since", "forward_query", "max_visits", "password", "rules")
     URL_FIELD_NUMBER: _ClassVar[int]
     CODE_FIELD_NUMBER: _ClassVar[int]
     REDIRECT_STATUS_FIELD_NUMBER: _ClassVar[int]
@@ -25,6 +25,9 @@ class CreateLinkRequest(_message.Message):
     DOMAIN_FIELD_NUMBER: _ClassVar[int]
     VALID_SINCE_FIELD_NUMBER: _ClassVar[int]
     FORWARD_QUERY_FIELD_NUMBER: _ClassVar[int]
+    MAX_VISITS_FIELD_NUMBER: _ClassVar[int]
+    PASSWORD_FIELD_NUMBER: _ClassVar[int]
+    RULES_FIELD_NUMBER: _ClassVar[int]
     url: str
     code: str
     redirect_status: int
@@ -35,7 +38,38 @@ class CreateLinkRequest(_message.Message):
     domain: str
     valid_since: _timestamp_pb2.Timestamp
     forward_query: bool
-    def __init__(self, url: _Optional[str] = ..., code: _Optional[str] = ..., redirect_status: _Optional[int] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., title: _Optional[str] = ..., tags: _Optional[_Iterable[str]] = ..., cache_seconds: _Optional[int] = ..., domain: _Optional[str] = ..., valid_since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., forward_query: _Optional[bool] = ...) -> None: ...
+    max_visits: int
+    password: str
+    rules: _containers.RepeatedCompositeFieldContainer[_link_pb2.RedirectRule]
+    def __init__(self, url: _Optional[str] = ..., code: _Optional[str] = ..., redirect_status: _Optional[int] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., title: _Optional[str] = ..., tags: _Optional[_Iterable[str]] = ..., cache_seconds: _Optional[int] = ..., domain: _Optional[str] = ..., valid_since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., forward_query: _Optional[bool] = ..., max_visits: _Optional[int] = ..., password: _Optional[str] = ..., rules: _Optional[_Iterable[_Union[_link_pb2.RedirectRule, _Mapping]]] = ...) -> None: ...
+
+class BatchCreateLinksRequest(_message.Message):
+    __slots__ = ("links",)
+    LINKS_FIELD_NUMBER: _ClassVar[int]
+    links: _containers.RepeatedCompositeFieldContainer[CreateLinkRequest]
+    def __init__(self, links: _Optional[_Iterable[_Union[CreateLinkRequest, _Mapping]]] = ...) -> None: ...
+
+class BatchCreateLinksResponse(_message.Message):
+    __slots__ = ("results",)
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    results: _containers.RepeatedCompositeFieldContainer[BatchCreateLinkResult]
+    def __init__(self, results: _Optional[_Iterable[_Union[BatchCreateLinkResult, _Mapping]]] = ...) -> None: ...
+
+class BatchCreateLinkResult(_message.Message):
+    __slots__ = ("link", "error")
+    LINK_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    link: _link_pb2.Link
+    error: BatchCreateLinkError
+    def __init__(self, link: _Optional[_Union[_link_pb2.Link, _Mapping]] = ..., error: _Optional[_Union[BatchCreateLinkError, _Mapping]] = ...) -> None: ...
+
+class BatchCreateLinkError(_message.Message):
+    __slots__ = ("code", "message")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    code: int
+    message: str
+    def __init__(self, code: _Optional[int] = ..., message: _Optional[str] = ...) -> None: ...
 
 class GetLinkRequest(_message.Message):
     __slots__ = ("code", "domain")
@@ -68,7 +102,7 @@ class ListLinksResponse(_message.Message):
     def __init__(self, links: _Optional[_Iterable[_Union[_link_pb2.Link, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class UpdateLinkRequest(_message.Message):
-    __slots__ = ("code", "url", "redirect_status", "expires_at", "disabled", "title", "tags", "clear_expires_at", "cache_seconds", "domain", "valid_since", "clear_valid_since", "forward_query")
+    __slots__ = ("code", "url", "redirect_status", "expires_at", "disabled", "title", "tags", "clear_expires_at", "cache_seconds", "domain", "valid_since", "clear_valid_since", "forward_query", "max_visits", "clear_max_visits", "password", "rules")
     CODE_FIELD_NUMBER: _ClassVar[int]
     URL_FIELD_NUMBER: _ClassVar[int]
     REDIRECT_STATUS_FIELD_NUMBER: _ClassVar[int]
@@ -82,6 +116,10 @@ class UpdateLinkRequest(_message.Message):
     VALID_SINCE_FIELD_NUMBER: _ClassVar[int]
     CLEAR_VALID_SINCE_FIELD_NUMBER: _ClassVar[int]
     FORWARD_QUERY_FIELD_NUMBER: _ClassVar[int]
+    MAX_VISITS_FIELD_NUMBER: _ClassVar[int]
+    CLEAR_MAX_VISITS_FIELD_NUMBER: _ClassVar[int]
+    PASSWORD_FIELD_NUMBER: _ClassVar[int]
+    RULES_FIELD_NUMBER: _ClassVar[int]
     code: str
     url: str
     redirect_status: int
@@ -95,7 +133,11 @@ class UpdateLinkRequest(_message.Message):
     valid_since: _timestamp_pb2.Timestamp
     clear_valid_since: bool
     forward_query: bool
-    def __init__(self, code: _Optional[str] = ..., url: _Optional[str] = ..., redirect_status: _Optional[int] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., disabled: _Optional[bool] = ..., title: _Optional[str] = ..., tags: _Optional[_Union[_struct_pb2.ListValue, _Mapping]] = ..., clear_expires_at: _Optional[bool] = ..., cache_seconds: _Optional[int] = ..., domain: _Optional[str] = ..., valid_since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., clear_valid_since: _Optional[bool] = ..., forward_query: _Optional[bool] = ...) -> None: ...
+    max_visits: int
+    clear_max_visits: bool
+    password: str
+    rules: _struct_pb2.ListValue
+    def __init__(self, code: _Optional[str] = ..., url: _Optional[str] = ..., redirect_status: _Optional[int] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., disabled: _Optional[bool] = ..., title: _Optional[str] = ..., tags: _Optional[_Union[_struct_pb2.ListValue, _Mapping]] = ..., clear_expires_at: _Optional[bool] = ..., cache_seconds: _Optional[int] = ..., domain: _Optional[str] = ..., valid_since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., clear_valid_since: _Optional[bool] = ..., forward_query: _Optional[bool] = ..., max_visits: _Optional[int] = ..., clear_max_visits: _Optional[bool] = ..., password: _Optional[str] = ..., rules: _Optional[_Union[_struct_pb2.ListValue, _Mapping]] = ...) -> None: ...
 
 class DeleteLinkRequest(_message.Message):
     __slots__ = ("code", "domain")

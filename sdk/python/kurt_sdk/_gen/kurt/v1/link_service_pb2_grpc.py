@@ -49,6 +49,11 @@ class LinkServiceStub:
                 request_serializer=kurt_dot_v1_dot_link__service__pb2.CreateLinkRequest.SerializeToString,
                 response_deserializer=kurt_dot_v1_dot_link__pb2.Link.FromString,
                 _registered_method=True)
+        self.BatchCreateLinks = channel.unary_unary(
+                '/kurt.v1.LinkService/BatchCreateLinks',
+                request_serializer=kurt_dot_v1_dot_link__service__pb2.BatchCreateLinksRequest.SerializeToString,
+                response_deserializer=kurt_dot_v1_dot_link__service__pb2.BatchCreateLinksResponse.FromString,
+                _registered_method=True)
         self.GetLink = channel.unary_unary(
                 '/kurt.v1.LinkService/GetLink',
                 request_serializer=kurt_dot_v1_dot_link__service__pb2.GetLinkRequest.SerializeToString,
@@ -92,6 +97,16 @@ class LinkServiceServicer:
         answer is sent only after the row is committed on the primary.
         buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
         buf:lint:ignore RPC_REQUEST_RESPONSE_UNIQUE
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BatchCreateLinks(self, request, context):
+        """Creates up to 1,000 links in one call. Each item is checked and stored on
+        its own: the answer has one result per item, in order, either the Link
+        or the error that item met (a bad item never stops the others). The
+        answer is sent after every stored link is committed on the primary.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -149,6 +164,11 @@ def add_LinkServiceServicer_to_server(servicer, server):
                     servicer.CreateLink,
                     request_deserializer=kurt_dot_v1_dot_link__service__pb2.CreateLinkRequest.FromString,
                     response_serializer=kurt_dot_v1_dot_link__pb2.Link.SerializeToString,
+            ),
+            'BatchCreateLinks': grpc.unary_unary_rpc_method_handler(
+                    servicer.BatchCreateLinks,
+                    request_deserializer=kurt_dot_v1_dot_link__service__pb2.BatchCreateLinksRequest.FromString,
+                    response_serializer=kurt_dot_v1_dot_link__service__pb2.BatchCreateLinksResponse.SerializeToString,
             ),
             'GetLink': grpc.unary_unary_rpc_method_handler(
                     servicer.GetLink,
@@ -211,6 +231,33 @@ class LinkService:
             '/kurt.v1.LinkService/CreateLink',
             kurt_dot_v1_dot_link__service__pb2.CreateLinkRequest.SerializeToString,
             kurt_dot_v1_dot_link__pb2.Link.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BatchCreateLinks(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kurt.v1.LinkService/BatchCreateLinks',
+            kurt_dot_v1_dot_link__service__pb2.BatchCreateLinksRequest.SerializeToString,
+            kurt_dot_v1_dot_link__service__pb2.BatchCreateLinksResponse.FromString,
             options,
             channel_credentials,
             insecure,
