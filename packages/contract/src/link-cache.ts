@@ -8,6 +8,8 @@
  * expiry takes effect at its instant, not when some cache entry ages out.
  */
 
+import type { RedirectRule } from "@kurt/core/redirect-rule";
+
 export interface LinkCacheEntry {
   readonly url: string;
   readonly redirectStatus: number;
@@ -19,6 +21,12 @@ export interface LinkCacheEntry {
   readonly validSinceMs: number | null;
   /** Whether a redirect adds the request's query parameters to the target's. */
   readonly forwardQuery: boolean;
+  /** The cap on human visits, or null. The count itself lives only in Postgres (it changes with every visit). */
+  readonly maxVisits: number | null;
+  /** The password's slow salted hash, or null: a resolver checks a visitor's password against it. */
+  readonly passwordHash: string | null;
+  /** In order, as the shortener stored them. */
+  readonly rules: readonly RedirectRule[];
   readonly disabled: boolean;
   readonly deleted: boolean;
   /** Epoch milliseconds of the committed version; a newer version wins. */
@@ -38,8 +46,9 @@ export const LINK_CACHE_TTL_SECONDS = 6 * 60 * 60;
 /**
  * A JSON array. Later fields are appended so that the 7th element stays the
  * version the shortener's guarded write compares: cacheSeconds (issue 11) is
- * the 8th, validSinceMs the 9th and forwardQuery the 10th (issue 15). An
- * older, shorter entry reads as 0, null and false for what it lacks.
+ * the 8th, validSinceMs the 9th, forwardQuery the 10th, maxVisits the 11th,
+ * passwordHash the 12th and the rules the 13th (issue 15). An older, shorter
+ * entry reads as 0, null, false and [] for what it lacks.
  */
 export function encodeLinkCacheEntry(entry: LinkCacheEntry): string {
   return JSON.stringify([
@@ -53,6 +62,9 @@ export function encodeLinkCacheEntry(entry: LinkCacheEntry): string {
     entry.cacheSeconds,
     entry.validSinceMs,
     entry.forwardQuery ? 1 : 0,
+    entry.maxVisits,
+    entry.passwordHash,
+    entry.rules,
   ]);
 }
 
@@ -64,7 +76,7 @@ export function decodeLinkCacheEntry(text: string): LinkCacheEntry | undefined {
   } catch {
     return undefined;
   }
-  if (!Array.isArray(value) || value.length < 7 || value.length > 10 || value[0] !== VERSION) return undefined;
+  if (!Array.isArray(value) || value.length < 7 || value.length > 13 || value[0] !== VERSION) return undefined;
   const [
     ,
     url,
@@ -76,12 +88,18 @@ export function decodeLinkCacheEntry(text: string): LinkCacheEntry | undefined {
     cacheSeconds = 0,
     validSinceMs = null,
     forwardQuery = 0,
+    maxVisits = null,
+    passwordHash = null,
+    rules = [],
   ] = value as unknown[];
   if (typeof url !== "string" || typeof redirectStatus !== "number" || typeof updatedAtMs !== "number")
     return undefined;
   if (expiresAtMs !== null && typeof expiresAtMs !== "number") return undefined;
   if (typeof cacheSeconds !== "number") return undefined;
   if (validSinceMs !== null && typeof validSinceMs !== "number") return undefined;
+  if (maxVisits !== null && typeof maxVisits !== "number") return undefined;
+  if (passwordHash !== null && typeof passwordHash !== "string") return undefined;
+  if (!Array.isArray(rules) || !rules.every(isRule)) return undefined;
   return {
     url,
     redirectStatus,
@@ -89,8 +107,28 @@ export function decodeLinkCacheEntry(text: string): LinkCacheEntry | undefined {
     expiresAtMs,
     validSinceMs,
     forwardQuery: forwardQuery === 1,
+    maxVisits,
+    passwordHash,
+    rules,
     disabled: disabled === 1,
     deleted: deleted === 1,
     updatedAtMs,
   };
+}
+
+const optionalString = (value: unknown) => value === undefined || typeof value === "string";
+
+/** The shape of a stored rule (the shortener validated its values); anything else makes the entry a miss. */
+function isRule(value: unknown): value is RedirectRule {
+  if (typeof value !== "object" || value === null) return false;
+  const rule = value as Record<string, unknown>;
+  const query = rule.query as Record<string, unknown> | undefined;
+  return (
+    typeof rule.url === "string" &&
+    optionalString(rule.device) &&
+    optionalString(rule.country) &&
+    optionalString(rule.language) &&
+    (query === undefined ||
+      (typeof query === "object" && query !== null && typeof query.name === "string" && optionalString(query.value)))
+  );
 }

@@ -3,6 +3,7 @@
  * environment. It builds the adapters (Postgres through PgBouncer, Redis
  * Cluster, Kafka), hands them to the domain, and serves gRPC.
  */
+
 import { ApiKeyServiceService, DomainServiceService } from "@kurt/contract";
 import {
   createPostgresPool,
@@ -12,6 +13,7 @@ import {
   loadServiceConfigOrExit,
   serve,
 } from "@kurt/platform";
+import { hashPassword } from "@kurt/platform/password-hash";
 import { createKafkaLinkEvents } from "./adapters/kafka-link-events.js";
 import { createPgApiKeyStore } from "./adapters/pg-api-key-store.js";
 import { createPgDomainStore } from "./adapters/pg-domain-store.js";
@@ -107,6 +109,7 @@ const links = createLinkService({
   targetUrl,
   domains: createLinkDomains({ catalog: domainCatalog, defaultHost: new URL(config.KURT_PUBLIC_URL).host }),
   generateCode: createCodeGenerator(),
+  hashPassword,
 });
 const domains = createDomainService({
   store: domainStore,

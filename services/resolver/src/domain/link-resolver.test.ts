@@ -20,6 +20,9 @@ function link(overrides: Partial<LinkCacheEntry> = {}): LinkCacheEntry {
     expiresAtMs: null,
     validSinceMs: null,
     forwardQuery: false,
+    maxVisits: null,
+    passwordHash: null,
+    rules: [],
     disabled: false,
     deleted: false,
     updatedAtMs: NOW - 1000,
@@ -148,6 +151,9 @@ test("a link in Redis is answered from Redis, then from memory", async () => {
     redirectStatus: 301,
     cacheSeconds: 60,
     forwardQuery: false,
+    maxVisits: null,
+    passwordHash: null,
+    rules: [],
     servedBy: "redis",
   });
   assert.is((await w.resolver.resolve("", "abc1234")).servedBy, "memory");

@@ -2,6 +2,7 @@ import type { LinkCacheEntry } from "@kurt/contract/link-cache";
 import { isWellFormedCode } from "@kurt/core/link-code";
 import { linkKey } from "@kurt/core/link-domain";
 import { linkState } from "@kurt/core/link-state";
+import type { RedirectRule } from "@kurt/core/redirect-rule";
 import { gone, notFound, unavailable } from "@kurt/platform/errors";
 import type { LinkStore } from "./link-store.js";
 import type { LocalLinkCache } from "./local-link-cache.js";
@@ -17,6 +18,12 @@ export interface Redirect {
   readonly cacheSeconds: number;
   /** Whether the request's query parameters are added to the target's. */
   readonly forwardQuery: boolean;
+  /** The cap on human visits, or null: each human visit must first be granted by the visit counter. */
+  readonly maxVisits: number | null;
+  /** The password's hash, or null: a visitor must give the password before being redirected. */
+  readonly passwordHash: string | null;
+  /** Checked in order against the visitor; the first that holds gives the target instead of `url`. */
+  readonly rules: readonly RedirectRule[];
   readonly servedBy: LookupLayer;
 }
 
@@ -73,6 +80,9 @@ export function createLinkResolver(deps: LinkResolverDeps): LinkResolver {
       redirectStatus: entry.redirectStatus,
       cacheSeconds: entry.cacheSeconds,
       forwardQuery: entry.forwardQuery,
+      maxVisits: entry.maxVisits,
+      passwordHash: entry.passwordHash,
+      rules: entry.rules,
       servedBy,
     };
   };

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { decodeLinkCacheEntry, linkCacheKey } from "@kurt/contract";
 import { createLogger, KurtError } from "@kurt/platform";
+import { hashPassword } from "@kurt/platform/password-hash";
 import pg from "pg";
 import { Registry } from "prom-client";
 import { test } from "uvu";
@@ -38,6 +39,7 @@ const links = createLinkService({
   targetUrl: createTargetUrlPolicy({ publicUrl: env.KURT_PUBLIC_URL }),
   domains: staticLinkDomains(env.KURT_PUBLIC_URL),
   generateCode: createCodeGenerator(),
+  hashPassword,
 });
 const caller = { keyId: null, requestId: "test" };
 const custom = (prefix: string) => `${prefix}-${randomBytes(6).toString("base64url")}`;

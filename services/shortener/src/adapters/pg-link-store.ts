@@ -1,5 +1,6 @@
 import type { RedirectStatus } from "@kurt/contract";
 import { linkKey } from "@kurt/core/link-domain";
+import type { RedirectRule } from "@kurt/core/redirect-rule";
 import { orUnavailable } from "@kurt/platform";
 import { invalidArgument } from "@kurt/platform/errors";
 import type pg from "pg";
@@ -25,6 +26,10 @@ interface LinkRow {
   expires_at: Date | null;
   valid_since: Date | null;
   forward_query: boolean;
+  max_visits: number | null;
+  visits: number;
+  password_hash: string | null;
+  rules: RedirectRule[];
   disabled: boolean;
   deleted_at: Date | null;
   created_at: Date;
@@ -33,8 +38,8 @@ interface LinkRow {
   created_at_micros: string;
 }
 
-const COLUMNS = `domain, code, url, redirect_status, cache_seconds, title, tags, expires_at, valid_since, forward_query, disabled, deleted_at, created_at, updated_at,
-  created_by_key, (extract(epoch from created_at) * 1000000)::bigint::text as created_at_micros`;
+const COLUMNS = `domain, code, url, redirect_status, cache_seconds, title, tags, expires_at, valid_since, forward_query,
+  max_visits, visits, password_hash, rules, disabled, deleted_at, created_at, updated_at, created_by_key, (extract(epoch from created_at) * 1000000)::bigint::text as created_at_micros`;
 
 // Each committed version of a row gets an updated_at at least 1 ms later than
 // the one before: caches compare versions in milliseconds, so two quick
@@ -53,6 +58,8 @@ const likeEscaped = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${cha
 
 /** Migration 0006's check that a link's start lies before its expiry. */
 const VALID_BEFORE_EXPIRY = "links_valid_since_before_expiry";
+/** Migration 0008's check that a cap is never below the visits already used. */
+const VISITS_WITHIN_CAP = "links_visits_within_cap";
 
 const fulfilled = <T>(value: T): PromiseFulfilledResult<T> => ({ status: "fulfilled", value });
 const rejected = (reason: unknown): PromiseRejectedResult => ({ status: "rejected", reason });
@@ -69,6 +76,10 @@ function toLink(row: LinkRow): Link {
     expiresAt: row.expires_at,
     validSince: row.valid_since,
     forwardQuery: row.forward_query,
+    maxVisits: row.max_visits,
+    visits: row.visits,
+    passwordHash: row.password_hash,
+    rules: row.rules,
     disabled: row.disabled,
     deletedAt: row.deleted_at,
     createdAt: row.created_at,
@@ -100,8 +111,8 @@ export function createPgLinkStore(pool: pg.Pool, batching?: InsertBatching): PgL
   const insertOne = async (link: NewLink) => {
     const { rows } = await query(
       `insert into links (code, url, redirect_status, cache_seconds, title, tags, expires_at, created_by_key, domain,
-         valid_since, forward_query)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         valid_since, forward_query, max_visits, password_hash, rules)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb)
        on conflict (domain, code) do nothing
        returning ${COLUMNS}`,
       [
@@ -116,6 +127,9 @@ export function createPgLinkStore(pool: pg.Pool, batching?: InsertBatching): PgL
         link.domain,
         link.validSince,
         link.forwardQuery,
+        link.maxVisits,
+        link.passwordHash,
+        JSON.stringify(link.rules),
       ],
     );
     return rows[0] === undefined ? undefined : toLink(rows[0]);
@@ -133,12 +147,12 @@ export function createPgLinkStore(pool: pg.Pool, batching?: InsertBatching): PgL
     try {
       const { rows } = await query(
         `insert into links (domain, code, url, redirect_status, cache_seconds, title, tags, expires_at, created_by_key,
-           valid_since, forward_query)
+           valid_since, forward_query, max_visits, password_hash, rules)
          select domain, code, url, redirect_status, cache_seconds, title, tags, expires_at, created_by_key,
-           valid_since, forward_query
+           valid_since, forward_query, max_visits, password_hash, rules
          from jsonb_to_recordset($1::jsonb) as r(domain text, code text, url text, redirect_status smallint,
            cache_seconds integer, title text, tags text[], expires_at timestamptz, created_by_key uuid,
-           valid_since timestamptz, forward_query boolean)
+           valid_since timestamptz, forward_query boolean, max_visits integer, password_hash text, rules jsonb)
          on conflict (domain, code) do nothing
          returning ${COLUMNS}`,
         [
@@ -155,6 +169,9 @@ export function createPgLinkStore(pool: pg.Pool, batching?: InsertBatching): PgL
               created_by_key: link.createdByKey,
               valid_since: link.validSince,
               forward_query: link.forwardQuery,
+              max_visits: link.maxVisits,
+              password_hash: link.passwordHash,
+              rules: link.rules,
             })),
           ),
         ],
@@ -243,6 +260,12 @@ export function createPgLinkStore(pool: pg.Pool, batching?: InsertBatching): PgL
       if (changes.expiresAt !== undefined) set("expires_at", changes.expiresAt);
       if (changes.validSince !== undefined) set("valid_since", changes.validSince);
       if (changes.forwardQuery !== undefined) set("forward_query", changes.forwardQuery);
+      if (changes.maxVisits !== undefined) set("max_visits", changes.maxVisits);
+      if (changes.passwordHash !== undefined) set("password_hash", changes.passwordHash);
+      if (changes.rules !== undefined) {
+        values.push(JSON.stringify(changes.rules));
+        sets.push(`rules = $${values.length}::jsonb`);
+      }
       if (changes.disabled !== undefined) set("disabled", changes.disabled);
       if (changes.title !== undefined) set("title", changes.title);
       if (changes.tags !== undefined) set("tags", changes.tags);
@@ -259,6 +282,8 @@ export function createPgLinkStore(pool: pg.Pool, batching?: InsertBatching): PgL
           const field = changes.validSince !== undefined ? "validSince" : "expiresAt";
           throw invalidArgument(field, "validSince must be before expiresAt, or the link would never redirect");
         }
+        if ((error as { constraint?: unknown }).constraint === VISITS_WITHIN_CAP)
+          throw invalidArgument("maxVisits", "is below the visits this link has already used; see its visits");
         throw error;
       }
     },

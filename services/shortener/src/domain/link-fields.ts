@@ -108,3 +108,27 @@ export function validateTags(values: readonly unknown[]): string[] {
   });
   return tags;
 }
+
+/** Int32's largest value: the cap travels as an int32. */
+export const MAX_MAX_VISITS = 2_147_483_647;
+
+export function validateMaxVisits(value: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > MAX_MAX_VISITS)
+    throw invalidArgument("maxVisits", `must be a whole number from 1 to ${MAX_MAX_VISITS}, got ${value}`);
+  return value;
+}
+
+export const MIN_PASSWORD_LENGTH = 4;
+export const MAX_PASSWORD_LENGTH = 128;
+
+/** A link's password as a visitor types it in the form: 4 to 128 characters, none of them a control character. */
+export function validatePassword(value: string): string {
+  const length = [...value].length;
+  if (length < MIN_PASSWORD_LENGTH || length > MAX_PASSWORD_LENGTH)
+    throw invalidArgument(
+      "password",
+      `must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters, got ${length} ("" removes it on an update)`,
+    );
+  if (CONTROL_CHARACTER.test(value)) throw invalidArgument("password", "must not contain control characters");
+  return value;
+}

@@ -6,6 +6,8 @@ import type { LinkDomains } from "./link-domains.js";
 import {
   validateCacheSeconds,
   validateExpiresAt,
+  validateMaxVisits,
+  validatePassword,
   validateRedirectStatus,
   validateTags,
   validateTitle,
@@ -14,6 +16,7 @@ import {
 import { filterKind, type LinkFilter, validateQuery, validateTagFilter } from "./link-filter.js";
 import type { LinkCacheWriter, LinkChangeKind, LinkChangePublisher, LinkStore } from "./link-ports.js";
 import { decodePageToken, encodePageToken, pageSize } from "./page-token.js";
+import { validateRules } from "./redirect-rules.js";
 import type { TargetUrlPolicy } from "./target-url.js";
 
 export interface LinkServiceDeps {
@@ -23,6 +26,8 @@ export interface LinkServiceDeps {
   readonly targetUrl: TargetUrlPolicy;
   readonly domains: LinkDomains;
   readonly generateCode: () => string;
+  /** A password's stored form: a slow salted hash (@kurt/platform/password-hash). */
+  readonly hashPassword: (password: string) => Promise<string>;
   readonly now?: () => Date;
 }
 
@@ -42,6 +47,10 @@ export interface CreateLinkInput {
   readonly expiresAt?: Date | undefined;
   readonly validSince?: Date | undefined;
   readonly forwardQuery?: boolean | undefined;
+  readonly maxVisits?: number | undefined;
+  readonly password?: string | undefined;
+  /** Rule objects (a create's messages); each is checked as an update's would be. */
+  readonly rules?: readonly unknown[] | undefined;
   readonly title?: string | undefined;
   readonly tags: readonly string[];
 }
@@ -64,6 +73,13 @@ export interface UpdateLinkInput {
   /** True removes the start (unset: false). */
   readonly clearValidSince?: boolean | undefined;
   readonly forwardQuery?: boolean | undefined;
+  readonly maxVisits?: number | undefined;
+  /** True removes the cap (unset: false). */
+  readonly clearMaxVisits?: boolean | undefined;
+  /** "" removes the password. */
+  readonly password?: string | undefined;
+  /** Any JSON values: the update's ListValue; each must be a rule object. [] removes every rule. */
+  readonly rules?: readonly unknown[] | undefined;
   readonly disabled?: boolean | undefined;
   readonly title?: string | undefined;
   /** Any JSON values: the update's ListValue; each must be a tag string. */
@@ -156,15 +172,20 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
         expiresAt,
         validSince: input.validSince === undefined ? null : validateValidSince(input.validSince, now(), expiresAt),
         forwardQuery: input.forwardQuery ?? false,
+        maxVisits: input.maxVisits === undefined ? null : validateMaxVisits(input.maxVisits),
+        rules: validateRules(input.rules ?? [], deps.targetUrl),
         title: input.title === undefined ? null : validateTitle(input.title),
         tags: validateTags(input.tags),
         createdByKey: caller.keyId,
       };
+      // Hashed last: everything else is checked before the slow part runs.
+      const passwordHash =
+        input.password === undefined ? null : await deps.hashPassword(validatePassword(input.password));
       let link: Link;
       if (code === undefined) {
-        link = await insertWithGeneratedCode(draft);
+        link = await insertWithGeneratedCode({ ...draft, passwordHash });
       } else {
-        const inserted = await deps.store.insert({ ...draft, code });
+        const inserted = await deps.store.insert({ ...draft, passwordHash, code });
         if (inserted === undefined)
           throw alreadyExists(
             "code",
@@ -225,6 +246,8 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
         throw invalidArgument("expiresAt", "cannot be set together with clearExpiresAt");
       if (input.clearValidSince && input.validSince !== undefined)
         throw invalidArgument("validSince", "cannot be set together with clearValidSince");
+      if (input.clearMaxVisits && input.maxVisits !== undefined)
+        throw invalidArgument("maxVisits", "cannot be set together with clearMaxVisits");
       const changes: { -readonly [K in keyof LinkChanges]: LinkChanges[K] } = {};
       if (input.url !== undefined) changes.url = deps.targetUrl(input.url);
       if (input.redirectStatus !== undefined) changes.redirectStatus = validateRedirectStatus(input.redirectStatus);
@@ -236,9 +259,16 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
         changes.validSince = validateValidSince(input.validSince, now(), changes.expiresAt ?? null);
       if (input.clearValidSince) changes.validSince = null;
       if (input.forwardQuery !== undefined) changes.forwardQuery = input.forwardQuery;
+      if (input.maxVisits !== undefined) changes.maxVisits = validateMaxVisits(input.maxVisits);
+      if (input.clearMaxVisits) changes.maxVisits = null;
+      if (input.rules !== undefined) changes.rules = validateRules(input.rules, deps.targetUrl);
+      const password =
+        input.password === undefined || input.password === "" ? undefined : validatePassword(input.password);
+      if (input.password === "") changes.passwordHash = null;
       if (input.disabled !== undefined) changes.disabled = input.disabled;
       if (input.title !== undefined) changes.title = validateTitle(input.title);
       if (input.tags !== undefined) changes.tags = validateTags(input.tags);
+      if (password !== undefined) changes.passwordHash = await deps.hashPassword(password);
       if (Object.keys(changes).length === 0) {
         // Nothing to change: answer the link as it is, and write nothing.
         const current = await deps.store.find(id);

@@ -1,4 +1,5 @@
 import type { RedirectStatus } from "@kurt/contract/redirect-status";
+import type { RedirectRule } from "@kurt/core/redirect-rule";
 
 /** A link as stored. `deletedAt` is set once it was deleted: the row and its code stay. */
 export interface Link {
@@ -16,6 +17,14 @@ export interface Link {
   readonly validSince: Date | null;
   /** Whether a redirect adds the request's query parameters to the target's. */
   readonly forwardQuery: boolean;
+  /** After this many human visits the link is gone; null: no cap. */
+  readonly maxVisits: number | null;
+  /** Human visits used up against maxVisits (counted by the resolver; 0 without a cap). */
+  readonly visits: number;
+  /** hashPassword's form (@kurt/platform/password-hash), or null: no password. Never leaves the services. */
+  readonly passwordHash: string | null;
+  /** In order; the first that holds gives the target. */
+  readonly rules: readonly RedirectRule[];
   readonly disabled: boolean;
   readonly deletedAt: Date | null;
   readonly createdAt: Date;
@@ -36,6 +45,9 @@ export interface NewLink {
   readonly expiresAt: Date | null;
   readonly validSince: Date | null;
   readonly forwardQuery: boolean;
+  readonly maxVisits: number | null;
+  readonly passwordHash: string | null;
+  readonly rules: readonly RedirectRule[];
   readonly createdByKey: string | null;
 }
 
@@ -49,6 +61,11 @@ export interface LinkChanges {
   /** null removes the start. */
   readonly validSince?: Date | null;
   readonly forwardQuery?: boolean;
+  /** null removes the cap. */
+  readonly maxVisits?: number | null;
+  /** null removes the password. */
+  readonly passwordHash?: string | null;
+  readonly rules?: readonly RedirectRule[];
   readonly disabled?: boolean;
   /** null removes the title. */
   readonly title?: string | null;

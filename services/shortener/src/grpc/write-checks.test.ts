@@ -52,6 +52,7 @@ const links = createLinkService({
   targetUrl: createTargetUrlPolicy({ publicUrl: "https://kurt.example" }),
   domains: staticLinkDomains("https://kurt.example"),
   generateCode: () => `gen${String(++codeNumber).padStart(4, "0")}`,
+  hashPassword: async (password) => `hashed:${password}`,
   now: () => NOW,
 });
 

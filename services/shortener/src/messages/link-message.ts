@@ -20,9 +20,15 @@ export function toLinkMessage(link: Link, publicUrl: string): LinkMessage {
     disabled: link.disabled,
     title: link.title ?? undefined,
     tags: [...link.tags],
-    maxVisits: undefined,
-    visits: 0,
-    passwordProtected: false,
-    rules: [],
+    maxVisits: link.maxVisits ?? undefined,
+    visits: link.visits,
+    passwordProtected: link.passwordHash !== null,
+    rules: link.rules.map((rule) => ({
+      device: rule.device,
+      country: rule.country,
+      language: rule.language,
+      query: rule.query === undefined ? undefined : { name: rule.query.name, value: rule.query.value },
+      url: rule.url,
+    })),
   };
 }

@@ -18,7 +18,7 @@ export function createInMemoryLinkStore(now: () => Date) {
     async insert(draft: NewLink) {
       if (links.has(key(draft))) return undefined;
       writes.push(`insert ${key(draft)}`);
-      const link: Link = { ...draft, disabled: false, deletedAt: null, createdAt: now(), updatedAt: now() };
+      const link: Link = { ...draft, visits: 0, disabled: false, deletedAt: null, createdAt: now(), updatedAt: now() };
       links.set(key(link), link);
       return link;
     },
