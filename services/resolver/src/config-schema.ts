@@ -86,6 +86,20 @@ export const RESOLVER_CONFIG_SCHEMA = {
     default: 10,
     description: "Connections per Postgres pool (one pool to the replica, one to the primary)",
   },
+  KURT_RESOLVER_PASSWORD_TRIES: {
+    kind: "integer",
+    min: 1,
+    max: 1_000,
+    default: 5,
+    description: "Wrong password tries a client gets per link within the window before it is answered 429",
+  },
+  KURT_RESOLVER_PASSWORD_WINDOW_S: {
+    kind: "integer",
+    min: 1,
+    max: 86_400,
+    default: 900,
+    description: "Seconds from a client's first wrong password try on a link until its count starts again",
+  },
   KURT_CLICK_BATCH_SIZE: {
     kind: "integer",
     min: 1,

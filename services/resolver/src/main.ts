@@ -3,6 +3,7 @@
  * It builds the adapters, hands them to the domain, and serves the public
  * redirects over plain HTTP (http/redirect-handler.ts) and Resolve over gRPC.
  */
+
 import { randomBytes, randomUUID } from "node:crypto";
 import { ResolverServiceService } from "@kurt/contract";
 import {
@@ -13,20 +14,24 @@ import {
   loadServiceConfigOrExit,
   serve,
 } from "@kurt/platform";
+import { verifyPassword } from "@kurt/platform/password-hash";
 import { createClickTelemetry, exposeClickQueueDepth } from "./adapters/click-telemetry.js";
 import { createKafkaClickSender } from "./adapters/kafka-click-sender.js";
 import { startLinkEventsConsumer } from "./adapters/link-events-consumer.js";
 import { createLookupTelemetry } from "./adapters/lookup-telemetry.js";
 import { listDomains } from "./adapters/postgres-domain-list.js";
 import { createPostgresLinkStore } from "./adapters/postgres-link-store.js";
+import { createPostgresVisitCounter } from "./adapters/postgres-visit-counter.js";
 import { createRedirectTelemetry } from "./adapters/redirect-telemetry.js";
 import { createRedisCluster } from "./adapters/redis-cluster.js";
 import { createRedisLinkCache } from "./adapters/redis-link-cache.js";
+import { createRedisPasswordAttempts } from "./adapters/redis-password-attempts.js";
 import { RESOLVER_CONFIG_SCHEMA } from "./config-schema.js";
 import { createClickPublisher } from "./domain/click-publisher.js";
 import { createDomainDirectory } from "./domain/domain-directory.js";
 import { createLinkResolver } from "./domain/link-resolver.js";
 import { createLocalLinkCache } from "./domain/local-link-cache.js";
+import type { RuleTarget } from "./domain/rule-target.js";
 import { createResolverService } from "./grpc/resolver-service.js";
 import { createRedirectHandler } from "./http/redirect-handler.js";
 
@@ -106,6 +111,9 @@ const linkEvents = startLinkEventsConsumer({
   logger,
 });
 
+const visits = createPostgresVisitCounter(primaryPool);
+const ruleTarget: RuleTarget = () => undefined;
+
 await serve({
   config,
   runtime,
@@ -113,7 +121,7 @@ await serve({
     {
       name: "kurt.v1.ResolverService",
       definition: ResolverServiceService,
-      implementation: createResolverService({ resolver, domains, clicks, logger }),
+      implementation: createResolverService({ resolver, domains, clicks, visits, ruleTarget, logger }),
     },
   ],
   http: {
@@ -122,6 +130,13 @@ await serve({
       resolver,
       domains,
       clicks,
+      visits,
+      passwordAttempts: createRedisPasswordAttempts(redis, {
+        limit: config.KURT_RESOLVER_PASSWORD_TRIES,
+        windowSeconds: config.KURT_RESOLVER_PASSWORD_WINDOW_S,
+      }),
+      verifyPassword,
+      ruleTarget,
       logger,
       answered: createRedirectTelemetry(runtime.metrics.registry),
     }),

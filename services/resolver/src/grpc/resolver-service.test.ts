@@ -33,7 +33,28 @@ const answers: Record<string, Redirect | Error> = {
     servedBy: "memory",
   },
   off: gone("link is disabled"),
+  locked: {
+    url: "https://example.com/secret",
+    redirectStatus: 302,
+    cacheSeconds: 0,
+    forwardQuery: false,
+    maxVisits: null,
+    passwordHash: "scrypt$15$8$1$x$y",
+    rules: [],
+    servedBy: "memory",
+  },
+  capped: {
+    url: "https://example.com/capped",
+    redirectStatus: 302,
+    cacheSeconds: 0,
+    forwardQuery: false,
+    maxVisits: 1,
+    passwordHash: null,
+    rules: [{ country: "DE", url: "https://example.de/" }],
+    servedBy: "memory",
+  },
 };
+let capLeft = 1;
 const resolver = createTableResolver(answers);
 
 const recorded: ClickFacts[] = [];
@@ -82,7 +103,17 @@ test.before(async () => {
       {
         name: "kurt.v1.ResolverService",
         definition: ResolverServiceService,
-        implementation: createResolverService({ resolver, domains: createDomainDirectory(), clicks, logger }),
+        implementation: createResolverService({
+          resolver,
+          domains: createDomainDirectory(),
+          clicks,
+          visits: {
+            take: async () => (capLeft > 0 ? capLeft-- > 0 : false),
+            hasLeft: async () => capLeft > 0,
+          },
+          ruleTarget: (redirect, visit) => (visit.header("x-test-rule") === "1" ? redirect.rules[0]?.url : undefined),
+          logger,
+        }),
       },
     ],
     logger,
@@ -175,6 +206,28 @@ test("oversized user agents and referrers are cut to a bounded length", async ()
   await resolve("perm", { referer: `https://r.example/${"r".repeat(10_000)}` }, "u".repeat(10_000));
   assert.is(recorded[0]?.userAgent.length, MAX_USER_AGENT_CHARS);
   assert.is(recorded[0]?.referrer.length, MAX_REFERRER_CHARS);
+});
+
+test("a password-protected link is refused with PERMISSION_DENIED and counts nothing", async () => {
+  recorded.length = 0;
+  const call = await resolve("locked");
+  assert.is(call.error?.code, status.PERMISSION_DENIED);
+  assert.match(call.error?.details ?? "", /password/);
+  assert.equal(recorded, []);
+});
+
+test("a capped link takes its visit on a counted call, a no-click call only checks; rules pick the target", async () => {
+  recorded.length = 0;
+  capLeft = 1;
+  const peek = await resolve("capped", { "x-kurt-no-click": "1", "x-test-rule": "1" });
+  assert.is(peek.response?.url, "https://example.de/");
+  assert.is(capLeft, 1);
+  assert.is((await resolve("capped", { "sec-purpose": "prefetch" })).response?.url, "https://example.com/capped");
+  assert.is(capLeft, 1);
+  assert.is((await resolve("capped")).response?.url, "https://example.com/capped");
+  assert.is(capLeft, 0);
+  assert.is((await resolve("capped")).error?.code, status.FAILED_PRECONDITION);
+  assert.is(recorded.length, 2);
 });
 
 test.run();

@@ -64,7 +64,43 @@ const answers: Record<string, Redirect | Error> = {
     servedBy: "redis",
   },
   "go.example.com/off": gone("link is disabled"),
+  locked: {
+    url: "https://example.com/secret",
+    redirectStatus: 307,
+    cacheSeconds: 600,
+    forwardQuery: true,
+    maxVisits: null,
+    passwordHash: "hash-of:open sesame",
+    rules: [],
+    servedBy: "memory",
+  },
+  capped: {
+    url: "https://example.com/capped",
+    redirectStatus: 302,
+    cacheSeconds: 0,
+    forwardQuery: false,
+    maxVisits: 2,
+    passwordHash: null,
+    rules: [],
+    servedBy: "memory",
+  },
+  ruled: {
+    url: "https://example.com/default",
+    redirectStatus: 302,
+    cacheSeconds: 0,
+    forwardQuery: false,
+    maxVisits: null,
+    passwordHash: null,
+    rules: [{ device: "ios", url: "https://apps.apple.com/x" }],
+    servedBy: "memory",
+  },
 };
+/** Visits left per linkKey (a fake of the primary's count) and every take/check made. */
+const visitsLeft = new Map<string, number>([["capped", 2]]);
+const visitCalls: string[] = [];
+/** Wrong tries per link and client, and the limit. */
+const wrongTries = new Map<string, number>();
+const TRIES = 3;
 const domains = createDomainDirectory();
 domains.replace([
   { name: "go.example.com", rootRedirect: "https://example.com/home", notFoundRedirect: "https://example.com/missing" },
@@ -83,7 +119,7 @@ interface Answer {
   readonly body: string;
 }
 
-function send(method: string, path: string, headers: Record<string, string> = {}): Promise<Answer> {
+function send(method: string, path: string, headers: Record<string, string> = {}, payload?: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: "127.0.0.1", port: server.port, method, path, headers }, (res) => {
       let body = "";
@@ -94,9 +130,11 @@ function send(method: string, path: string, headers: Record<string, string> = {}
       res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
     });
     req.on("error", reject);
-    req.end();
+    req.end(payload);
   });
 }
+
+const FORM = { "content-type": "application/x-www-form-urlencoded" };
 
 test.before(async () => {
   server = await startHttpServer({
@@ -106,6 +144,29 @@ test.before(async () => {
       resolver,
       domains,
       clicks: { record: (facts) => void recorded.push(facts) },
+      visits: {
+        async take(domain, code) {
+          visitCalls.push(`take ${code}`);
+          const left = visitsLeft.get(code) ?? 0;
+          if (left > 0) visitsLeft.set(code, left - 1);
+          return left > 0;
+        },
+        async hasLeft(domain, code) {
+          visitCalls.push(`check ${code}`);
+          return (visitsLeft.get(code) ?? 0) > 0;
+        },
+      },
+      passwordAttempts: {
+        async blockedFor(key, client) {
+          return (wrongTries.get(`${key} ${client}`) ?? 0) >= TRIES ? 60 : 0;
+        },
+        async failed(key, client) {
+          wrongTries.set(`${key} ${client}`, (wrongTries.get(`${key} ${client}`) ?? 0) + 1);
+        },
+      },
+      verifyPassword: async (password, hash) => hash === `hash-of:${password}`,
+      ruleTarget: (redirect, visit) =>
+        /iPhone/.test(visit.header("user-agent") ?? "") ? redirect.rules[0]?.url : undefined,
       logger: createLogger({ level: "error", base: {} }),
       answered: (status) => void statuses.push(status),
     }),
@@ -121,6 +182,7 @@ test.before.each(() => {
   recorded.length = 0;
   statuses.length = 0;
   asked.length = 0;
+  visitCalls.length = 0;
 });
 
 test("a GET redirects with the link's status, Location, no body, and counts one click with the visitor's facts", async () => {
@@ -262,11 +324,102 @@ test("forwardQuery appends the visitor's query to the target; without it the que
   assert.is((await send("GET", "/perm?utm_source=news")).headers.location, "https://example.com/p?q=1");
 });
 
-test("other methods are refused with 405 and the methods allowed", async () => {
-  const answer = await send("POST", "/perm");
-  assert.is(answer.status, 405);
-  assert.is(answer.headers.allow, "GET, HEAD");
+test("other methods are refused with 405 and the methods allowed; POST only for a password-protected link", async () => {
+  const put = await send("PUT", "/perm");
+  assert.is(put.status, 405);
+  assert.is(put.headers.allow, "GET, HEAD, POST");
   assert.equal(asked, []);
+  const post = await send("POST", "/perm", FORM, "password=x");
+  assert.is(post.status, 405);
+  assert.is(post.headers.allow, "GET, HEAD");
+  assert.equal(recorded, []);
+});
+
+test("a password-protected link answers GET and HEAD with the form, uncounted and never kept or framed", async () => {
+  const page = await send("GET", "/locked?x=1");
+  assert.is(page.status, 200);
+  assert.match(String(page.headers["content-type"]), /^text\/html/);
+  assert.is(page.headers["cache-control"], "no-store");
+  assert.is(page.headers["x-frame-options"], "DENY");
+  assert.match(page.body, /<form method="post">/);
+  assert.match(page.body, /name="password"/);
+  assert.not.match(page.body, /example\.com/);
+  assert.is((await send("HEAD", "/locked")).status, 200);
+  assert.equal(recorded, []);
+});
+
+test("the right password redirects with 303 (the browser GETs the target), forwards the query and counts one click", async () => {
+  const answer = await send("POST", "/locked?utm=1", { ...FORM, "user-agent": "Firefox" }, "password=open+sesame");
+  assert.is(answer.status, 303);
+  assert.is(answer.headers.location, "https://example.com/secret?utm=1");
+  assert.is(answer.headers["cache-control"], "no-store");
+  assert.is(recorded.length, 1);
+  assert.is(recorded[0]?.redirectStatus, 303);
+  assert.is(recorded[0]?.code, "locked");
+});
+
+test("a wrong or missing password answers 403 with the form; too many wrong tries 429, even with the right one", async () => {
+  const client = { ...FORM, "x-envoy-external-address": "203.0.113.9" };
+  const missing = await send("POST", "/locked", client, "password=");
+  assert.is(missing.status, 403);
+  assert.match(missing.body, /enter the password/);
+  for (let i = 0; i < TRIES; i++) {
+    const wrong = await send("POST", "/locked", client, "password=guess");
+    assert.is(wrong.status, 403);
+    assert.match(wrong.body, /Wrong password/);
+  }
+  const blocked = await send("POST", "/locked", client, "password=open+sesame");
+  assert.is(blocked.status, 429);
+  assert.is(blocked.headers["retry-after"], "60");
+  // Another client is not held back by the first one's guesses.
+  const other = await send(
+    "POST",
+    "/locked",
+    { ...FORM, "x-envoy-external-address": "203.0.113.10" },
+    "password=open+sesame",
+  );
+  assert.is(other.status, 303);
+  assert.is(recorded.length, 1);
+});
+
+test("a password POST that is not a form, or too large, is refused with 400 and counts nothing", async () => {
+  const json = await send("POST", "/locked", { "content-type": "application/json" }, '{"password":"open sesame"}');
+  assert.is(json.status, 400);
+  assert.match(json.body, /content-type/);
+  const big = await send("POST", "/locked", FORM, `password=${"a".repeat(5_000)}`);
+  assert.is(big.status, 400);
+  assert.equal(recorded, []);
+});
+
+test("maxVisits: human GETs take visits, bots, prefetches and HEAD only check; then 410", async () => {
+  visitsLeft.set("capped", 2);
+  assert.is(
+    (await send("GET", "/capped", { "user-agent": "Googlebot/2.1 (+http://www.google.com/bot.html)" })).status,
+    302,
+  );
+  assert.is((await send("GET", "/capped", { "sec-purpose": "prefetch" })).status, 302);
+  assert.is((await send("HEAD", "/capped")).status, 302);
+  assert.equal(visitCalls, ["check capped", "check capped", "check capped"]);
+  assert.is((await send("GET", "/capped", { "user-agent": "Mozilla/5.0 Firefox/130.0" })).status, 302);
+  assert.is((await send("GET", "/capped", { "user-agent": "Mozilla/5.0 Firefox/130.0" })).status, 302);
+  const out = await send("GET", "/capped", { "user-agent": "Mozilla/5.0 Firefox/130.0" });
+  assert.is(out.status, 410);
+  assert.match(out.body, /used all its visits/);
+  assert.is((await send("GET", "/capped", { "user-agent": "Googlebot/2.1" })).status, 410);
+  assert.is((await send("HEAD", "/capped")).status, 410);
+  // Two bot/prefetch clicks and two human ones were counted; the 410s were not.
+  assert.is(recorded.length, 4);
+});
+
+test("rules: the first that holds gives the target, else the link's URL", async () => {
+  assert.is(
+    (await send("GET", "/ruled", { "user-agent": "Mozilla/5.0 (iPhone)" })).headers.location,
+    "https://apps.apple.com/x",
+  );
+  assert.is(
+    (await send("GET", "/ruled", { "user-agent": "Mozilla/5.0 Firefox" })).headers.location,
+    "https://example.com/default",
+  );
 });
 
 test("the health path follows the serving state, and a draining listener closes each connection after its answer", async () => {
