@@ -15,6 +15,7 @@ import { type BenchOptions, parseOptions, USAGE, UsageError } from "./options.js
 import { loadAverage } from "./process-stats.js";
 import { fullReport } from "./report.js";
 import { type RequestList, uniformList, zipfList } from "./request-lists.js";
+import { runBatchCreate } from "./scenarios/batch-create.js";
 import type { BenchContext, ScenarioRow } from "./scenarios/bench-context.js";
 import { startPositions } from "./scenarios/bench-context.js";
 import { runClicks } from "./scenarios/clicks.js";
@@ -192,6 +193,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     if (wants("scale")) rows.push(...(await runScale(ctx, listLength)));
     if (wants("search")) rows.push(...(await runSearch(ctx)));
+    if (wants("batch-create")) rows.push(await runBatchCreate(ctx));
     rows = withCeilingRatios(rows, rateOf("ceiling"));
 
     const checks = checkTargets(rows);

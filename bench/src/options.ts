@@ -15,6 +15,7 @@ export const SCENARIOS = [
   "clicks",
   "scale",
   "search",
+  "batch-create",
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 

@@ -14,6 +14,12 @@ export interface LinkJson {
   readonly disabled: boolean;
   readonly title?: string;
   readonly tags: string[];
+  readonly validSince?: string;
+  readonly forwardQuery?: boolean;
+  readonly maxVisits?: number;
+  readonly visits?: number;
+  readonly passwordProtected?: boolean;
+  readonly rules?: ReadonlyArray<Record<string, unknown>>;
 }
 
 /** DESIGN.md §2 lets a create answer 200 or 201, and a delete 200 or 204. */

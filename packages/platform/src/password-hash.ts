@@ -7,7 +7,7 @@ import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from "node:c
  * raising them later leaves older hashes readable:
  *   scrypt$<log2 N>$<r>$<p>$<salt, base64url>$<key, base64url>
  * N = 2^15, r = 8 costs 32 MiB and about 0.1 s of one core per hash or
- * check (ADR 27): slow enough that a stolen hash resists guessing, cheap
+ * check (ADR 30): slow enough that a stolen hash resists guessing, cheap
  * enough that a check runs in the resolver's thread pool without stalling
  * redirects. Wrong tries are limited separately, per link and client.
  */

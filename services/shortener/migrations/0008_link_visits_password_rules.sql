@@ -3,7 +3,7 @@
 -- redirects keep reading while this runs. `visits` is the count of human
 -- visits used up against max_visits: the resolver raises it on the primary
 -- in the same statement that checks the cap, so no visit beyond the cap can
--- be granted (ADR 27). The checks are NOT VALID then validated, like 0003.
+-- be granted (ADR 30). The checks are NOT VALID then validated, like 0003.
 alter table links
   add column max_visits integer,
   add column visits integer not null default 0,

@@ -6,7 +6,7 @@ import type { Redirect } from "./link-resolver.js";
  * are used up; bots, HEAD and prefetches never use one. The count lives on
  * the Postgres primary and is taken in the same statement that checks the
  * cap, so however many resolvers serve the link at once, exactly maxVisits
- * human visits are granted (ADR 27). Links without a cap never get here.
+ * human visits are granted (ADR 30). Links without a cap never get here.
  */
 export interface VisitCounter {
   /** Takes one visit: false when none is left (or the link is gone meanwhile). */

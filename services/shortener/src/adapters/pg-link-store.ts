@@ -53,6 +53,15 @@ const NEXT_VERSION = "greatest(now(), updated_at + interval '1 millisecond')";
  */
 const SEARCH_TEXT = "(code || E'\\n' || url || E'\\n' || coalesce(title, ''))";
 
+/**
+ * How many of the newest links (after the other filters) a query first
+ * looks through before it asks the trigram index (ADR 30). A query that
+ * matches many links fills its page from these at once, where the trigram
+ * index would hand Postgres every match to sort (1.5 s at 1,000,000 links);
+ * a selective one finds too few here and takes the index, as before.
+ */
+export const QUERY_RECENT_WINDOW = 2_000;
+
 /** `%`, `_` and the escape itself stand for themselves in a query. */
 const likeEscaped = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
 
@@ -223,10 +232,6 @@ export function createPgLinkStore(pool: pg.Pool, batching?: InsertBatching): PgL
         values.push([filter.tag]);
         where.push(`tags @> $${values.length}::text[]`);
       }
-      if (filter.query !== undefined) {
-        values.push(`%${likeEscaped(filter.query)}%`);
-        where.push(`${SEARCH_TEXT} ilike $${values.length}`);
-      }
       if (after !== undefined) {
         values.push(after.createdAtMicros.toString(), after.code, after.domain);
         const [micros, code, afterDomain] = [values.length - 2, values.length - 1, values.length];
@@ -234,11 +239,33 @@ export function createPgLinkStore(pool: pg.Pool, batching?: InsertBatching): PgL
           `(created_at, code, domain) < (timestamptz 'epoch' + $${micros}::bigint * interval '1 microsecond', $${code}, $${afterDomain})`,
         );
       }
-      const { rows } = await query(
-        `select ${COLUMNS} from links where ${where.join(" and ")}
-         order by created_at desc, code desc, domain desc limit $1`,
-        values,
-      );
+      const ORDER = "order by created_at desc, code desc, domain desc";
+      let rows: LinkRow[];
+      if (filter.query === undefined) {
+        ({ rows } = await query(`select ${COLUMNS} from links where ${where.join(" and ")} ${ORDER} limit $1`, values));
+      } else {
+        values.push(`%${likeEscaped(filter.query)}%`);
+        const matches = `${SEARCH_TEXT} ilike $${values.length}`;
+        // First the newest links in listing order: if they hold a page of matches (or are all there is), those
+        // are the answer; otherwise the trigram index finds the matches. Either way the same rows, newest first.
+        values.push(QUERY_RECENT_WINDOW);
+        // The outer join keeps one row (of nulls) when nothing matched, so `scanned` always comes back.
+        const recent = await query(
+          `with recent as (select * from links where ${where.join(" and ")} ${ORDER} limit $${values.length}),
+             hits as (select * from recent where ${matches} ${ORDER} limit $1)
+           select ${COLUMNS}, (select count(*) from recent)::int as scanned
+           from (select 1 as one) as one left join hits on true ${ORDER}`,
+          values,
+        );
+        const hits = recent.rows.filter((row) => row.code !== null);
+        const scanned = (recent.rows[0] as { scanned?: number } | undefined)?.scanned ?? 0;
+        if (hits.length >= limit || scanned < QUERY_RECENT_WINDOW) rows = hits;
+        else
+          ({ rows } = await query(
+            `select ${COLUMNS} from links where ${[...where, matches].join(" and ")} ${ORDER} limit $1`,
+            values.slice(0, -1),
+          ));
+      }
       return rows.map(
         (row): ListedLink => ({
           link: toLink(row),

@@ -80,7 +80,7 @@ export function createLinkServiceHandlers(deps: {
     }),
 
     batchCreateLinks: unary<BatchCreateLinksRequest, BatchCreateLinksResponse>(logger, async (request, context) => {
-      // One call, one token of the key's write budget, however many items it carries (ADR 27).
+      // One call, one token of the key's write budget, however many items it carries (ADR 30).
       const key = await authorize.write(context, "links:write");
       if (request.links.length === 0) throw invalidArgument("links", "must hold at least 1 link");
       if (request.links.length > MAX_BATCH_LINKS)
