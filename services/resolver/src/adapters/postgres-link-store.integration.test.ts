@@ -83,6 +83,9 @@ test("a link row is read with everything a redirect and its gone check need", as
     updatedAtMs: Date.parse("2030-01-01T00:00:00.123Z"),
     validSinceMs: null,
     forwardQuery: false,
+    maxVisits: null,
+    passwordHash: null,
+    rules: [],
   });
   await waitUntilReplicated(code);
   assert.equal(await replica.find("", code), await primary.find("", code), "the replica reads the same row");
@@ -138,6 +141,9 @@ test("with replay paused, a link created on the primary misses on the replica an
       redirectStatus: 307,
       cacheSeconds: 0,
       forwardQuery: false,
+      maxVisits: null,
+      passwordHash: null,
+      rules: [],
       servedBy: "primary",
     });
   } finally {

@@ -81,6 +81,9 @@ test("a create with a generated code is committed before it answers, and written
     updatedAtMs: link.updatedAt.getTime(),
     validSinceMs: null,
     forwardQuery: false,
+    maxVisits: null,
+    passwordHash: null,
+    rules: [],
   });
 });
 
@@ -151,6 +154,9 @@ test("an update changes only the fields sent and refreshes the Redis copy", asyn
     updatedAtMs: updated.updatedAt.getTime(),
     validSinceMs: null,
     forwardQuery: false,
+    maxVisits: null,
+    passwordHash: null,
+    rules: [],
   });
   const later = new Date(Date.now() + 3_600_000);
   const moved = await links.updateLink(

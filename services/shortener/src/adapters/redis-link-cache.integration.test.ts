@@ -38,6 +38,9 @@ test("a committed link is written in the contract's entry format with the contra
     updatedAtMs: 1_000,
     validSinceMs: null,
     forwardQuery: false,
+    maxVisits: null,
+    passwordHash: null,
+    rules: [],
   });
   const ttl = await redis.ttl(linkCacheKey(c));
   assert.ok(ttl > LINK_CACHE_TTL_SECONDS - 10 && ttl <= LINK_CACHE_TTL_SECONDS, `ttl ${ttl}`);
