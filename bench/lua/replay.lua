@@ -8,6 +8,7 @@
 --                "/__ceiling/" for Envoy's own fixed 302 on the public listener,
 --                "/__floor-http/" for the HTTP floor
 --   START        where in the list the first thread starts (the others are spread out)
+--   HOST         optional: the Host header to send (another domain of Kurt's); default the URL's
 package.path = debug.getinfo(1, "S").source:match("^@(.*/)") .. "?.lua;" .. package.path
 local report = require("report")
 
@@ -34,7 +35,7 @@ function init(args)
   end
   local id = tonumber(thread_id) or 0
   position = (start + id * math.floor(count / 16)) % count
-  local host = wrk.headers["Host"] or (wrk.host .. ":" .. tostring(wrk.port))
+  local host = args[4] or wrk.headers["Host"] or (wrk.host .. ":" .. tostring(wrk.port))
   head = "GET " .. prefix
   -- Built once: per request only the code is put in between.
   tail = " HTTP/1.1\r\nHost: "

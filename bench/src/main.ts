@@ -25,7 +25,14 @@ import { runFixedRateLatency, runLatency } from "./scenarios/latency.js";
 import { runRedirectThroughput } from "./scenarios/redirect-throughput.js";
 import { runScale } from "./scenarios/scale.js";
 import { runSearch } from "./scenarios/search.js";
-import { benchRedis, createLinkSeeder, type SeedReport } from "./seed-links.js";
+import {
+  BENCH_RULES,
+  benchRedis,
+  createLinkSeeder,
+  RULES_DOMAIN,
+  type SeedReport,
+  seedRuledLinks,
+} from "./seed-links.js";
 import { openStack } from "./stack-control.js";
 import { summarize } from "./summary.js";
 import { checkTargets } from "./targets.js";
@@ -165,12 +172,19 @@ async function main(argv: readonly string[]): Promise<number> {
     const uniform: RequestList = uniformList(ctx.listsDir, opts.links, listLength);
 
     let rows: ScenarioRow[] = [];
-    if (wants("ceiling") || wants("floor") || wants("hot") || wants("uniform")) {
+    if (wants("hot-rules")) {
+      await seedRuledLinks(stack.topology, redis, opts.links);
+      // Resolvers read the domains every 2 s; until then the Host would select the default domain.
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      say(`hot-rules: ${opts.links} links on ${RULES_DOMAIN}, each with ${BENCH_RULES.length} rules`);
+    }
+    if (wants("ceiling") || wants("floor") || wants("hot") || wants("hot-rules") || wants("uniform")) {
       rows.push(
         ...(await runRedirectThroughput(ctx, {
           ceiling: wants("ceiling"),
           floor: wants("floor"),
           hot: wants("hot"),
+          hotRules: wants("hot-rules"),
           uniform: wants("uniform"),
           zipf,
           uniformList: uniform,

@@ -7,6 +7,7 @@ export const SCENARIOS = [
   "ceiling",
   "floor",
   "hot",
+  "hot-rules",
   "cold",
   "uniform",
   "latency",

@@ -200,3 +200,69 @@ async function seedLinks(
   );
   return report;
 }
+
+/** The domain the `hot-rules` variant sends as Host: the same bench codes live there with redirect rules. */
+export const RULES_DOMAIN = "rules.bench.example";
+
+/**
+ * Three rules a bench request never meets (wrk sends a Linux browser's user
+ * agent, `Accept-Language: en-US` and no query, from a loopback address with
+ * no country), so every redirect checks all three and then takes the link's
+ * URL: the most work rules add to a redirect that needs no lookup.
+ */
+export const BENCH_RULES = [
+  { device: "ios", url: "https://apps.apple.com/app/kurt-bench" },
+  { country: "DE", url: "https://example.de/articles" },
+  { language: "fr", query: { name: "src", value: "newsletter" }, url: "https://example.fr/articles" },
+] as const;
+
+/**
+ * The first `count` bench links again under RULES_DOMAIN, with BENCH_RULES,
+ * in Postgres and in Redis (the key @kurt/core's linkKey gives them: the
+ * domain, a slash, the code), and the domain itself. Seeding again is a no-op.
+ */
+export async function seedRuledLinks(topology: Topology, redis: Cluster, count: number): Promise<void> {
+  await withPgClient(primaryConnectionString(topology), async (client) => {
+    await client.query("insert into domains (name) values ($1) on conflict do nothing", [RULES_DOMAIN]);
+    for (let from = 0; from < count; from += 100_000) {
+      await client.query(
+        `insert into links (domain, code, url, rules)
+         select $3, ${SQL_CODE}, ${SQL_URL}, $4::jsonb from generate_series($1::int, $2::int) as i
+         on conflict (domain, code) do nothing`,
+        [from, Math.min(count, from + 100_000) - 1, RULES_DOMAIN, JSON.stringify(BENCH_RULES)],
+      );
+    }
+  });
+  await waitForReplica(topology);
+  const bySlot = await mastersBySlot(redis);
+  const updatedAtMs = Date.now();
+  const batches = new Map<Redis, string[]>();
+  for (let i = 0; i < count; i++) {
+    const key = linkCacheKey(`${RULES_DOMAIN}/${benchCode(i)}`);
+    const node = bySlot[keySlot(key)] as Redis;
+    const batch = batches.get(node) ?? [];
+    batch.push(
+      key,
+      encodeLinkCacheEntry({
+        url: benchUrl(i),
+        redirectStatus: 302,
+        cacheSeconds: 0,
+        expiresAtMs: null,
+        validSinceMs: null,
+        forwardQuery: false,
+        maxVisits: null,
+        passwordHash: null,
+        rules: BENCH_RULES,
+        disabled: false,
+        deleted: false,
+        updatedAtMs,
+      }),
+    );
+    batches.set(node, batch);
+    if (batch.length >= 4_000) {
+      batches.set(node, []);
+      await node.eval(SET_MANY, 0, ...batch);
+    }
+  }
+  for (const [node, batch] of batches) if (batch.length > 0) await node.eval(SET_MANY, 0, ...batch);
+}

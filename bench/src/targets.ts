@@ -158,12 +158,32 @@ export function checkTargets(rows: readonly ScenarioRow[]): TargetCheck[] {
     ),
   );
 
+  // Issue 15: rules and domains in use keep the hot rate within 10 % of the plain one (runs interleaved, one run).
+  const ruled = row(rows, "hot-rules");
+  const ruledRate = ruled === undefined ? undefined : median(ruled.runs.map((m) => m.requestsPerSecond));
+  const plainRate = hot === undefined ? undefined : median(hot.runs.map((m) => m.requestsPerSecond));
+  checks.push({
+    target: "Hot redirect with rules and domains within 10 % of the plain one",
+    measured:
+      ruledRate === undefined || plainRate === undefined
+        ? "not measured"
+        : `${Math.round(ruledRate)} against ${Math.round(plainRate)} req/s (${((ruledRate / plainRate - 1) * 100).toFixed(1)} %)`,
+    met: ruledRate === undefined || plainRate === undefined ? undefined : ruledRate >= 0.9 * plainRate,
+  });
+
   const create = row(rows, "create");
   const created = create === undefined ? undefined : median(create.extra?.createdPerSecond as number[]);
   checks.push({
     target: `Create ≥ ${TARGETS.createsPerSecond.toLocaleString("en-US")} links/s (REST API)`,
     measured: created === undefined ? "not measured" : `${Math.round(created)} links/s`,
     met: created === undefined ? undefined : created >= TARGETS.createsPerSecond,
+  });
+  const batch = row(rows, "batch-create");
+  const batchRate = batch === undefined ? undefined : median(batch.runs.map((m) => m.requestsPerSecond));
+  checks.push({
+    target: "Batch create ≥ 5,000 links/s end to end (POST /v1/links:batchCreate)",
+    measured: batchRate === undefined ? "not measured" : `${Math.round(batchRate)} links/s`,
+    met: batchRate === undefined ? undefined : batchRate >= 5_000,
   });
   checks.push(
     cpuCheck(

@@ -3,7 +3,7 @@ import { probeRedirect } from "../floor/floor-probe.js";
 import { FLOOR_LOCATION } from "../floor/floor-stubs.js";
 import type { RunMeasurement } from "../measure.js";
 import type { RequestList } from "../request-lists.js";
-import { benchCode } from "../seed-links.js";
+import { BENCH_RULES, benchCode, RULES_DOMAIN } from "../seed-links.js";
 import { type BenchContext, measureWrk, type ScenarioRow, warmUp, wrkLoad } from "./bench-context.js";
 
 /**
@@ -24,6 +24,8 @@ export interface ThroughputPlan {
   /** Needs the floor stub running and Envoy's bench profile with its route. */
   readonly floor: boolean;
   readonly hot: boolean;
+  /** The hot list again, on RULES_DOMAIN, whose links carry BENCH_RULES (seeded by seedRuledLinks). */
+  readonly hotRules: boolean;
   readonly uniform: boolean;
   readonly zipf: RequestList;
   readonly uniformList: RequestList;
@@ -32,13 +34,15 @@ export interface ThroughputPlan {
 export const CEILING_PREFIX = GATEWAY_PATHS.ceilingPrefix;
 
 interface Variant {
-  readonly scenario: "ceiling" | "ceiling-filtered" | "floor-http" | "hot" | "uniform";
+  readonly scenario: "ceiling" | "ceiling-filtered" | "floor-http" | "hot" | "hot-rules" | "uniform";
   readonly wanted: boolean;
   readonly label: string;
   readonly list: RequestList;
   /** Envoy's listener: the public one, or the bench's bare one. */
   readonly url: string;
   readonly prefix: string;
+  /** The Host header, when not the URL's. */
+  readonly host?: string;
   /** Every answer should be a redirect (the table flags a run that got anything else). */
   readonly onlyRedirects: boolean;
   /** Checked once before it is measured: a 302, to this Location when one is given. */
@@ -87,6 +91,16 @@ export async function runRedirectThroughput(ctx: BenchContext, plan: ThroughputP
       onlyRedirects: false,
     },
     {
+      scenario: "hot-rules",
+      wanted: plan.hotRules,
+      label: `1r redirect, hot, on another domain (Host), each link with ${BENCH_RULES.length} rules none of which holds`,
+      list: plan.zipf,
+      url: ctx.gatewayUrl,
+      prefix: "/",
+      host: RULES_DOMAIN,
+      onlyRedirects: false,
+    },
+    {
       scenario: "uniform",
       wanted: plan.uniform,
       label: "3 redirect, uniform",
@@ -101,7 +115,12 @@ export async function runRedirectThroughput(ctx: BenchContext, plan: ThroughputP
     wrkLoad(
       ctx,
       "replay.lua",
-      [variant.list.file, variant.prefix, String(ctx.nextStart(variant.list.length))],
+      [
+        variant.list.file,
+        variant.prefix,
+        String(ctx.nextStart(variant.list.length)),
+        ...(variant.host === undefined ? [] : [variant.host]),
+      ],
       durationS,
       variant.url,
     );
