@@ -511,6 +511,178 @@ const cases: BadCase[] = [
     field: "name",
     reason: /required|empty|missing/i,
   },
+  // --- maxVisits (issue 15)
+  ...[0, -1, -2_147_483_648].map(
+    (maxVisits): BadCase => ({
+      name: `maxVisits ${maxVisits}`,
+      ...create({ maxVisits, code: uniqueCode("mv") }),
+      status: 400,
+      field: "maxVisits",
+      reason: /1|whole number|positive|least/i,
+    }),
+  ),
+  ...[1.5, "5", true, [3], { n: 3 }, 2_147_483_648].map(
+    (maxVisits): BadCase => ({
+      name: `maxVisits of the wrong type or range: ${JSON.stringify(maxVisits)}`,
+      ...create({ maxVisits }),
+      status: 400,
+      field: "maxVisits",
+      reason: /integer|number|whole|int32|range|type|invalid/i,
+    }),
+  ),
+  {
+    name: "maxVisits 0 on an update",
+    ...patch,
+    body: { maxVisits: 0 },
+    status: 400,
+    field: "maxVisits",
+    reason: /1|whole number/i,
+  },
+  {
+    name: "maxVisits together with clearMaxVisits",
+    ...patch,
+    body: { maxVisits: 5, clearMaxVisits: true },
+    status: 400,
+    field: "maxVisits",
+    reason: /together|clearMaxVisits/i,
+  },
+  {
+    name: "clearMaxVisits not a boolean",
+    ...patch,
+    body: { clearMaxVisits: "yes" },
+    status: 400,
+    field: "clearMaxVisits",
+    reason: /boolean|type|invalid/i,
+  },
+  // --- password
+  ...["abc", "", "a".repeat(129), "tab\there", "new\nline", "nul\u0000byte"].map(
+    (password): BadCase => ({
+      name: `password ${JSON.stringify(password.slice(0, 12))}${password.length > 12 ? "…" : ""} (${password.length} characters) on a create`,
+      ...create({ password, code: uniqueCode("pw") }),
+      status: 400,
+      field: "password",
+      reason: /4 to 128|characters|control/i,
+    }),
+  ),
+  ...[1234, true, ["secret"], { value: "secret" }].map(
+    (password): BadCase => ({
+      name: `password of the wrong type: ${JSON.stringify(password)}`,
+      ...create({ password }),
+      status: 400,
+      field: "password",
+      reason: /string|type|invalid/i,
+    }),
+  ),
+  {
+    name: "password too short on an update",
+    ...patch,
+    body: { password: "abc" },
+    status: 400,
+    field: "password",
+    reason: /4 to 128/i,
+  },
+  // --- rules
+  ...[
+    ["rules not an array", { device: "ios", url: ok }, /array|list|type|invalid/i],
+    ["rules a string", "device=ios", /array|list|type|invalid/i],
+    ["a rule that is a string", ["ios"], /object|rule|type|invalid/i],
+    ["a rule that is null inside the list", [null], /object|rule|null|type|invalid/i],
+    ["a rule that is an array", [["ios", ok]], /object|rule|type|invalid/i],
+    ["a rule without a url", [{ device: "ios" }], /url|required/i],
+    ["a rule with an empty url", [{ device: "ios", url: "" }], /url|required/i],
+    ["a rule without a condition", [{ url: ok }], /condition/i],
+    ["a rule with a javascript: url", [{ device: "ios", url: "javascript:alert(1)" }], /scheme|http/i],
+    ["a rule with a relative url", [{ device: "ios", url: "/somewhere" }], /absolute|scheme|host|invalid/i],
+    ["a rule pointing back at Kurt", [{ device: "ios", url: `${publicUrl}/abc123` }], /loop|Kurt|own/i],
+    ["a rule with an unknown device", [{ device: "tablet", url: ok }], /device|ios|android|mobile|desktop/i],
+    ["a rule with a device in capitals", [{ device: "IOS", url: ok }], /device|ios/i],
+    ["a rule with the country UK (reserved; GB is right)", [{ country: "UK", url: ok }], /country|ISO|alpha-2/i],
+    ["a rule with the country XX", [{ country: "XX", url: ok }], /country|ISO/i],
+    ["a rule with a three-letter country", [{ country: "DEU", url: ok }], /country|ISO|alpha-2/i],
+    ["a rule with an empty country", [{ country: "", url: ok }], /country|ISO/i],
+    ["a rule with a language name instead of a subtag", [{ language: "english", url: ok }], /language|subtag/i],
+    ["a rule with a full language tag", [{ language: "de-AT", url: ok }], /language|subtag/i],
+    ["a rule with a one-letter language", [{ language: "d", url: ok }], /language|subtag/i],
+    ["a rule whose query is a string", [{ query: "utm=x", url: ok }], /query|object|type|invalid/i],
+    ["a rule whose query has no name", [{ query: { value: "x" }, url: ok }], /name|required/i],
+    ["a rule whose query name is empty", [{ query: { name: "" }, url: ok }], /name|required/i],
+    ["a rule whose query name is too long", [{ query: { name: "n".repeat(129) }, url: ok }], /name|128|characters/i],
+    [
+      "a rule whose query value is too long",
+      [{ query: { name: "n", value: "v".repeat(1_025) }, url: ok }],
+      /value|1024|1,024|characters/i,
+    ],
+    [
+      "a rule whose query value is a number",
+      [{ query: { name: "n", value: 5 }, url: ok }],
+      /value|string|type|invalid/i,
+    ],
+    ["a rule whose device is a number", [{ device: 1, url: ok }], /device|string|type|invalid/i],
+    ["a rule with an unknown member", [{ device: "ios", url: ok, weight: 2 }], /weight|unknown|member|field/i],
+    [
+      "a rule whose query has an unknown member",
+      [{ query: { name: "n", regex: ".*" }, url: ok }],
+      /regex|unknown|member|field/i,
+    ],
+    ["33 rules", Array.from({ length: 33 }, () => ({ device: "ios", url: ok })), /32|at most|rules/i],
+  ].flatMap(([label, rules, reason]): BadCase[] => [
+    {
+      name: `${label as string} on a create`,
+      ...create({ rules, code: uniqueCode("rule") }),
+      status: 400,
+      field: "rules",
+      reason: reason as RegExp,
+    },
+    {
+      name: `${label as string} on an update`,
+      ...patch,
+      body: { rules },
+      status: 400,
+      field: "rules",
+      reason: reason as RegExp,
+    },
+  ]),
+  // --- batch create
+  ...[
+    ["a batch without links", {}, /links|at least 1/i],
+    ["an empty batch", { links: [] }, /links|at least 1/i],
+    [
+      "a batch of 1,001 links",
+      { links: Array.from({ length: 1_001 }, (_, i) => ({ url: `${ok}/${i}` })) },
+      /1,000|1000|at most/i,
+    ],
+    ["a batch whose links is an object", { links: { url: ok } }, /links|array|type|invalid/i],
+    ["a batch whose item is a string", { links: [ok] }, /links|object|type|invalid/i],
+    [
+      "a batch item with an unknown member",
+      { links: [{ url: ok, shortUrl: "x" }] },
+      /shortUrl|short_url|unknown|member|field/i,
+    ],
+    [
+      "a batch item whose maxVisits is a string",
+      { links: [{ url: ok, maxVisits: "3" }] },
+      /maxVisits|max_visits|integer|type|invalid/i,
+    ],
+    [
+      "a batch item whose rule has an unknown member",
+      { links: [{ url: ok, rules: [{ device: "ios", url: ok, x: 1 }] }] },
+      /unknown|member|field|x/i,
+    ],
+    [
+      "a batch with an unknown top-level member",
+      { links: [{ url: ok }], dryRun: true },
+      /dryRun|dry_run|unknown|member|field/i,
+    ],
+  ].map(
+    ([label, body, reason]): BadCase => ({
+      name: label as string,
+      path: "/v1/links:batchCreate",
+      body,
+      status: 400,
+      field: (label as string).includes("unknown top-level") ? "dryRun" : "links",
+      reason: reason as RegExp,
+    }),
+  ),
 ];
 
 function snake(field: string): string {
