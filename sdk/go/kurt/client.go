@@ -165,8 +165,22 @@ func interceptor(apiKey string, o options) grpc.UnaryClientInterceptor {
 
 // CreateLink creates a link (under req.Domain, unset for the default
 // domain); a Code already taken in that domain is an *Error with CodeAlreadyExists.
+// MaxVisits caps the human visits, Password (4 to 128 characters, never
+// returned) makes visitors give it in a form, Rules pick another target by
+// device, country, language or query (the first rule that holds wins).
 func (c *Client) CreateLink(ctx context.Context, req *kurtv1.CreateLinkRequest) (*kurtv1.Link, error) {
 	return c.links.CreateLink(ctx, req)
+}
+
+// BatchCreateLinks creates up to 1,000 links in one call, each request as
+// CreateLink takes it. The answer holds one result per request, in order:
+// GetLink() the stored link, or GetError() what that item met (Code is the
+// gRPC status number, e.g. 6 for a code already taken; Message names the
+// field). A bad item does not fail the call: an error is returned only for
+// the call as a whole (more than 1,000 links, a bad key, the rate limit,
+// which counts a batch as one write). Never retried, as no write is.
+func (c *Client) BatchCreateLinks(ctx context.Context, links []*kurtv1.CreateLinkRequest) (*kurtv1.BatchCreateLinksResponse, error) {
+	return c.links.BatchCreateLinks(ctx, &kurtv1.BatchCreateLinksRequest{Links: links})
 }
 
 // GetLink returns a link; a deleted or unknown code is CodeNotFound.
@@ -181,7 +195,9 @@ func (c *Client) ListLinks(ctx context.Context, pageSize int32, pageToken string
 }
 
 // UpdateLink changes the fields set in req (nil fields are unchanged);
-// req.Domain says which domain's code it is.
+// req.Domain says which domain's code it is. Tags and Rules replace the
+// link's when set (an empty list removes them; see Rules), Password
+// proto.String("") removes the password, ClearMaxVisits the cap.
 func (c *Client) UpdateLink(ctx context.Context, req *kurtv1.UpdateLinkRequest) (*kurtv1.Link, error) {
 	return c.links.UpdateLink(ctx, req)
 }
