@@ -75,6 +75,8 @@ type LinkOption func(*linkOptions)
 
 type linkOptions struct {
 	domain *string
+	query  *string
+	tag    *string
 }
 
 // InDomain names the domain of the code (a configured domain's name, e.g.
@@ -84,12 +86,27 @@ func InDomain(domain string) LinkOption {
 	return func(o *linkOptions) { o.domain = &domain }
 }
 
-func domainOf(opts []LinkOption) *string {
+// Matching keeps, in ListLinks, the links whose code, URL or title contains
+// text in any case (1 to 200 characters). Other calls ignore it.
+func Matching(text string) LinkOption {
+	return func(o *linkOptions) { o.query = &text }
+}
+
+// Tagged keeps, in ListLinks, the links carrying tag (exactly). Other calls ignore it.
+func Tagged(tag string) LinkOption {
+	return func(o *linkOptions) { o.tag = &tag }
+}
+
+func linkOptionsOf(opts []LinkOption) linkOptions {
 	var o linkOptions
 	for _, opt := range opts {
 		opt(&o)
 	}
-	return o.domain
+	return o
+}
+
+func domainOf(opts []LinkOption) *string {
+	return linkOptionsOf(opts).domain
 }
 
 // Client calls every Kurt service over one connection. Safe for concurrent use.
@@ -189,9 +206,11 @@ func (c *Client) GetLink(ctx context.Context, code string, opts ...LinkOption) (
 }
 
 // ListLinks returns a page of links, newest first: every domain's, or with
-// InDomain only that domain's (a page token belongs to its filter).
+// InDomain only that domain's; Matching and Tagged filter them too (filters
+// combine, and a page token belongs to the filters it was made with).
 func (c *Client) ListLinks(ctx context.Context, pageSize int32, pageToken string, opts ...LinkOption) (*kurtv1.ListLinksResponse, error) {
-	return c.links.ListLinks(ctx, &kurtv1.ListLinksRequest{PageSize: pageSize, PageToken: pageToken, Domain: domainOf(opts)})
+	o := linkOptionsOf(opts)
+	return c.links.ListLinks(ctx, &kurtv1.ListLinksRequest{PageSize: pageSize, PageToken: pageToken, Domain: o.domain, Query: o.query, Tag: o.tag})
 }
 
 // UpdateLink changes the fields set in req (nil fields are unchanged);

@@ -219,6 +219,24 @@ func TestWithoutInDomainNoDomainIsSent(t *testing.T) {
 	}
 }
 
+func TestMatchingAndTaggedFilterListLinks(t *testing.T) {
+	c, r := fakeKurt(t)
+	ctx := context.Background()
+	if _, err := c.ListLinks(ctx, 10, "", kurt.Matching("Launch"), kurt.Tagged("news"), kurt.InDomain("go.example.com")); err != nil {
+		t.Fatal(err)
+	}
+	sent := r.last(t, "ListLinks").(*kurtv1.ListLinksRequest)
+	if sent.Query == nil || sent.GetQuery() != "Launch" || sent.Tag == nil || sent.GetTag() != "news" || sent.GetDomain() != "go.example.com" || sent.GetPageSize() != 10 {
+		t.Fatalf("sent %v", sent)
+	}
+	if _, err := c.ListLinks(ctx, 0, ""); err != nil {
+		t.Fatal(err)
+	}
+	if sent := r.last(t, "ListLinks").(*kurtv1.ListLinksRequest); sent.Query != nil || sent.Tag != nil {
+		t.Fatalf("a filter was sent: %v", sent)
+	}
+}
+
 func TestDomainCalls(t *testing.T) {
 	c, r := fakeKurt(t)
 	ctx := context.Background()
