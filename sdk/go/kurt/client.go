@@ -75,6 +75,8 @@ type LinkOption func(*linkOptions)
 
 type linkOptions struct {
 	domain *string
+	query  *string
+	tag    *string
 }
 
 // InDomain names the domain of the code (a configured domain's name, e.g.
@@ -84,12 +86,27 @@ func InDomain(domain string) LinkOption {
 	return func(o *linkOptions) { o.domain = &domain }
 }
 
-func domainOf(opts []LinkOption) *string {
+// Matching keeps, in ListLinks, the links whose code, URL or title contains
+// text in any case (1 to 200 characters). Other calls ignore it.
+func Matching(text string) LinkOption {
+	return func(o *linkOptions) { o.query = &text }
+}
+
+// Tagged keeps, in ListLinks, the links carrying tag (exactly). Other calls ignore it.
+func Tagged(tag string) LinkOption {
+	return func(o *linkOptions) { o.tag = &tag }
+}
+
+func linkOptionsOf(opts []LinkOption) linkOptions {
 	var o linkOptions
 	for _, opt := range opts {
 		opt(&o)
 	}
-	return o.domain
+	return o
+}
+
+func domainOf(opts []LinkOption) *string {
+	return linkOptionsOf(opts).domain
 }
 
 // Client calls every Kurt service over one connection. Safe for concurrent use.
@@ -165,8 +182,22 @@ func interceptor(apiKey string, o options) grpc.UnaryClientInterceptor {
 
 // CreateLink creates a link (under req.Domain, unset for the default
 // domain); a Code already taken in that domain is an *Error with CodeAlreadyExists.
+// MaxVisits caps the human visits, Password (4 to 128 characters, never
+// returned) makes visitors give it in a form, Rules pick another target by
+// device, country, language or query (the first rule that holds wins).
 func (c *Client) CreateLink(ctx context.Context, req *kurtv1.CreateLinkRequest) (*kurtv1.Link, error) {
 	return c.links.CreateLink(ctx, req)
+}
+
+// BatchCreateLinks creates up to 1,000 links in one call, each request as
+// CreateLink takes it. The answer holds one result per request, in order:
+// GetLink() the stored link, or GetError() what that item met (Code is the
+// gRPC status number, e.g. 6 for a code already taken; Message names the
+// field). A bad item does not fail the call: an error is returned only for
+// the call as a whole (more than 1,000 links, a bad key, the rate limit,
+// which counts a batch as one write). Never retried, as no write is.
+func (c *Client) BatchCreateLinks(ctx context.Context, links []*kurtv1.CreateLinkRequest) (*kurtv1.BatchCreateLinksResponse, error) {
+	return c.links.BatchCreateLinks(ctx, &kurtv1.BatchCreateLinksRequest{Links: links})
 }
 
 // GetLink returns a link; a deleted or unknown code is CodeNotFound.
@@ -175,13 +206,17 @@ func (c *Client) GetLink(ctx context.Context, code string, opts ...LinkOption) (
 }
 
 // ListLinks returns a page of links, newest first: every domain's, or with
-// InDomain only that domain's (a page token belongs to its filter).
+// InDomain only that domain's; Matching and Tagged filter them too (filters
+// combine, and a page token belongs to the filters it was made with).
 func (c *Client) ListLinks(ctx context.Context, pageSize int32, pageToken string, opts ...LinkOption) (*kurtv1.ListLinksResponse, error) {
-	return c.links.ListLinks(ctx, &kurtv1.ListLinksRequest{PageSize: pageSize, PageToken: pageToken, Domain: domainOf(opts)})
+	o := linkOptionsOf(opts)
+	return c.links.ListLinks(ctx, &kurtv1.ListLinksRequest{PageSize: pageSize, PageToken: pageToken, Domain: o.domain, Query: o.query, Tag: o.tag})
 }
 
 // UpdateLink changes the fields set in req (nil fields are unchanged);
-// req.Domain says which domain's code it is.
+// req.Domain says which domain's code it is. Tags and Rules replace the
+// link's when set (an empty list removes them; see Rules), Password
+// proto.String("") removes the password, ClearMaxVisits the cap.
 func (c *Client) UpdateLink(ctx context.Context, req *kurtv1.UpdateLinkRequest) (*kurtv1.Link, error) {
 	return c.links.UpdateLink(ctx, req)
 }

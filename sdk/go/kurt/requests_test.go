@@ -68,6 +68,23 @@ type links struct {
 func (s links) CreateLink(_ context.Context, in *kurtv1.CreateLinkRequest) (*kurtv1.Link, error) {
 	return &kurtv1.Link{Code: in.GetCode(), Domain: in.GetDomain()}, s.record("CreateLink", in)
 }
+
+// BatchCreateLinks answers each item in order: ALREADY_EXISTS for the code "taken", else the link.
+func (s links) BatchCreateLinks(_ context.Context, in *kurtv1.BatchCreateLinksRequest) (*kurtv1.BatchCreateLinksResponse, error) {
+	results := make([]*kurtv1.BatchCreateLinkResult, 0, len(in.GetLinks()))
+	for _, item := range in.GetLinks() {
+		if item.GetCode() == "taken" {
+			results = append(results, &kurtv1.BatchCreateLinkResult{Result: &kurtv1.BatchCreateLinkResult_Error{
+				Error: &kurtv1.BatchCreateLinkError{Code: int32(codes.AlreadyExists), Message: `code: "taken" is already taken`},
+			}})
+			continue
+		}
+		results = append(results, &kurtv1.BatchCreateLinkResult{Result: &kurtv1.BatchCreateLinkResult_Link{
+			Link: &kurtv1.Link{Code: item.GetCode(), Url: item.GetUrl(), MaxVisits: item.MaxVisits},
+		}})
+	}
+	return &kurtv1.BatchCreateLinksResponse{Results: results}, s.record("BatchCreateLinks", in)
+}
 func (s links) GetLink(_ context.Context, in *kurtv1.GetLinkRequest) (*kurtv1.Link, error) {
 	return &kurtv1.Link{Code: in.GetCode(), Domain: in.GetDomain()}, s.record("GetLink", in)
 }
@@ -202,6 +219,24 @@ func TestWithoutInDomainNoDomainIsSent(t *testing.T) {
 	}
 }
 
+func TestMatchingAndTaggedFilterListLinks(t *testing.T) {
+	c, r := fakeKurt(t)
+	ctx := context.Background()
+	if _, err := c.ListLinks(ctx, 10, "", kurt.Matching("Launch"), kurt.Tagged("news"), kurt.InDomain("go.example.com")); err != nil {
+		t.Fatal(err)
+	}
+	sent := r.last(t, "ListLinks").(*kurtv1.ListLinksRequest)
+	if sent.Query == nil || sent.GetQuery() != "Launch" || sent.Tag == nil || sent.GetTag() != "news" || sent.GetDomain() != "go.example.com" || sent.GetPageSize() != 10 {
+		t.Fatalf("sent %v", sent)
+	}
+	if _, err := c.ListLinks(ctx, 0, ""); err != nil {
+		t.Fatal(err)
+	}
+	if sent := r.last(t, "ListLinks").(*kurtv1.ListLinksRequest); sent.Query != nil || sent.Tag != nil {
+		t.Fatalf("a filter was sent: %v", sent)
+	}
+}
+
 func TestDomainCalls(t *testing.T) {
 	c, r := fakeKurt(t)
 	ctx := context.Background()
@@ -247,6 +282,133 @@ func TestADomainThatHoldsLinksIsAConflict(t *testing.T) {
 	var kurtErr *kurt.Error
 	if !errors.As(err, &kurtErr) || kurtErr.Code != kurt.CodeConflict || kurtErr.Status != codes.Aborted || r.count("DeleteDomain") != 1 {
 		t.Fatalf("%#v", err)
+	}
+}
+
+func TestCreateLinkSendsTheCapThePasswordAndTheRulesInOrder(t *testing.T) {
+	c, r := fakeKurt(t)
+	rules := []*kurtv1.RedirectRule{
+		{Device: proto.String("ios"), Url: "https://apps.apple.com/app/id0"},
+		{Country: proto.String("DE"), Language: proto.String("de"), Url: "https://example.com/de"},
+		{Query: &kurtv1.RedirectRuleQuery{Name: "ref", Value: proto.String("mail")}, Url: "https://example.com/mail"},
+	}
+	request := &kurtv1.CreateLinkRequest{Url: "https://example.com/", MaxVisits: proto.Int32(100), Password: proto.String("open sesame"), Rules: rules}
+	if _, err := c.CreateLink(context.Background(), request); err != nil {
+		t.Fatal(err)
+	}
+	sent := r.last(t, "CreateLink").(*kurtv1.CreateLinkRequest)
+	if sent.MaxVisits == nil || sent.GetMaxVisits() != 100 || sent.Password == nil || sent.GetPassword() != "open sesame" {
+		t.Fatalf("cap or password not sent: %v", sent)
+	}
+	if len(sent.GetRules()) != len(rules) {
+		t.Fatalf("rules sent: %v", sent.GetRules())
+	}
+	for i, rule := range rules {
+		if !proto.Equal(sent.GetRules()[i], rule) {
+			t.Errorf("rule %d: sent %v, want %v", i, sent.GetRules()[i], rule)
+		}
+	}
+	// A condition not given stays unset, not "".
+	if first := sent.GetRules()[0]; first.Country != nil || first.Language != nil || first.Query != nil {
+		t.Errorf("unset conditions sent: %v", first)
+	}
+}
+
+func TestRulesAreTheListOfPlainRuleObjectsUpdateLinkTakes(t *testing.T) {
+	got := kurt.Rules(
+		&kurtv1.RedirectRule{Device: proto.String("android"), Url: "https://play.google.com/store/apps/details?id=kurt"},
+		&kurtv1.RedirectRule{Query: &kurtv1.RedirectRuleQuery{Name: "beta"}, Language: proto.String("en"), Url: "https://example.com/beta"},
+		&kurtv1.RedirectRule{Query: &kurtv1.RedirectRuleQuery{Name: "utm_source", Value: proto.String("")}, Country: proto.String("FR"), Url: "https://example.com/fr"},
+	).AsSlice()
+	want := []any{
+		map[string]any{"device": "android", "url": "https://play.google.com/store/apps/details?id=kurt"},
+		map[string]any{"query": map[string]any{"name": "beta"}, "language": "en", "url": "https://example.com/beta"},
+		// An empty value is a condition of its own (the parameter present and empty): kept.
+		map[string]any{"query": map[string]any{"name": "utm_source", "value": ""}, "country": "FR", "url": "https://example.com/fr"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %#v\nwant %#v", got, want)
+	}
+	if none := kurt.Rules(); none == nil || len(none.GetValues()) != 0 {
+		t.Fatalf("Rules() is %v, want an empty list (which removes every rule)", none)
+	}
+}
+
+func TestUpdateLinkSendsTheCapThePasswordAndTheRules(t *testing.T) {
+	c, r := fakeKurt(t)
+	ctx := context.Background()
+	rule := &kurtv1.RedirectRule{Device: proto.String("desktop"), Url: "https://example.com/desktop"}
+	if _, err := c.UpdateLink(ctx, &kurtv1.UpdateLinkRequest{Code: "launch", MaxVisits: proto.Int32(10), Password: proto.String("new secret"), Rules: kurt.Rules(rule)}); err != nil {
+		t.Fatal(err)
+	}
+	sent := r.last(t, "UpdateLink").(*kurtv1.UpdateLinkRequest)
+	if sent.GetMaxVisits() != 10 || sent.GetClearMaxVisits() || sent.GetPassword() != "new secret" {
+		t.Fatalf("sent %v", sent)
+	}
+	if rules := sent.GetRules().AsSlice(); !reflect.DeepEqual(rules, []any{map[string]any{"device": "desktop", "url": "https://example.com/desktop"}}) {
+		t.Fatalf("rules sent: %#v", rules)
+	}
+
+	// Removing: ClearMaxVisits, Password "" and an empty list are sent, not dropped.
+	if _, err := c.UpdateLink(ctx, &kurtv1.UpdateLinkRequest{Code: "launch", ClearMaxVisits: true, Password: proto.String(""), Rules: kurt.Rules()}); err != nil {
+		t.Fatal(err)
+	}
+	sent = r.last(t, "UpdateLink").(*kurtv1.UpdateLinkRequest)
+	if !sent.GetClearMaxVisits() || sent.MaxVisits != nil || sent.Password == nil || sent.GetPassword() != "" || sent.Rules == nil || len(sent.GetRules().GetValues()) != 0 {
+		t.Fatalf("sent %v", sent)
+	}
+
+	// Not given: unchanged, so absent.
+	if _, err := c.UpdateLink(ctx, &kurtv1.UpdateLinkRequest{Code: "launch", Disabled: proto.Bool(true)}); err != nil {
+		t.Fatal(err)
+	}
+	sent = r.last(t, "UpdateLink").(*kurtv1.UpdateLinkRequest)
+	if sent.MaxVisits != nil || sent.GetClearMaxVisits() || sent.Password != nil || sent.Rules != nil {
+		t.Fatalf("sent %v", sent)
+	}
+}
+
+func TestBatchCreateLinksSendsEveryItemInOrderAndAnswersOneResultEach(t *testing.T) {
+	c, r := fakeKurt(t)
+	items := []*kurtv1.CreateLinkRequest{
+		{Url: "https://example.com/1", Code: proto.String("one")},
+		{Url: "https://example.com/2", Code: proto.String("taken")},
+		{Url: "https://example.com/3", Code: proto.String("three"), MaxVisits: proto.Int32(5), Domain: proto.String("go.example.com")},
+	}
+	answer, err := c.BatchCreateLinks(context.Background(), items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent := r.last(t, "BatchCreateLinks").(*kurtv1.BatchCreateLinksRequest).GetLinks()
+	if len(sent) != len(items) {
+		t.Fatalf("sent %d items, want %d", len(sent), len(items))
+	}
+	for i, item := range items {
+		if !proto.Equal(sent[i], item) {
+			t.Errorf("item %d: sent %v, want %v", i, sent[i], item)
+		}
+	}
+	results := answer.GetResults()
+	if len(results) != 3 {
+		t.Fatalf("results: %v", results)
+	}
+	if results[0].GetLink().GetCode() != "one" || results[0].GetError() != nil {
+		t.Errorf("result 0: %v", results[0])
+	}
+	if failed := results[1].GetError(); results[1].GetLink() != nil || failed.GetCode() != int32(codes.AlreadyExists) || failed.GetMessage() != `code: "taken" is already taken` {
+		t.Errorf("result 1: %v", results[1])
+	}
+	if results[2].GetLink().GetCode() != "three" || results[2].GetLink().GetMaxVisits() != 5 {
+		t.Errorf("result 2: %v", results[2])
+	}
+}
+
+func TestBatchCreateLinksIsNeverRetried(t *testing.T) {
+	c, r := fakeKurt(t)
+	r.failures["BatchCreateLinks"] = []error{status.Error(codes.Unavailable, "no healthy upstream")}
+	_, err := c.BatchCreateLinks(context.Background(), []*kurtv1.CreateLinkRequest{{Url: "https://example.com/"}})
+	if !kurt.IsCode(err, kurt.CodeUnavailable) || r.count("BatchCreateLinks") != 1 {
+		t.Fatalf("%v after %d calls", err, r.count("BatchCreateLinks"))
 	}
 }
 

@@ -5,7 +5,7 @@
         print(kurt.create_link("https://example.com").short_url)
 """
 
-from .client import DEFAULT_TIMEOUT_S, KurtClient
+from .client import DEFAULT_TIMEOUT_S, KurtClient, Rule
 from .errors import CODES, KurtError
 
-__all__ = ["CODES", "DEFAULT_TIMEOUT_S", "KurtClient", "KurtError"]
+__all__ = ["CODES", "DEFAULT_TIMEOUT_S", "KurtClient", "KurtError", "Rule"]

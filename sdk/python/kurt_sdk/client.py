@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar, Union
 
 import grpc
 from google.api import httpbody_pb2
-from google.protobuf import struct_pb2, timestamp_pb2
+from google.protobuf import json_format, struct_pb2, timestamp_pb2
 
 from ._gen.kurt.v1 import (
     api_key_service_pb2,
@@ -34,12 +34,76 @@ DEFAULT_TIMEOUT_S = 5.0
 _INTERVALS = {None: stats_service_pb2.STATS_INTERVAL_UNSPECIFIED, "hour": stats_service_pb2.HOUR, "day": stats_service_pb2.DAY}
 
 
+# A redirect rule: a link_pb2.RedirectRule, or its JSON form as a mapping,
+# {"device"?, "country"?, "language"?, "query"?: {"name", "value"?}, "url"}.
+Rule = Union[link_pb2.RedirectRule, Mapping[str, Any]]
+
+
 def _timestamp(value: datetime | None) -> timestamp_pb2.Timestamp | None:
     if value is None:
         return None
     stamp = timestamp_pb2.Timestamp()
     stamp.FromDatetime(value)
     return stamp
+
+
+def _rule_message(rule: Rule, index: int) -> link_pb2.RedirectRule:
+    if isinstance(rule, link_pb2.RedirectRule):
+        return rule
+    if not isinstance(rule, Mapping):
+        reason = f'must be a RedirectRule or a mapping such as {{"device": "ios", "url": "https://…"}}, got {rule!r}'
+        raise KurtError("invalid_argument", f"rules[{index}]: {reason}", "rules")
+    try:
+        return json_format.ParseDict(rule, link_pb2.RedirectRule())
+    except (json_format.ParseError, AttributeError, TypeError) as error:
+        # One line: protobuf's message lists the fields on a second one.
+        reason = " ".join(str(error).split())
+        raise KurtError("invalid_argument", f"rules[{index}]: {reason}", "rules") from None
+
+
+def _rules(rules: Iterable[Rule]) -> list[link_pb2.RedirectRule]:
+    return [_rule_message(rule, index) for index, rule in enumerate(rules)]
+
+
+def _rule_list(rules: Iterable[Rule]) -> struct_pb2.ListValue:
+    """UpdateLink takes the rules as a google.protobuf.ListValue (so that an
+    empty list can remove them): the rules' JSON objects, unset conditions left out."""
+    values = struct_pb2.ListValue()
+    values.extend([json_format.MessageToDict(rule) for rule in _rules(rules)])
+    return values
+
+
+def _create_request(
+    url: str,
+    *,
+    code: str | None = None,
+    redirect_status: int | None = None,
+    expires_at: datetime | None = None,
+    title: str | None = None,
+    tags: Iterable[str] = (),
+    domain: str | None = None,
+    cache_seconds: int | None = None,
+    valid_since: datetime | None = None,
+    forward_query: bool | None = None,
+    max_visits: int | None = None,
+    password: str | None = None,
+    rules: Iterable[Rule] = (),
+) -> link_service_pb2.CreateLinkRequest:
+    return link_service_pb2.CreateLinkRequest(
+        url=url,
+        code=code,
+        redirect_status=redirect_status,
+        expires_at=_timestamp(expires_at),
+        cache_seconds=cache_seconds,
+        valid_since=_timestamp(valid_since),
+        forward_query=forward_query,
+        max_visits=max_visits,
+        password=password,
+        rules=_rules(rules),
+        title=title,
+        tags=list(tags),
+        domain=domain,
+    )
 
 
 class KurtClient:
@@ -116,22 +180,47 @@ class KurtClient:
         cache_seconds: int | None = None,
         valid_since: datetime | None = None,
         forward_query: bool | None = None,
+        max_visits: int | None = None,
+        password: str | None = None,
+        rules: Iterable[Rule] = (),
     ) -> link_pb2.Link:
         """``domain``: a configured domain's name; None (default) means the default domain.
-        ``valid_since``: before it the link answers 404; ``forward_query``: add the visitor's query to the target's."""
-        request = link_service_pb2.CreateLinkRequest(
-            url=url,
+        ``valid_since``: before it the link answers 404; ``forward_query``: add the visitor's query to the target's.
+        ``max_visits``: after that many human visits the link answers 410. ``password`` (4 to 128 characters, never
+        returned): visitors give it in a form first. ``rules``: checked in order on each visit, the first whose
+        conditions all hold gives the target (``link_pb2.RedirectRule`` or mappings such as
+        ``{"device": "ios", "url": "https://…"}``; a mapping that is no rule raises KurtError ``invalid_argument``)."""
+        request = _create_request(
+            url,
             code=code,
             redirect_status=redirect_status,
-            expires_at=_timestamp(expires_at),
-            cache_seconds=cache_seconds,
-            valid_since=_timestamp(valid_since),
-            forward_query=forward_query,
+            expires_at=expires_at,
             title=title,
-            tags=list(tags),
+            tags=tags,
             domain=domain,
+            cache_seconds=cache_seconds,
+            valid_since=valid_since,
+            forward_query=forward_query,
+            max_visits=max_visits,
+            password=password,
+            rules=rules,
         )
         return self._call(self._links.CreateLink, request, safe_to_repeat=False)
+
+    def batch_create_links(self, links: Iterable[Mapping[str, Any]]) -> link_service_pb2.BatchCreateLinksResponse:
+        """Creates up to 1,000 links in one call; each item is a mapping of create_link's arguments
+        (``{"url": …, "code": …, "rules": […]}``). The answer's ``results`` hold one result per item, in order:
+        ``result.WhichOneof("result")`` is ``"link"`` (the stored Link) or ``"error"`` (``code``, the gRPC status
+        number, and ``message``). A bad item does not fail the call: KurtError is raised only for the call as a
+        whole (more than 1,000 links, a bad key, the rate limit). Never retried, like every write."""
+        items = []
+        for index, item in enumerate(links):
+            try:
+                items.append(_create_request(**item))
+            except KurtError as error:
+                raise KurtError(error.code, f"links[{index}].{error.message}", f"links[{index}].{error.field}") from None
+        request = link_service_pb2.BatchCreateLinksRequest(links=items)
+        return self._call(self._links.BatchCreateLinks, request, safe_to_repeat=False)
 
     def get_link(self, code: str, *, domain: str | None = None) -> link_pb2.Link:
         request = link_service_pb2.GetLinkRequest(code=code, domain=domain)
@@ -169,8 +258,13 @@ class KurtClient:
         valid_since: datetime | None = None,
         clear_valid_since: bool = False,
         forward_query: bool | None = None,
+        max_visits: int | None = None,
+        clear_max_visits: bool = False,
+        password: str | None = None,
+        rules: Iterable[Rule] | None = None,
     ) -> link_pb2.Link:
-        """Only the arguments given change; ``tags=[]`` removes every tag.
+        """Only the arguments given change; ``tags=[]`` removes every tag, ``rules=[]`` every rule (given rules
+        replace them all), ``password=""`` the password, ``clear_max_visits=True`` the cap.
         ``domain`` says which domain's code it is: a link never moves to another domain."""
         request = link_service_pb2.UpdateLinkRequest(
             code=code,
@@ -183,6 +277,9 @@ class KurtClient:
             valid_since=_timestamp(valid_since),
             clear_valid_since=clear_valid_since,
             forward_query=forward_query,
+            max_visits=max_visits,
+            clear_max_visits=clear_max_visits,
+            password=password,
             disabled=disabled,
             title=title,
         )
@@ -190,6 +287,8 @@ class KurtClient:
             values = struct_pb2.ListValue()
             values.extend(list(tags))
             request.tags.CopyFrom(values)
+        if rules is not None:
+            request.rules.CopyFrom(_rule_list(rules))
         return self._call(self._links.UpdateLink, request, safe_to_repeat=False)
 
     def delete_link(self, code: str, *, domain: str | None = None) -> None:

@@ -10,6 +10,7 @@ from concurrent import futures
 import grpc
 import pytest
 from google.api import httpbody_pb2
+from google.protobuf import json_format
 
 from kurt_sdk import CODES, KurtClient, KurtError
 from kurt_sdk._gen.kurt.v1 import (
@@ -71,6 +72,15 @@ def fake():
             recorder,
             {
                 "CreateLink": link,
+                "BatchCreateLinks": link_service_pb2.BatchCreateLinksResponse(
+                    results=[
+                        link_service_pb2.BatchCreateLinkResult(link=link_pb2.Link(code="one")),
+                        link_service_pb2.BatchCreateLinkResult(
+                            error=link_service_pb2.BatchCreateLinkError(code=6, message='code: "two" is already taken')
+                        ),
+                        link_service_pb2.BatchCreateLinkResult(link=link_pb2.Link(code="three", max_visits=5)),
+                    ]
+                ),
                 "GetLink": link,
                 "ListLinks": link_service_pb2.ListLinksResponse(links=[link]),
                 "UpdateLink": link,
@@ -156,6 +166,116 @@ def test_schedule_cache_and_query_options_reach_create_and_update(fake):
     assert not updated.HasField("valid_since")
     kurt.create_link("https://example.com/")
     assert not recorded.last("CreateLink").HasField("forward_query")
+
+
+RULES = [
+    {"device": "ios", "url": "https://apps.apple.com/app/id0"},
+    {"country": "DE", "language": "de", "url": "https://example.com/de"},
+    {"query": {"name": "ref"}, "url": "https://example.com/ref"},
+    {"query": {"name": "utm_source", "value": "mail"}, "url": "https://example.com/mail"},
+]
+
+
+def test_create_sends_the_cap_the_password_and_the_rules_in_order(fake):
+    kurt, recorded = fake
+    kurt.create_link("https://example.com/", max_visits=100, password="open sesame", rules=RULES)
+    created = recorded.last("CreateLink")
+    assert created.HasField("max_visits") and created.max_visits == 100
+    assert created.HasField("password") and created.password == "open sesame"
+    assert [json_format.MessageToDict(rule) for rule in created.rules] == RULES
+    # A condition not given stays unset, not "".
+    assert not created.rules[0].HasField("country") and not created.rules[0].HasField("query")
+    assert not created.rules[2].query.HasField("value")
+
+
+def test_rules_may_be_messages_and_a_mapping_that_is_no_rule_is_refused_before_sending(fake):
+    kurt, recorded = fake
+    rule = link_pb2.RedirectRule(device="android", url="https://play.google.com/store/apps/details?id=kurt")
+    kurt.create_link("https://example.com/", rules=[rule])
+    assert list(recorded.last("CreateLink").rules) == [rule]
+    with pytest.raises(KurtError) as caught:
+        kurt.create_link("https://example.com/", rules=[{"device": "ios", "target": "https://example.com/"}])
+    assert caught.value.code == "invalid_argument" and caught.value.field == "rules"
+    assert caught.value.message.startswith("rules[0]: ") and '"target"' in caught.value.message
+    with pytest.raises(KurtError) as caught:
+        kurt.create_link("https://example.com/", rules=["ios"])
+    assert caught.value.message.startswith("rules[0]: must be a RedirectRule or a mapping")
+    assert len(recorded.requests["CreateLink"]) == 1
+
+
+def test_create_without_the_new_arguments_sends_no_cap_no_password_and_no_rules(fake):
+    kurt, recorded = fake
+    kurt.create_link("https://example.com/")
+    created = recorded.last("CreateLink")
+    assert not created.HasField("max_visits") and not created.HasField("password") and list(created.rules) == []
+
+
+def test_update_sends_the_cap_the_password_and_the_rules_as_plain_objects(fake):
+    kurt, recorded = fake
+    rules = [RULES[3], link_pb2.RedirectRule(device="desktop", url="https://example.com/desktop")]
+    kurt.update_link("launch", max_visits=10, password="new secret", rules=rules)
+    updated = recorded.last("UpdateLink")
+    assert updated.max_visits == 10 and updated.clear_max_visits is False
+    assert updated.password == "new secret"
+    # A google.protobuf.ListValue of the rules' JSON objects, in order.
+    assert json_format.MessageToDict(updated.rules) == [RULES[3], {"device": "desktop", "url": "https://example.com/desktop"}]
+
+
+def test_update_removes_the_cap_the_password_and_the_rules(fake):
+    kurt, recorded = fake
+    kurt.update_link("launch", clear_max_visits=True, password="", rules=[])
+    updated = recorded.last("UpdateLink")
+    assert updated.clear_max_visits is True and not updated.HasField("max_visits")
+    # "" and [] are sent, not dropped: they remove.
+    assert updated.HasField("password") and updated.password == ""
+    assert updated.HasField("rules") and len(updated.rules.values) == 0
+    kurt.update_link("launch", title="Launch")
+    untouched = recorded.last("UpdateLink")
+    assert not untouched.HasField("max_visits") and untouched.clear_max_visits is False
+    assert not untouched.HasField("password") and not untouched.HasField("rules")
+
+
+def test_batch_create_sends_every_item_in_order_and_answers_one_result_each(fake):
+    kurt, recorded = fake
+    answer = kurt.batch_create_links(
+        [
+            {"url": "https://example.com/1", "code": "one", "tags": ["batch"]},
+            {"url": "https://example.com/2", "code": "two"},
+            {"url": "https://example.com/3", "code": "three", "max_visits": 5, "domain": "go.example.com", "rules": RULES[:1]},
+        ]
+    )
+    sent = recorded.last("BatchCreateLinks").links
+    assert [(item.url, item.code) for item in sent] == [
+        ("https://example.com/1", "one"),
+        ("https://example.com/2", "two"),
+        ("https://example.com/3", "three"),
+    ]
+    assert list(sent[0].tags) == ["batch"] and not sent[1].HasField("max_visits")
+    assert sent[2].max_visits == 5 and sent[2].domain == "go.example.com"
+    assert [json_format.MessageToDict(rule) for rule in sent[2].rules] == RULES[:1]
+    # The answer as the server sent it: links and errors mixed, in order.
+    assert [result.WhichOneof("result") for result in answer.results] == ["link", "error", "link"]
+    assert answer.results[0].link.code == "one"
+    assert (answer.results[1].error.code, answer.results[1].error.message) == (6, 'code: "two" is already taken')
+    assert answer.results[2].link.max_visits == 5
+
+
+def test_batch_create_names_the_item_of_a_bad_rule_and_sends_nothing(fake):
+    kurt, recorded = fake
+    with pytest.raises(KurtError) as caught:
+        kurt.batch_create_links([{"url": "https://example.com/1"}, {"url": "https://example.com/2", "rules": [{"os": "ios"}]}])
+    assert caught.value.code == "invalid_argument" and caught.value.field == "links[1].rules"
+    assert caught.value.message.startswith("links[1].rules[0]: ")
+    assert "BatchCreateLinks" not in recorded.requests
+
+
+def test_batch_create_is_never_retried(fake):
+    kurt, recorded = fake
+    recorded.failures["BatchCreateLinks"] = [grpc.StatusCode.UNAVAILABLE]
+    with pytest.raises(KurtError) as caught:
+        kurt.batch_create_links([{"url": "https://example.com/"}])
+    assert caught.value.code == "unavailable"
+    assert len(recorded.requests["BatchCreateLinks"]) == 1
 
 
 def test_domain_calls_send_their_fields(fake):

@@ -73,6 +73,7 @@ const domain: Domain = {
 };
 const answers: Record<string, unknown> = {
   createLink: link,
+  batchCreateLinks: { results: [] },
   getLink: link,
   updateLink: link,
   listLinks: { links: [link], nextPageToken: "" },
@@ -183,6 +184,165 @@ test("without the option no domain is sent: the default domain (or, for a list, 
   assert.equal(last("resolve"), { code: "launch" });
   await kurt.getLinkStats("launch");
   assert.is(last("getLinkStats").domain, undefined);
+});
+
+test("createLink sends maxVisits, password and the rules in order, each with the conditions it was given", async () => {
+  await kurt.createLink({
+    url: link.url,
+    maxVisits: 100,
+    password: "open sesame",
+    rules: [
+      { device: "ios", url: "https://apps.apple.com/app/kurt" },
+      { country: "DE", language: "de", url: "https://example.com/de" },
+      { query: { name: "ref" }, url: "https://example.com/ref" },
+      { query: { name: "utm_source", value: "mail" }, url: "https://example.com/mail" },
+    ],
+  });
+  const sent = last("createLink");
+  assert.is(sent.maxVisits, 100);
+  assert.is(sent.password, "open sesame");
+  // Decoded by the server: a condition that was not given arrives unset, never as "".
+  assert.equal(sent.rules, [
+    {
+      device: "ios",
+      country: undefined,
+      language: undefined,
+      query: undefined,
+      url: "https://apps.apple.com/app/kurt",
+    },
+    { device: undefined, country: "DE", language: "de", query: undefined, url: "https://example.com/de" },
+    {
+      device: undefined,
+      country: undefined,
+      language: undefined,
+      query: { name: "ref", value: undefined },
+      url: "https://example.com/ref",
+    },
+    {
+      device: undefined,
+      country: undefined,
+      language: undefined,
+      query: { name: "utm_source", value: "mail" },
+      url: "https://example.com/mail",
+    },
+  ]);
+});
+
+test("createLink without the new fields sends no cap, no password and no rules", async () => {
+  await kurt.createLink({ url: link.url });
+  const sent = last("createLink");
+  assert.is(sent.maxVisits, undefined);
+  assert.is(sent.password, undefined);
+  assert.equal(sent.rules, []);
+});
+
+test("updateLink sends maxVisits, a password and the rules as a list of plain rule objects", async () => {
+  await kurt.updateLink({
+    code: "launch",
+    maxVisits: 10,
+    password: "new secret",
+    rules: [
+      { device: "android", url: "https://play.google.com/store/apps/details?id=kurt" },
+      { query: { name: "beta", value: "1" }, language: "en", url: "https://example.com/beta" },
+    ],
+  });
+  const sent = last("updateLink");
+  assert.is(sent.maxVisits, 10);
+  assert.is(sent.clearMaxVisits, false);
+  assert.is(sent.password, "new secret");
+  // A google.protobuf.ListValue: JSON-like objects without unset members, in the order given.
+  assert.equal(sent.rules, [
+    { device: "android", url: "https://play.google.com/store/apps/details?id=kurt" },
+    { query: { name: "beta", value: "1" }, language: "en", url: "https://example.com/beta" },
+  ]);
+});
+
+test('updateLink: clearMaxVisits removes the cap, password "" the password, rules [] every rule', async () => {
+  await kurt.updateLink({ code: "launch", clearMaxVisits: true, password: "", rules: [] });
+  const sent = last("updateLink");
+  assert.is(sent.clearMaxVisits, true);
+  assert.is(sent.maxVisits, undefined);
+  // "" and [] are sent, not dropped: they remove.
+  assert.is(sent.password, "");
+  assert.equal(sent.rules, []);
+});
+
+test("updateLink leaves the cap, the password and the rules alone when not given", async () => {
+  await kurt.updateLink({ code: "launch", title: "Launch" });
+  const sent = last("updateLink");
+  assert.is(sent.maxVisits, undefined);
+  assert.is(sent.clearMaxVisits, false);
+  assert.is(sent.password, undefined);
+  assert.is(sent.rules, undefined);
+});
+
+test("batchCreateLinks sends every item in order, each as createLink would", async () => {
+  await kurt.batchCreateLinks([
+    { url: "https://example.com/1", code: "one", tags: ["batch"] },
+    { url: "https://example.com/2", domain: "go.example.com", maxVisits: 5 },
+    { url: "https://example.com/3", password: "s3cret!", rules: [{ country: "FR", url: "https://example.com/fr" }] },
+  ]);
+  const sent = last("batchCreateLinks").links as Record<string, unknown>[];
+  assert.equal(
+    sent.map((item) => [item.url, item.code, item.domain, item.maxVisits, item.password, item.tags]),
+    [
+      ["https://example.com/1", "one", undefined, undefined, undefined, ["batch"]],
+      ["https://example.com/2", undefined, "go.example.com", 5, undefined, []],
+      ["https://example.com/3", undefined, undefined, undefined, "s3cret!", []],
+    ],
+  );
+  assert.equal(
+    sent.map((item) => (item.rules as { country?: string; url: string }[]).map((rule) => [rule.country, rule.url])),
+    [[], [], [["FR", "https://example.com/fr"]]],
+  );
+  assert.is(received.filter((r) => r.method === "batchCreateLinks").length, 1);
+});
+
+test("batchCreateLinks answers one result per item as the server sent them: links and errors mixed", async () => {
+  const results = [
+    { link: { ...link, code: "one" } },
+    { error: { code: status.ALREADY_EXISTS, message: 'code: "two" is already taken' } },
+    { link: { ...link, code: "three", maxVisits: 5 } },
+    { error: { code: status.INVALID_ARGUMENT, message: "url: must be an absolute http or https URL" } },
+  ];
+  const previous = answers.batchCreateLinks;
+  answers.batchCreateLinks = { results };
+  try {
+    const answer = await kurt.batchCreateLinks([
+      { url: "https://example.com/1", code: "one" },
+      { url: "https://example.com/2", code: "two" },
+      { url: "https://example.com/3", code: "three", maxVisits: 5 },
+      { url: "javascript:alert(1)" },
+    ]);
+    // Decoded, an answer that is not set is undefined: compare what each result holds.
+    assert.equal(
+      answer.results.map((result) =>
+        result.link !== undefined
+          ? { link: result.link.code, maxVisits: result.link.maxVisits }
+          : { error: result.error },
+      ),
+      [
+        { link: "one", maxVisits: undefined },
+        { error: { code: 6, message: 'code: "two" is already taken' } },
+        { link: "three", maxVisits: 5 },
+        { error: { code: 3, message: "url: must be an absolute http or https URL" } },
+      ],
+    );
+    assert.is(
+      answer.results.every((result) => (result.link === undefined) !== (result.error === undefined)),
+      true,
+    );
+  } finally {
+    answers.batchCreateLinks = previous;
+  }
+});
+
+test("batchCreateLinks is a write: never retried on UNAVAILABLE", async () => {
+  failures.set("batchCreateLinks", [{ code: status.UNAVAILABLE }]);
+  const error = await kurt.batchCreateLinks([{ url: link.url }]).catch((e: unknown) => e);
+  assert.instance(error, KurtError);
+  assert.is((error as KurtError).code, "unavailable");
+  assert.is(received.filter((r) => r.method === "batchCreateLinks").length, 1);
 });
 
 test("domain calls send their fields and answer the Domain", async () => {

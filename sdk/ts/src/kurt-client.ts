@@ -87,7 +87,9 @@ export interface RedirectRuleInput {
 }
 
 /**
- * Only the fields present change; `tags: []` removes every tag, `clearExpiresAt` the expiry.
+ * Only the fields present change; `tags: []` removes every tag, `rules: []` every rule,
+ * `password: ""` the password, `clearExpiresAt`, `clearValidSince` and `clearMaxVisits`
+ * the expiry, the start and the cap.
  * `domain` says which domain's code it is: a link never moves to another domain.
  */
 export interface UpdateLinkInput extends DomainInput {

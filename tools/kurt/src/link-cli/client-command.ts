@@ -3,11 +3,13 @@
  * the client, `--json` or text, and the exit codes (0 done, 1 the server
  * refused or could not be reached, 2 the command line is wrong).
  */
+import type { Readable } from "node:stream";
 import { createKurtClient, type KurtClient, KurtError } from "@kurt/sdk";
 import type { Topology } from "@kurt/topology";
 import { readAdminKey } from "../admin-key.js";
 import type { Paths } from "../paths.js";
 import { UsageError } from "./link-commands-args.js";
+import { readFirstLine } from "./read-first-line.js";
 
 export interface ClientCommandContext {
   readonly topology: Topology;
@@ -17,6 +19,8 @@ export interface ClientCommandContext {
   readonly err: (text: string) => void;
   /** The client to use; createKurtClient by default (tests pass a fake). */
   readonly connect?: (address: string, apiKey: string) => KurtClient;
+  /** What `--password-stdin` reads; process.stdin by default (tests pass their own). */
+  readonly stdin?: Readable;
 }
 
 export interface Answer {
@@ -25,7 +29,13 @@ export interface Answer {
   readonly asJson: boolean;
 }
 
-export type Run = (kurt: KurtClient, args: readonly string[]) => Promise<Answer>;
+/** What a command may read besides its arguments. */
+export interface CommandInput {
+  /** The first line of stdin (undefined when it is empty), read only when called. */
+  readonly readStdinLine: () => Promise<string | undefined>;
+}
+
+export type Run = (kurt: KurtClient, args: readonly string[], input: CommandInput) => Promise<Answer>;
 
 export interface CommandGroup {
   /** "link" or "domain": the word after ./kurt. */
@@ -57,7 +67,7 @@ export async function runClientCommand(
   const address = ctx.env.KURT_GRPC || `${ctx.topology.host}:${ctx.topology.envoy.grpcPort}`;
   const kurt = (ctx.connect ?? ((to, key) => createKurtClient({ address: to, apiKey: key })))(address, apiKey);
   try {
-    const answer = await run(kurt, rest);
+    const answer = await run(kurt, rest, { readStdinLine: () => readFirstLine(ctx.stdin ?? process.stdin) });
     ctx.out(answer.asJson ? JSON.stringify(answer.json, null, 2) : answer.text);
     return 0;
   } catch (error) {

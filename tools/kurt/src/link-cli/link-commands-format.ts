@@ -1,4 +1,4 @@
-import type { Domain, Link, Stats } from "@kurt/contract";
+import type { Domain, Link, RedirectRule, Stats } from "@kurt/contract";
 
 const BARS = "▁▂▃▄▅▆▇█";
 
@@ -28,15 +28,46 @@ export function table(rows: readonly (readonly string[])[]): string {
 
 const when = (date: Date | undefined) => (date === undefined ? "-" : date.toISOString());
 
+/** A rule in the syntax `--rule` takes, so that it can be copied back into a command. */
+export function formatRule(rule: RedirectRule): string {
+  const query =
+    rule.query === undefined
+      ? undefined
+      : rule.query.name + (rule.query.value === undefined ? "" : `:${rule.query.value}`);
+  return [
+    ["device", rule.device],
+    ["country", rule.country],
+    ["language", rule.language],
+    ["query", query],
+    ["url", rule.url],
+  ]
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(",");
+}
+
+/** The cap and how much of it is used; visits are counted against a cap only (the rest are in the stats). */
+const visits = (link: Link) => (link.maxVisits === undefined ? "-" : `${link.visits} of ${link.maxVisits} used`);
+
 export function formatLink(link: Link): string {
+  const rules =
+    link.rules.length === 0
+      ? [["rules", "-"]]
+      : link.rules.map((rule, i) => [i === 0 ? "rules" : "", `${i + 1}. ${formatRule(rule)}`]);
   return table([
     ["code", link.code],
     ["domain", link.domain || "-"],
     ["short url", link.shortUrl],
     ["url", link.url],
     ["status", String(link.redirectStatus)],
+    ["cache seconds", String(link.cacheSeconds)],
+    ["valid since", when(link.validSince)],
     ["expires", when(link.expiresAt)],
+    ["max visits", visits(link)],
     ["disabled", link.disabled ? "yes" : "no"],
+    ["password", link.passwordProtected ? "yes" : "no"],
+    ["forward query", link.forwardQuery ? "yes" : "no"],
+    ...rules,
     ["title", link.title ?? "-"],
     ["tags", link.tags.length === 0 ? "-" : link.tags.join(", ")],
     ["created", when(link.createdAt)],
@@ -47,7 +78,14 @@ export function formatLink(link: Link): string {
 export function formatLinkList(links: readonly Link[]): string {
   if (links.length === 0) return "no links";
   const flags = (link: Link) =>
-    [link.disabled ? "disabled" : "", link.expiresAt !== undefined ? `expires ${when(link.expiresAt)}` : ""]
+    [
+      link.disabled ? "disabled" : "",
+      link.validSince !== undefined ? `from ${when(link.validSince)}` : "",
+      link.expiresAt !== undefined ? `expires ${when(link.expiresAt)}` : "",
+      link.maxVisits !== undefined ? `visits ${link.visits}/${link.maxVisits}` : "",
+      link.passwordProtected ? "password" : "",
+      link.rules.length === 0 ? "" : link.rules.length === 1 ? "1 rule" : `${link.rules.length} rules`,
+    ]
       .filter(Boolean)
       .join(", ");
   // A code is unique per domain only: once the list spans several domains, each row names its own.

@@ -6,14 +6,19 @@
  */
 import { writeFileSync } from "node:fs";
 import { Link, ListLinksResponse, Stats } from "@kurt/contract";
-import type { UpdateLinkInput } from "@kurt/sdk";
-import { type ClientCommandContext, type Run, runClientCommand } from "./client-command.js";
+import type { CreateLinkInput, UpdateLinkInput } from "@kurt/sdk";
+import { type ClientCommandContext, type CommandInput, type Run, runClientCommand } from "./client-command.js";
 import {
+  type ParsedLine,
   parseDomainOption,
   parseInstant,
+  parseIntegerOption,
   parseLine,
+  parseListFilter,
+  parsePassword,
   parsePositiveInteger,
   parseRedirectStatus,
+  parseRules,
   type RedirectStatusArg,
   UsageError,
 } from "./link-commands-args.js";
@@ -21,10 +26,14 @@ import { formatLink, formatLinkList, formatStats } from "./link-commands-format.
 
 export const LINK_USAGE = `usage: ./kurt link COMMAND [--json]
 
-  create URL [--code C] [--status 301|302|307|308] [--expires ISO|+7d] [--title T] [--tag X]… [--domain D]
+  create URL [--code C] [--status 301|302|307|308] [--expires ISO|+7d] [--valid-since ISO|+1d]
+             [--cache-seconds N] [--forward-query] [--max-visits N] [--password P | --password-stdin]
+             [--rule SPEC]… [--title T] [--tag X]… [--domain D]
   get CODE [--domain D]
-  list [--limit N] [--domain D]
-  update CODE [--url U] [--status S] [--expires ISO|+7d | --no-expires] [--disable | --enable]
+  list [--limit N] [--query TEXT] [--tag X] [--domain D]
+  update CODE [--url U] [--status S] [--expires ISO|+7d | --no-expires] [--valid-since ISO | --clear-valid-since]
+              [--cache-seconds N] [--forward-query | --no-forward-query] [--max-visits N | --clear-max-visits]
+              [--password P | --password-stdin] [--rule SPEC]… [--clear-rules] [--disable | --enable]
               [--title T] [--tag X]… [--no-tags] [--domain D]
   delete CODE [--domain D]
   stats CODE [--from ISO|-7d] [--to ISO|+0d] [--interval hour|day] [--domain D]
@@ -33,7 +42,19 @@ export const LINK_USAGE = `usage: ./kurt link COMMAND [--json]
 
 --domain D: the link's domain (see ./kurt domain); without it, the default domain, and for list every
 domain. --json prints the API's JSON instead of a table. The key is KURT_API_KEY, else the admin key of
-./kurt up; the address is KURT_GRPC, else Envoy's internal gRPC listener of this stack.`;
+./kurt up; the address is KURT_GRPC, else Envoy's internal gRPC listener of this stack.
+
+--max-visits N: after N human visits the link answers 410 (--clear-max-visits removes the cap).
+--password P: visitors give it in a form first (4 to 128 characters; on update "" removes it). A password
+  on the command line lands in the shell's history: --password-stdin reads it from the first line of stdin
+  instead (printf '%s\\n' "$PW" | ./kurt link create URL --password-stdin).
+--rule SPEC: where a visit goes instead of URL, e.g. 'device=ios,url=https://apps.apple.com/…'; keys
+  device (ios, android, mobile, desktop), country (DE), language (de), query (name or name:value) and url;
+  every condition of a rule must hold, the first rule that holds wins (repeat --rule, in order). On update
+  the rules given replace all the link's rules; --clear-rules removes them.
+--cache-seconds N: browsers may keep the redirect N seconds (0 to 31,536,000; 0: not at all).
+--forward-query: the visitor's query string is added to the target's. --valid-since: 404 until then.
+--query TEXT: links whose code, URL or title contains TEXT (any case); --tag X: links tagged X.`;
 
 export type LinkCommandContext = ClientCommandContext;
 
@@ -43,30 +64,82 @@ const str = (value: unknown) => value as string | undefined;
 
 const linkAnswer = (link: Link, asJson: boolean) => ({ json: Link.toJSON(link), text: formatLink(link), asJson });
 
+/** The API's bounds (DESIGN.md §2); int32 is the wire type of maxVisits. */
+const MAX_CACHE_SECONDS = 31_536_000;
+const MAX_INT32 = 2_147_483_647;
+
+/** What create and update both take beyond the URL: the schedule, caching, the cap, the password, the rules. */
+const SETTINGS = {
+  status: { type: "string" },
+  expires: { type: "string" },
+  "valid-since": { type: "string" },
+  "cache-seconds": { type: "string" },
+  "forward-query": { type: "boolean" },
+  "no-forward-query": { type: "boolean" },
+  "max-visits": { type: "string" },
+  password: { type: "string" },
+  "password-stdin": { type: "boolean" },
+  rule: { type: "string", multiple: true },
+  title: { type: "string" },
+  tag: { type: "string", multiple: true },
+  ...DOMAIN,
+} as const;
+
+function exclusive(values: ParsedLine["values"], ...options: string[]): void {
+  const given = options.filter((option) => values[option] !== undefined);
+  if (given.length > 1) throw new UsageError(`${given.map((o) => `--${o}`).join(" and ")} exclude each other`);
+}
+
+/** The fields create and update share, from the flags given; on `update`, `--password ""` removes the password. */
+async function settings(
+  values: ParsedLine["values"],
+  input: CommandInput,
+  update: boolean,
+): Promise<Omit<UpdateLinkInput, "code" | "url" | "disabled" | "tags" | "clearExpiresAt">> {
+  exclusive(values, "forward-query", "no-forward-query");
+  exclusive(values, "password", "password-stdin");
+  const cacheSeconds = str(values["cache-seconds"]);
+  const maxVisits = str(values["max-visits"]);
+  const rules = values.rule as string[] | undefined;
+  const fields = {
+    ...optionalStatus(values.status),
+    ...(values.expires === undefined ? {} : { expiresAt: parseInstant("expires", str(values.expires) as string) }),
+    ...(values["valid-since"] === undefined
+      ? {}
+      : { validSince: parseInstant("valid-since", str(values["valid-since"]) as string) }),
+    ...(cacheSeconds === undefined
+      ? {}
+      : { cacheSeconds: parseIntegerOption("cache-seconds", cacheSeconds, 0, MAX_CACHE_SECONDS) }),
+    ...(values["forward-query"] === true ? { forwardQuery: true } : {}),
+    ...(values["no-forward-query"] === true ? { forwardQuery: false } : {}),
+    ...(maxVisits === undefined ? {} : { maxVisits: parseIntegerOption("max-visits", maxVisits, 1, MAX_INT32) }),
+    ...(rules === undefined ? {} : { rules: parseRules(rules) }),
+    ...(values.title === undefined ? {} : { title: str(values.title) as string }),
+    ...(values.password === undefined
+      ? {}
+      : { password: parsePassword("password", str(values.password) as string, update) }),
+  };
+  // Read last, once every flag is known to be good: a bad flag never waits on stdin.
+  if (values["password-stdin"] !== true) return fields;
+  const line = await input.readStdinLine();
+  if (line === undefined || line === "") {
+    const remove = update ? ' (to remove the password, give --password "")' : "";
+    throw new UsageError(`--password-stdin: stdin gave no password${remove}`);
+  }
+  return { ...fields, password: parsePassword("password-stdin", line, false) };
+}
+
 const COMMANDS: Record<string, Run> = {
-  async create(kurt, args) {
-    const { positionals, values } = parseLine(
-      args,
-      {
-        code: { type: "string" },
-        status: { type: "string" },
-        expires: { type: "string" },
-        title: { type: "string" },
-        tag: { type: "string", multiple: true },
-        ...DOMAIN,
-      },
-      1,
-    );
-    const link = await kurt.createLink({
+  async create(kurt, args, input) {
+    const { positionals, values } = parseLine(args, { code: { type: "string" }, ...SETTINGS }, 1);
+    const link: CreateLinkInput = {
       url: positionals[0] as string,
       ...parseDomainOption(str(values.domain)),
       ...(values.code === undefined ? {} : { code: str(values.code) as string }),
-      ...optionalStatus(values.status),
-      ...(values.expires === undefined ? {} : { expiresAt: parseInstant("expires", str(values.expires) as string) }),
-      ...(values.title === undefined ? {} : { title: str(values.title) as string }),
+      ...(await settings(values, input, false)),
       tags: (values.tag as string[] | undefined) ?? [],
-    });
-    return linkAnswer(link, values.json === true);
+    };
+    return linkAnswer(await kurt.createLink(link), values.json === true);
   },
 
   async get(kurt, args) {
@@ -76,9 +149,17 @@ const COMMANDS: Record<string, Run> = {
   },
 
   async list(kurt, args) {
-    const { values } = parseLine(args, { limit: { type: "string" }, ...DOMAIN }, 0);
+    const { values } = parseLine(
+      args,
+      { limit: { type: "string" }, query: { type: "string" }, tag: { type: "string" }, ...DOMAIN },
+      0,
+    );
     const limit = values.limit === undefined ? 50 : parsePositiveInteger("limit", str(values.limit) as string);
-    const filter = parseDomainOption(str(values.domain));
+    const filter = {
+      ...parseDomainOption(str(values.domain)),
+      ...(values.query === undefined ? {} : { query: parseListFilter("query", str(values.query) as string) }),
+      ...(values.tag === undefined ? {} : { tag: parseListFilter("tag", str(values.tag) as string) }),
+    };
     // The server caps a page; follow the pages until the limit is reached.
     const links: Link[] = [];
     let pageToken = "";
@@ -95,46 +176,44 @@ const COMMANDS: Record<string, Run> = {
     };
   },
 
-  async update(kurt, args) {
+  async update(kurt, args, input) {
     const { positionals, values } = parseLine(
       args,
       {
         url: { type: "string" },
-        status: { type: "string" },
-        expires: { type: "string" },
         "no-expires": { type: "boolean" },
+        "clear-valid-since": { type: "boolean" },
+        "clear-max-visits": { type: "boolean" },
+        "clear-rules": { type: "boolean" },
         disable: { type: "boolean" },
         enable: { type: "boolean" },
-        title: { type: "string" },
-        tag: { type: "string", multiple: true },
         "no-tags": { type: "boolean" },
-        ...DOMAIN,
+        ...SETTINGS,
       },
       1,
     );
-    if (values.expires !== undefined && values["no-expires"] === true) {
-      throw new UsageError("--expires and --no-expires exclude each other");
-    }
-    if (values.disable === true && values.enable === true)
-      throw new UsageError("--disable and --enable exclude each other");
-    if (values.tag !== undefined && values["no-tags"] === true)
-      throw new UsageError("--tag and --no-tags exclude each other");
+    exclusive(values, "expires", "no-expires");
+    exclusive(values, "valid-since", "clear-valid-since");
+    exclusive(values, "max-visits", "clear-max-visits");
+    exclusive(values, "rule", "clear-rules");
+    exclusive(values, "disable", "enable");
+    exclusive(values, "tag", "no-tags");
     const tags = values["no-tags"] === true ? [] : (values.tag as string[] | undefined);
     const where = { code: positionals[0] as string, ...parseDomainOption(str(values.domain)) };
-    const input: UpdateLinkInput = {
-      ...where,
+    const changes: Omit<UpdateLinkInput, "code" | "domain"> = {
       ...(values.url === undefined ? {} : { url: str(values.url) as string }),
-      ...optionalStatus(values.status),
-      ...(values.expires === undefined ? {} : { expiresAt: parseInstant("expires", str(values.expires) as string) }),
       ...(values["no-expires"] === true ? { clearExpiresAt: true } : {}),
+      ...(values["clear-valid-since"] === true ? { clearValidSince: true } : {}),
+      ...(values["clear-max-visits"] === true ? { clearMaxVisits: true } : {}),
+      ...(values["clear-rules"] === true ? { rules: [] } : {}),
       ...(values.disable === true ? { disabled: true } : values.enable === true ? { disabled: false } : {}),
-      ...(values.title === undefined ? {} : { title: str(values.title) as string }),
       ...(tags === undefined ? {} : { tags }),
     };
-    if (Object.keys(input).length === Object.keys(where).length) {
+    if (Object.keys(changes).length === 0 && !SETTING_NAMES.some((name) => values[name] !== undefined)) {
       throw new UsageError("nothing to update: give at least one option");
     }
-    return linkAnswer(await kurt.updateLink(input), values.json === true);
+    const link = await kurt.updateLink({ ...where, ...changes, ...(await settings(values, input, true)) });
+    return linkAnswer(link, values.json === true);
   },
 
   async delete(kurt, args) {
@@ -197,6 +276,9 @@ const COMMANDS: Record<string, Run> = {
     };
   },
 };
+
+/** The flags of SETTINGS that change a link (not --domain, which only says where it is). */
+const SETTING_NAMES = Object.keys(SETTINGS).filter((name) => name !== "domain");
 
 function optionalStatus(value: unknown): { redirectStatus?: RedirectStatusArg } {
   return value === undefined ? {} : { redirectStatus: parseRedirectStatus(value as string) };

@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import { type Domain, type Link, Stats } from "@kurt/contract";
 import type { KurtClient, KurtError } from "@kurt/sdk";
 import type { Topology } from "@kurt/topology";
@@ -57,11 +58,15 @@ export interface FakeRun {
   readonly calls: readonly { method: string; args: unknown[] }[];
 }
 
-/** Runs a command with a fake client; `fail` makes every call reject with that KurtError. */
+/**
+ * Runs a command with a fake client; `fail` makes every call reject with that
+ * KurtError; `stdin` is what the command reads from stdin (nothing by default).
+ */
 export async function runWithFake(
   command: (args: readonly string[], ctx: ClientCommandContext) => Promise<number>,
   args: readonly string[],
   fail?: KurtError,
+  stdin = "",
 ): Promise<FakeRun> {
   const calls: { method: string; args: unknown[] }[] = [];
   const client = new Proxy({} as KurtClient, {
@@ -83,6 +88,7 @@ export async function runWithFake(
     out: (text) => out.push(text),
     err: (text) => err.push(text),
     connect: () => client,
+    stdin: Readable.from(stdin === "" ? [] : [stdin]),
   });
   return { code, out: out.join("\n"), err: err.join("\n"), calls };
 }
