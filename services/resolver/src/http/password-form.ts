@@ -30,7 +30,7 @@ export function passwordFormPage(notice: PasswordFormNotice): string {
     "<h1>This link is protected</h1><p>Enter its password to continue.</p>" +
     NOTICES[notice] +
     '<form method="post"><label for="password">Password</label>' +
-    '<input id="password" name="password" type="password" required autofocus autocomplete="current-password" maxlength="128">' +
+    '<input id="password" name="password" type="password" required autofocus autocomplete="current-password" maxlength="512">' +
     '<button type="submit">Continue</button></form></main></body></html>'
   );
 }
