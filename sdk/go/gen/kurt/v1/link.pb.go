@@ -24,7 +24,8 @@ const (
 
 // A short link. Its JSON form (proto3 JSON, lowerCamelCase) is the `Link` of
 // the public HTTP contract: {code, domain, shortUrl, url, redirectStatus,
-// cacheSeconds, createdAt, updatedAt, expiresAt?, disabled, title?, tags}.
+// cacheSeconds, createdAt, updatedAt, validSince?, expiresAt?, maxVisits?,
+// visits, disabled, passwordProtected, forwardQuery, rules, title?, tags}.
 type Link struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Case-sensitive. Generated codes are 7 characters of [0-9A-Za-z]; custom

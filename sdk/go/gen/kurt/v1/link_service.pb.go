@@ -899,7 +899,7 @@ type GetLinkQrCodeRequest struct {
 	// message naming the field, and HTTP keeps `format=svg|png`. `optional` so
 	// that an explicit empty format is refused rather than taken as the default.
 	Format *string `protobuf:"bytes,2,opt,name=format,proto3,oneof" json:"format,omitempty"`
-	// Width and height of the image in pixels, 64 to 1,024; unset means 256.
+	// Width and height of the image in pixels, 128 to 1,024; unset means 256.
 	// `optional` so that an explicit 0 is refused rather than taken as the default.
 	Size *int32 `protobuf:"varint,3,opt,name=size,proto3,oneof" json:"size,omitempty"`
 	// Which domain's code: unset means the default domain.

@@ -15,7 +15,8 @@ export const protobufFileName = "kurt/v1/link.proto";
 /**
  * A short link. Its JSON form (proto3 JSON, lowerCamelCase) is the `Link` of
  * the public HTTP contract: {code, domain, shortUrl, url, redirectStatus,
- * cacheSeconds, createdAt, updatedAt, expiresAt?, disabled, title?, tags}.
+ * cacheSeconds, createdAt, updatedAt, validSince?, expiresAt?, maxVisits?,
+ * visits, disabled, passwordProtected, forwardQuery, rules, title?, tags}.
  */
 export interface Link {
   /**

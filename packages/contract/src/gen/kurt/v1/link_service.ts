@@ -261,7 +261,7 @@ export interface GetLinkQrCodeRequest {
     | string
     | undefined;
   /**
-   * Width and height of the image in pixels, 64 to 1,024; unset means 256.
+   * Width and height of the image in pixels, 128 to 1,024; unset means 256.
    * `optional` so that an explicit 0 is refused rather than taken as the default.
    */
   size?:
