@@ -31,6 +31,7 @@ COPY gateway/package.json gateway/
 COPY packages/api-keys/package.json packages/api-keys/
 COPY packages/contract/package.json packages/contract/
 COPY packages/core/package.json packages/core/
+COPY packages/geoip/package.json packages/geoip/
 COPY packages/jobs/package.json packages/jobs/
 COPY packages/platform/package.json packages/platform/
 COPY packages/topology/package.json packages/topology/

@@ -95,6 +95,11 @@ test("clicklog killed with SIGKILL mid-stream and started again: the total is st
       n,
     );
     assert.is(stats.humanTotal + stats.botTotal, n);
+    // The dimension rollups are written in the same statement: none counted a redelivered click either.
+    assert.is(
+      stats.countries.reduce((sum, country) => sum + country.clicks, 0),
+      n,
+    );
   } finally {
     client.close();
   }

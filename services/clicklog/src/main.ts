@@ -1,13 +1,15 @@
 /**
  * Composition root of clicklog: the only module that reads the environment.
- * It builds the adapters (Postgres through PgBouncer, Kafka), hands them to
- * the domain, starts the click consumer and the housekeeping in the
- * background, and serves StatsService. Neither Kafka nor Postgres has to be
+ * It builds the adapters (Postgres through PgBouncer, Kafka, the GeoIP data
+ * loaded once from its npm package), hands them to the domain, starts the
+ * click consumer and the housekeeping in the background, and serves
+ * StatsService. Neither Kafka nor Postgres has to be
  * up for it to start: stats answer UNAVAILABLE without Postgres, and the
  * consumer keeps retrying until Kafka is back.
  */
 import { createApiKeyAuthorizer, createAuthorizeCall } from "@kurt/api-keys";
 import { CLICKS_TOPIC } from "@kurt/contract";
+import { openCountryLookup } from "@kurt/geoip";
 import {
   createPostgresPool,
   createServiceRuntime,
@@ -49,6 +51,15 @@ const pool = createPostgresPool({
 });
 exposePostgresPoolMetrics(runtime.metrics.registry, { primary: pool });
 
+// Synchronous and quick (~15 ms); a missing data file stops the start here, before anything is consumed.
+const geo = openCountryLookup();
+logger.info("GeoIP country data loaded", {
+  source: geo.database.source,
+  version: geo.database.version,
+  builtAt: geo.database.builtAt.toISOString(),
+  openMs: Math.round(geo.database.openMs),
+});
+
 const retention = createClickRetention(config.KURT_CLICK_RETENTION_DAYS);
 const partitions = createPgClickPartitions(pool);
 const visitorKeys = createPgVisitorKeys(pool);
@@ -56,6 +67,7 @@ const ingest = createClickIngest({
   enrich: createClickEnricher({
     classifier: createCachedClassifier(createUaParserClassifier(), config.KURT_CLICKLOG_UA_CACHE_SIZE),
     visitorKeys,
+    countryOf: (address) => geo.lookup(address),
   }),
   store: createPgClickStore(pool),
   partitions,

@@ -5,6 +5,7 @@
  * then deliver everything again and see that nothing changes.
  */
 
+import { openCountryLookup } from "@kurt/geoip";
 import { createLogger, createPostgresPool } from "@kurt/platform";
 import { Kafka, logLevel } from "kafkajs";
 import { Registry } from "prom-client";
@@ -47,8 +48,13 @@ const kafka = new Kafka({
 const producer = kafka.producer();
 const topic = uniqueCode("clicks-test");
 const partitions = createPgClickPartitions(pool);
+const geo = openCountryLookup();
 const ingest = createClickIngest({
-  enrich: createClickEnricher({ classifier: createUaParserClassifier(), visitorKeys: createPgVisitorKeys(pool) }),
+  enrich: createClickEnricher({
+    classifier: createUaParserClassifier(),
+    visitorKeys: createPgVisitorKeys(pool),
+    countryOf: (address) => geo.lookup(address),
+  }),
   store: createPgClickStore(pool),
   partitions,
   retention: createClickRetention(90),
@@ -130,7 +136,20 @@ test("500 clicks are stored once each, and stats show their totals, series and b
   assert.equal(asMap(result.browsers), expected.browsers);
   assert.equal(asMap(result.os), expected.os);
   assert.equal(asMap(result.devices), expected.devices);
+  assert.equal(asMap(result.countries), expected.countries);
   assert.is(await counter(metrics, "stored"), 500);
+
+  // Only the country code is stored beside the click: no column holds the address.
+  const raw = await pool.query<{ country: string; clicks: number }>(
+    "select country, count(*)::int as clicks from clicks where code = $1 group by country",
+    [code],
+  );
+  assert.equal(new Map(raw.rows.map((row) => [row.country, row.clicks])), expected.countries);
+  const stored = await pool.query("select * from clicks where code = $1 limit 50", [code]);
+  assert.not.ok(
+    JSON.stringify(stored.rows).match(/194\.25\.2\.|8\.8\.8\.|212\.58\.244\.|198\.51\.100\./),
+    "no client address in any column",
+  );
 
   const byHour = await stats({ code, from: new Date(Date.now() - 31 * 3_600_000), interval: "hour" });
   assert.is(byHour.total, 500);

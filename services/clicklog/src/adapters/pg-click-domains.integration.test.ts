@@ -7,6 +7,7 @@
  */
 
 import { ClickEvent } from "@kurt/contract";
+import { openCountryLookup } from "@kurt/geoip";
 import { createPostgresPool } from "@kurt/platform";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -32,8 +33,13 @@ const pool = createPostgresPool({
   timeoutMs: 10_000,
   onIdleError: () => {},
 });
+const geo = openCountryLookup();
 const ingest = createClickIngest({
-  enrich: createClickEnricher({ classifier: createUaParserClassifier(), visitorKeys: createPgVisitorKeys(pool) }),
+  enrich: createClickEnricher({
+    classifier: createUaParserClassifier(),
+    visitorKeys: createPgVisitorKeys(pool),
+    countryOf: (address) => geo.lookup(address),
+  }),
   store: createPgClickStore(pool),
   partitions: createPgClickPartitions(pool),
   retention: createClickRetention(90),
@@ -68,6 +74,7 @@ function assertCounts(actual: LinkStats, events: readonly ClickEvent[], what: st
   assert.equal(asMap(actual.referrers), expected.referrers, `${what}: referrers`);
   assert.equal(asMap(actual.browsers), expected.browsers, `${what}: browsers`);
   assert.equal(asMap(actual.devices), expected.devices, `${what}: devices`);
+  assert.equal(asMap(actual.countries), expected.countries, `${what}: countries`);
 }
 
 test.after(async () => {

@@ -9,7 +9,9 @@ import type { ClickStore } from "../domain/click-ports.js";
  * the rollups are computed from those rows alone. So a batch seen for the
  * second time (a redelivery) inserts nothing and changes no count, and a
  * batch that fails changes nothing at all. Every rollup row is a (domain,
- * code)'s, so the same code on two domains is counted apart.
+ * code)'s, so the same code on two domains is counted apart. The country is
+ * stored as a code ("DE", "unknown"); the client address never reaches this
+ * statement (EnrichedClick has none).
  *
  * Two consumers storing the same events at once (a rebalance moving a
  * partition mid-batch) is safe too: the second waits on the unique index for
@@ -20,17 +22,17 @@ with incoming as (
   select * from unnest(
     $1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
     $8::boolean[], $9::bytea[], $10::text[], $11::smallint[], $12::smallint[], $13::text[], $14::text[],
-    $15::boolean[]
+    $15::boolean[], $16::text[]
   ) as t(event_id, occurred_at, code, referrer_host, browser, os, device,
-         bot, visitor_hash, user_agent, redirect_status, served_by, request_id, domain, prefetch)
+         bot, visitor_hash, user_agent, redirect_status, served_by, request_id, domain, prefetch, country)
 ),
 inserted as (
   insert into clicks (event_id, occurred_at, code, referrer_host, browser, os, device,
-                      bot, visitor_hash, user_agent, redirect_status, served_by, request_id, domain, prefetch)
+                      bot, visitor_hash, user_agent, redirect_status, served_by, request_id, domain, prefetch, country)
   select * from incoming
   on conflict do nothing
   returning domain, code, date_trunc('hour', occurred_at, 'UTC') as hour,
-            referrer_host, browser, os, device, bot, visitor_hash, prefetch
+            referrer_host, browser, os, device, country, bot, visitor_hash, prefetch
 ),
 -- A prefetch is neither a human nor a bot visit: clicks = human + bot + prefetch.
 hourly as (
@@ -50,7 +52,8 @@ dimensions as (
   select i.domain, i.code, i.hour, v.dimension, v.value, count(*)
   from inserted i
   cross join lateral (
-    values ('referrer', i.referrer_host), ('browser', i.browser), ('os', i.os), ('device', i.device)
+    values ('referrer', i.referrer_host), ('browser', i.browser), ('os', i.os), ('device', i.device),
+           ('country', i.country)
   ) as v(dimension, value)
   group by i.domain, i.code, i.hour, v.dimension, v.value
   on conflict (domain, code, hour, dimension, value) do update set clicks = d.clicks + excluded.clicks
@@ -83,6 +86,7 @@ export function createPgClickStore(pool: pg.Pool): ClickStore {
         column((c) => c.requestId),
         column((c) => c.domain),
         column((c) => c.prefetch),
+        column((c) => c.country),
       ]);
       return rows[0]?.stored ?? 0;
     },

@@ -22,16 +22,29 @@ function dimension(value: string): string {
 
 export type ClickEnricher = (clicks: readonly RawClick[]) => Promise<EnrichedClick[]>;
 
+/** The ISO 3166-1 alpha-2 country of an IP address, "" when unknown (@kurt/geoip's lookup, opened by main.ts). */
+export type CountryOf = (address: string) => string;
+
+const COUNTRY_CODE = /^[A-Z]{2}$/;
+
 /**
- * Adds what stats group by (browser, OS, device, bot, referrer host) and
- * replaces the client address with the day's visitor hash. The hash key is
- * the key of the click's own day, not of the processing day, so a click
- * delivered again later gets the same hash.
+ * Adds what stats group by (browser, OS, device, bot, referrer host,
+ * country) and replaces the client address with the day's visitor hash and
+ * its country: the address itself goes no further. The hash key is the key
+ * of the click's own day, not of the processing day, so a click delivered
+ * again later gets the same hash. The country is what the GeoIP data this
+ * process loaded says (a redelivered click is not stored again, so the
+ * first storing's country stays).
  */
 export function createClickEnricher(deps: {
   readonly classifier: UserAgentClassifier;
   readonly visitorKeys: VisitorKeys;
+  readonly countryOf: CountryOf;
 }): ClickEnricher {
+  const countryOf = (address: string): string => {
+    const country = address === "" ? "" : deps.countryOf(address);
+    return COUNTRY_CODE.test(country) ? country : UNKNOWN;
+  };
   return async (clicks) => {
     const keys = new Map<string, Buffer>();
     for (const day of new Set(clicks.map((click) => utcDay(click.occurredAt)))) {
@@ -46,6 +59,7 @@ export function createClickEnricher(deps: {
         code: click.code,
         occurredAt: click.occurredAt,
         referrerHost: dimension(referrerHost(click.referrer)),
+        country: countryOf(click.clientAddress),
         browser: dimension(agent.browser),
         os: dimension(agent.os),
         device: dimension(agent.device),

@@ -45,8 +45,12 @@ function memoryStore(): ClickStore & { rows: Map<string, EnrichedClick> } {
   };
 }
 
+/** GeoIP as @kurt/geoip answers for these addresses, counting its lookups. */
+const COUNTRIES: Readonly<Record<string, string>> = { "203.0.113.7": "DE", "2001:db8::7": "JP", "198.51.100.9": "us" };
+
 function setup() {
   const store = memoryStore();
+  const lookups: string[] = [];
   const ensured: string[][] = [];
   const partitions: ClickPartitions = {
     async ensure(days) {
@@ -71,13 +75,17 @@ function setup() {
     enrich: createClickEnricher({
       classifier: { classify: (ua) => ({ browser: ua, os: "os", device: "desktop", bot: ua.includes("bot") }) },
       visitorKeys,
+      countryOf: (address) => {
+        lookups.push(address);
+        return COUNTRIES[address] ?? "";
+      },
     }),
     store,
     partitions,
     retention: createClickRetention(90),
     now: () => NOW,
   });
-  return { ingest, store, ensured, keysAsked };
+  return { ingest, store, ensured, keysAsked, lookups };
 }
 
 test("clicks are enriched: referrer host, classification, and a visitor hash instead of the address", async () => {
@@ -89,6 +97,41 @@ test("clicks are enriched: referrer host, classification, and a visitor hash ins
   assert.is(row?.bot, true);
   assert.is(row?.visitorHash.length, 16);
   assert.not.ok(JSON.stringify(row).includes("203.0.113.7"));
+});
+
+test("each click gets the country of its client address, and only the country is kept", async () => {
+  const { ingest, store } = setup();
+  await ingest([
+    click({ requestId: "de", clientAddress: "203.0.113.7" }),
+    click({ requestId: "jp", clientAddress: "2001:db8::7" }),
+  ]);
+  const rows = [...store.rows.values()].sort((a, b) => a.requestId.localeCompare(b.requestId));
+  assert.equal(
+    rows.map((row) => [row.requestId, row.country]),
+    [
+      ["de", "DE"],
+      ["jp", "JP"],
+    ],
+  );
+  for (const row of rows) {
+    assert.not.ok(JSON.stringify(row).includes("203.0.113.7"));
+    assert.not.ok(JSON.stringify(row).includes("2001:db8::7"));
+    assert.not.ok("clientAddress" in row);
+  }
+});
+
+test('an address of no known country, or none at all, is counted as "unknown", like any dimension nobody could tell', async () => {
+  const { ingest, store, lookups } = setup();
+  await ingest([
+    click({ clientAddress: "10.0.0.1" }),
+    click({ clientAddress: "" }),
+    click({ clientAddress: "198.51.100.9" }), // not an upper-case alpha-2 code: not trusted as one
+  ]);
+  assert.equal(
+    [...store.rows.values()].map((row) => row.country),
+    ["unknown", "unknown", "unknown"],
+  );
+  assert.equal(lookups.sort(), ["10.0.0.1", "198.51.100.9"], "an empty address is not looked up");
 });
 
 test("a batch delivered twice is stored once; the second time everything is a duplicate", async () => {

@@ -37,6 +37,8 @@ export interface EnrichedClick extends UserAgentClass {
   readonly occurredAt: Date;
   /** Lower-case host of the Referer, or "direct". */
   readonly referrerHost: string;
+  /** ISO 3166-1 alpha-2 country of the client address ("DE"), or "unknown". The address itself is not kept. */
+  readonly country: string;
   readonly visitorHash: Buffer;
   readonly userAgent: string;
   readonly redirectStatus: number;
@@ -45,7 +47,7 @@ export interface EnrichedClick extends UserAgentClass {
   readonly prefetch: boolean;
 }
 
-/** The value stored for a dimension nobody could tell (no user agent, an unparsable referrer). */
+/** The value stored for a dimension nobody could tell (no user agent, an unparsable referrer, an address of no known country). */
 export const UNKNOWN = "unknown";
 /** The referrer host of a click without a Referer. */
 export const DIRECT = "direct";

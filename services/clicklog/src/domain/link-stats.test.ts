@@ -18,7 +18,7 @@ function storeWith(snapshot: StatsSnapshot | undefined): StatsStore & { calls: n
   };
 }
 
-const EMPTY_TOP = { referrer: [], browser: [], os: [], device: [] };
+const EMPTY_TOP = { referrer: [], browser: [], os: [], device: [], country: [] };
 
 async function refusal(call: () => Promise<unknown>): Promise<KurtError> {
   try {
@@ -64,6 +64,41 @@ test("the series has every bucket of the range, zeros included, and adds up to t
     [14, 7, 5, 2, 6],
   );
   assert.equal(result.referrers, [{ value: "direct", clicks: 14 }]);
+});
+
+test("each breakdown is the store's top values of its dimension, countries included", async () => {
+  const stats = createLinkStats({
+    now: () => NOW,
+    defaultHost: HOST,
+    store: storeWith({
+      hours: [{ hour: new Date("2030-03-10T13:00:00Z"), clicks: 6, human: 6, bot: 0, prefetch: 0 }],
+      top: {
+        referrer: [{ value: "direct", clicks: 6 }],
+        browser: [{ value: "Firefox", clicks: 6 }],
+        os: [{ value: "Linux", clicks: 6 }],
+        device: [{ value: "desktop", clicks: 6 }],
+        country: [
+          { value: "DE", clicks: 4 },
+          { value: "unknown", clicks: 2 },
+        ],
+      },
+      uniqueVisitors: 3,
+    }),
+  });
+  const result = await stats({ code: "abc1234" });
+  assert.equal(
+    [result.referrers, result.browsers, result.os, result.devices, result.countries],
+    [
+      [{ value: "direct", clicks: 6 }],
+      [{ value: "Firefox", clicks: 6 }],
+      [{ value: "Linux", clicks: 6 }],
+      [{ value: "desktop", clicks: 6 }],
+      [
+        { value: "DE", clicks: 4 },
+        { value: "unknown", clicks: 2 },
+      ],
+    ],
+  );
 });
 
 test("by hour, each hour is its own point", async () => {

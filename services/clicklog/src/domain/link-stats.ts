@@ -4,7 +4,7 @@ import { invalidArgument, notFound } from "@kurt/platform/errors";
 import { statsDomain } from "./domain-name.js";
 import { resolveStatsRange, type StatsRangeRequest } from "./stats-range.js";
 
-export const DIMENSIONS = ["referrer", "browser", "os", "device"] as const;
+export const DIMENSIONS = ["referrer", "browser", "os", "device", "country"] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
 /** The breakdowns list this many values each, most clicks first. */
@@ -60,6 +60,8 @@ export interface LinkStats {
   readonly browsers: readonly ValueCount[];
   readonly os: readonly ValueCount[];
   readonly devices: readonly ValueCount[];
+  /** ISO 3166-1 alpha-2 codes, "unknown" for addresses of no known country. */
+  readonly countries: readonly ValueCount[];
 }
 
 export interface StatsRequest extends StatsRangeRequest {
@@ -121,6 +123,7 @@ export function createLinkStats(deps: {
       browsers: snapshot.top.browser,
       os: snapshot.top.os,
       devices: snapshot.top.device,
+      countries: snapshot.top.country,
     };
   };
 }

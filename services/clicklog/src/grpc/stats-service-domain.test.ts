@@ -17,7 +17,20 @@ const reads: string[][] = [];
 const store: StatsStore = {
   async read(domain, code) {
     reads.push([domain, code]);
-    return { hours: [], top: { referrer: [], browser: [], os: [], device: [] }, uniqueVisitors: 0 };
+    return {
+      hours: [],
+      top: {
+        referrer: [],
+        browser: [],
+        os: [],
+        device: [],
+        country: [
+          { value: "DE", clicks: 2 },
+          { value: "unknown", clicks: 1 },
+        ],
+      },
+      uniqueVisitors: 0,
+    };
   },
 };
 const logger = createLogger({ level: "error", base: {} }, () => {});
@@ -64,6 +77,14 @@ test("another domain's rollups are read by its stored name, and the answer names
   const stats = await getLinkStats(client, { code: "abc1234", domain: "Go.Example.com" });
   assert.equal(reads, [["go.example.com", "abc1234"]]);
   assert.is(stats.domain, "go.example.com");
+});
+
+test("the answer carries the countries breakdown as Stats.countries", async () => {
+  const stats = await getLinkStats(client, { code: "abc1234" });
+  assert.equal(stats.countries, [
+    { value: "DE", clicks: 2 },
+    { value: "unknown", clicks: 1 },
+  ]);
 });
 
 test("a malformed domain is INVALID_ARGUMENT naming domain, and nothing is read", async () => {

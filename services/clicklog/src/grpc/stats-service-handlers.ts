@@ -61,6 +61,7 @@ function toMessage(stats: LinkStats): Stats {
     browsers: dimension(stats.browsers),
     os: dimension(stats.os),
     devices: dimension(stats.devices),
+    countries: dimension(stats.countries),
   };
 }
 

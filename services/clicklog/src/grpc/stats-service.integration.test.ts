@@ -88,7 +88,7 @@ test("a link with no clicks: zero totals, a zero for every day of the default we
   assert.equal([stats.total, stats.humanTotal, stats.botTotal, stats.uniqueVisitors], [0, 0, 0, 0]);
   assert.is(stats.series.length, 8);
   assert.ok(stats.series.every((point) => point.clicks === 0));
-  assert.equal([stats.referrers, stats.browsers, stats.os, stats.devices], [[], [], [], []]);
+  assert.equal([stats.referrers, stats.browsers, stats.os, stats.devices, stats.countries], [[], [], [], [], []]);
 });
 
 test("clicks produced on kurt.clicks.v1 show up in the stats, by day and by hour", async () => {
@@ -106,6 +106,7 @@ test("clicks produced on kurt.clicks.v1 show up in the stats, by day and by hour
     [expected.humanTotal, expected.botTotal, expected.uniqueVisitors],
   );
   assert.equal(new Map(stats.devices.map((d) => [d.value, d.clicks])), expected.devices);
+  assert.equal(new Map(stats.countries.map((c) => [c.value, c.clicks])), expected.countries);
   const byHour = await getLinkStats(
     client,
     { code, from: new Date(Date.now() - 24 * 3_600_000), interval: StatsInterval.HOUR },

@@ -24,7 +24,7 @@ const reads: [Date, Date][] = [];
 const store: StatsStore = {
   async read(_domain, _code, start, end) {
     reads.push([start, end]);
-    return { hours: [], top: { referrer: [], browser: [], os: [], device: [] }, uniqueVisitors: 0 };
+    return { hours: [], top: { referrer: [], browser: [], os: [], device: [], country: [] }, uniqueVisitors: 0 };
   },
 };
 const logger = createLogger({ level: "error", base: {} }, () => {});

@@ -1,7 +1,7 @@
 /**
  * Click events for the integration tests, standing in for the resolver's
- * producer: a known mix of browsers, bots, referrers and visitors, so that a
- * test can say exactly what the stats must show.
+ * producer: a known mix of browsers, bots, referrers, visitors and their
+ * countries, so that a test can say exactly what the stats must show.
  */
 import { ClickEvent, LookupLayer } from "@kurt/contract";
 import { linkKey } from "@kurt/core/link-domain";
@@ -57,6 +57,18 @@ export const AGENTS: readonly Agent[] = [
   },
 ];
 
+/**
+ * Where visitors come from: networks whose first 37 addresses the shipped
+ * DB-IP data (@kurt/geoip, packages/geoip/src/country-lookup.test.ts) places
+ * in one country, and a documentation range it places nowhere.
+ */
+export const NETWORKS: readonly { readonly prefix: string; readonly country: string }[] = [
+  { prefix: "194.25.2.", country: "DE" },
+  { prefix: "8.8.8.", country: "US" },
+  { prefix: "212.58.244.", country: "GB" },
+  { prefix: "198.51.100.", country: "unknown" },
+];
+
 export const REFERRERS: readonly { readonly header: string; readonly host: string }[] = [
   { header: "", host: "direct" },
   { header: "https://News.Example.com/story?id=1", host: "news.example.com" },
@@ -76,7 +88,7 @@ export function clickEvents(code: string, count: number, now: Date, spreadHours 
       occurredAt: new Date(now.getTime() - (i % spreadHours) * 3_600_000 - (i % 7) * 1_000),
       referrer: (REFERRERS[i % REFERRERS.length] as (typeof REFERRERS)[number]).header,
       userAgent: (AGENTS[i % AGENTS.length] as Agent).userAgent,
-      clientAddress: `198.51.100.${i % 37}`,
+      clientAddress: `${(NETWORKS[i % NETWORKS.length] as (typeof NETWORKS)[number]).prefix}${i % 37}`,
       redirectStatus: 302,
       servedBy: LookupLayer.LOOKUP_LAYER_MEMORY,
       requestId: `req-${i}`,
@@ -93,6 +105,7 @@ export interface ExpectedStats {
   readonly browsers: Map<string, number>;
   readonly os: Map<string, number>;
   readonly devices: Map<string, number>;
+  readonly countries: Map<string, number>;
 }
 
 /** What the stats of exactly these events must be (all inside the range asked). */
@@ -102,6 +115,7 @@ export function expectedStats(events: readonly ClickEvent[]): ExpectedStats {
   const browsers = new Map<string, number>();
   const os = new Map<string, number>();
   const devices = new Map<string, number>();
+  const countries = new Map<string, number>();
   const visitors = new Set<string>();
   let bots = 0;
   for (const event of events) {
@@ -110,6 +124,10 @@ export function expectedStats(events: readonly ClickEvent[]): ExpectedStats {
     tally(browsers, agent.browser);
     tally(os, agent.os);
     tally(devices, agent.device);
+    tally(
+      countries,
+      (NETWORKS.find((n) => event.clientAddress.startsWith(n.prefix)) as (typeof NETWORKS)[number]).country,
+    );
     if (agent.bot) bots += 1;
     visitors.add(`${event.occurredAt?.toISOString().slice(0, 10)} ${event.clientAddress} ${event.userAgent}`);
   }
@@ -122,6 +140,7 @@ export function expectedStats(events: readonly ClickEvent[]): ExpectedStats {
     browsers,
     os,
     devices,
+    countries,
   };
 }
 

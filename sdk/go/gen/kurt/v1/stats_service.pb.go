@@ -189,6 +189,10 @@ type Stats struct {
 	// Prefetches and link previews (chat apps, social networks unfurling the
 	// link): neither human nor bot visits.
 	PrefetchTotal uint32 `protobuf:"varint,12,opt,name=prefetch_total,json=prefetchTotal,proto3" json:"prefetch_total,omitempty"`
+	// ISO 3166-1 alpha-2 countries of the visitors' addresses ("DE"), from
+	// DB-IP's data; "unknown" for an address no country is known for. Clicks
+	// stored before countries were looked up are not in it.
+	Countries     []*DimensionCount `protobuf:"bytes,13,rep,name=countries,proto3" json:"countries,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -307,6 +311,13 @@ func (x *Stats) GetPrefetchTotal() uint32 {
 	return 0
 }
 
+func (x *Stats) GetCountries() []*DimensionCount {
+	if x != nil {
+		return x.Countries
+	}
+	return nil
+}
+
 type SeriesPoint struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Start of the interval.
@@ -423,7 +434,7 @@ const file_kurt_v1_stats_service_proto_rawDesc = "" +
 	"\x02to\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\x02to\x122\n" +
 	"\binterval\x18\x04 \x01(\x0e2\x16.kurt.v1.StatsIntervalR\binterval\x12\x1b\n" +
 	"\x06domain\x18\x05 \x01(\tH\x00R\x06domain\x88\x01\x01B\t\n" +
-	"\a_domain\"\xcd\x03\n" +
+	"\a_domain\"\x84\x04\n" +
 	"\x05Stats\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x14\n" +
 	"\x05total\x18\x02 \x01(\rR\x05total\x12\x1f\n" +
@@ -438,7 +449,8 @@ const file_kurt_v1_stats_service_proto_rawDesc = "" +
 	"\adevices\x18\n" +
 	" \x03(\v2\x17.kurt.v1.DimensionCountR\adevices\x12\x16\n" +
 	"\x06domain\x18\v \x01(\tR\x06domain\x12%\n" +
-	"\x0eprefetch_total\x18\f \x01(\rR\rprefetchTotal\"W\n" +
+	"\x0eprefetch_total\x18\f \x01(\rR\rprefetchTotal\x125\n" +
+	"\tcountries\x18\r \x03(\v2\x17.kurt.v1.DimensionCountR\tcountries\"W\n" +
 	"\vSeriesPoint\x120\n" +
 	"\x05start\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\x05start\x12\x16\n" +
 	"\x06clicks\x18\x02 \x01(\rR\x06clicks\">\n" +
@@ -484,14 +496,15 @@ var file_kurt_v1_stats_service_proto_depIdxs = []int32{
 	4,  // 5: kurt.v1.Stats.browsers:type_name -> kurt.v1.DimensionCount
 	4,  // 6: kurt.v1.Stats.os:type_name -> kurt.v1.DimensionCount
 	4,  // 7: kurt.v1.Stats.devices:type_name -> kurt.v1.DimensionCount
-	5,  // 8: kurt.v1.SeriesPoint.start:type_name -> google.protobuf.Timestamp
-	1,  // 9: kurt.v1.StatsService.GetLinkStats:input_type -> kurt.v1.GetLinkStatsRequest
-	2,  // 10: kurt.v1.StatsService.GetLinkStats:output_type -> kurt.v1.Stats
-	10, // [10:11] is the sub-list for method output_type
-	9,  // [9:10] is the sub-list for method input_type
-	9,  // [9:9] is the sub-list for extension type_name
-	9,  // [9:9] is the sub-list for extension extendee
-	0,  // [0:9] is the sub-list for field type_name
+	4,  // 8: kurt.v1.Stats.countries:type_name -> kurt.v1.DimensionCount
+	5,  // 9: kurt.v1.SeriesPoint.start:type_name -> google.protobuf.Timestamp
+	1,  // 10: kurt.v1.StatsService.GetLinkStats:input_type -> kurt.v1.GetLinkStatsRequest
+	2,  // 11: kurt.v1.StatsService.GetLinkStats:output_type -> kurt.v1.Stats
+	11, // [11:12] is the sub-list for method output_type
+	10, // [10:11] is the sub-list for method input_type
+	10, // [10:10] is the sub-list for extension type_name
+	10, // [10:10] is the sub-list for extension extendee
+	0,  // [0:10] is the sub-list for field type_name
 }
 
 func init() { file_kurt_v1_stats_service_proto_init() }

@@ -125,6 +125,12 @@ export interface Stats {
    * link): neither human nor bot visits.
    */
   prefetchTotal: number;
+  /**
+   * ISO 3166-1 alpha-2 countries of the visitors' addresses ("DE"), from
+   * DB-IP's data; "unknown" for an address no country is known for. Clicks
+   * stored before countries were looked up are not in it.
+   */
+  countries: DimensionCount[];
 }
 
 export interface SeriesPoint {
@@ -285,6 +291,7 @@ function createBaseStats(): Stats {
     devices: [],
     domain: "",
     prefetchTotal: 0,
+    countries: [],
   };
 }
 
@@ -325,6 +332,9 @@ export const Stats: MessageFns<Stats> = {
     }
     if (message.prefetchTotal !== 0) {
       writer.uint32(96).uint32(message.prefetchTotal);
+    }
+    for (const v of message.countries) {
+      DimensionCount.encode(v!, writer.uint32(106).fork()).join();
     }
     return writer;
   },
@@ -438,6 +448,14 @@ export const Stats: MessageFns<Stats> = {
             message.prefetchTotal = reader.uint32();
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.countries.push(DimensionCount.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -488,6 +506,9 @@ export const Stats: MessageFns<Stats> = {
         : isSet(object.prefetch_total)
         ? globalThis.Number(object.prefetch_total)
         : 0,
+      countries: globalThis.Array.isArray(object?.countries)
+        ? object.countries.map((e: any) => DimensionCount.fromJSON(e))
+        : [],
     };
   },
 
@@ -529,6 +550,9 @@ export const Stats: MessageFns<Stats> = {
     if (message.prefetchTotal !== 0) {
       obj.prefetchTotal = Math.round(message.prefetchTotal);
     }
+    if (message.countries?.length) {
+      obj.countries = message.countries.map((e) => DimensionCount.toJSON(e));
+    }
     return obj;
   },
 
@@ -549,6 +573,7 @@ export const Stats: MessageFns<Stats> = {
     message.devices = object.devices?.map((e) => DimensionCount.fromPartial(e)) || [];
     message.domain = object.domain ?? "";
     message.prefetchTotal = object.prefetchTotal ?? 0;
+    message.countries = object.countries?.map((e) => DimensionCount.fromPartial(e)) || [];
     return message;
   },
 };

@@ -26,7 +26,7 @@ from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bkurt/v1/stats_service.proto\x12\x07kurt.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xbf\x01\n\x13GetLinkStatsRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12(\n\x04\x66rom\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12&\n\x02to\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12(\n\x08interval\x18\x04 \x01(\x0e\x32\x16.kurt.v1.StatsInterval\x12\x13\n\x06\x64omain\x18\x05 \x01(\tH\x00\x88\x01\x01\x42\t\n\x07_domain\"\xd9\x02\n\x05Stats\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\r\n\x05total\x18\x02 \x01(\r\x12\x13\n\x0bhuman_total\x18\x03 \x01(\r\x12\x11\n\tbot_total\x18\x04 \x01(\r\x12\x17\n\x0funique_visitors\x18\x05 \x01(\r\x12$\n\x06series\x18\x06 \x03(\x0b\x32\x14.kurt.v1.SeriesPoint\x12*\n\treferrers\x18\x07 \x03(\x0b\x32\x17.kurt.v1.DimensionCount\x12)\n\x08\x62rowsers\x18\x08 \x03(\x0b\x32\x17.kurt.v1.DimensionCount\x12#\n\x02os\x18\t \x03(\x0b\x32\x17.kurt.v1.DimensionCount\x12(\n\x07\x64\x65vices\x18\n \x03(\x0b\x32\x17.kurt.v1.DimensionCount\x12\x0e\n\x06\x64omain\x18\x0b \x01(\t\x12\x16\n\x0eprefetch_total\x18\x0c \x01(\r\"H\n\x0bSeriesPoint\x12)\n\x05start\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06\x63licks\x18\x02 \x01(\r\"/\n\x0e\x44imensionCount\x12\r\n\x05value\x18\x01 \x01(\t\x12\x0e\n\x06\x63licks\x18\x02 \x01(\r*B\n\rStatsInterval\x12\x1e\n\x1aSTATS_INTERVAL_UNSPECIFIED\x10\x00\x12\x08\n\x04HOUR\x10\x01\x12\x07\n\x03\x44\x41Y\x10\x02\x32l\n\x0cStatsService\x12\\\n\x0cGetLinkStats\x12\x1c.kurt.v1.GetLinkStatsRequest\x1a\x0e.kurt.v1.Stats\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/links/{code}/statsb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bkurt/v1/stats_service.proto\x12\x07kurt.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xbf\x01\n\x13GetLinkStatsRequest\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12(\n\x04\x66rom\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12&\n\x02to\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12(\n\x08interval\x18\x04 \x01(\x0e\x32\x16.kurt.v1.StatsInterval\x12\x13\n\x06\x64omain\x18\x05 \x01(\tH\x00\x88\x01\x01\x42\t\n\x07_domain\"\x85\x03\n\x05Stats\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\r\n\x05total\x18\x02 \x01(\r\x12\x13\n\x0bhuman_total\x18\x03 \x01(\r\x12\x11\n\tbot_total\x18\x04 \x01(\r\x12\x17\n\x0funique_visitors\x18\x05 \x01(\r\x12$\n\x06series\x18\x06 \x03(\x0b\x32\x14.kurt.v1.SeriesPoint\x12*\n\treferrers\x18\x07 \x03(\x0b\x32\x17.kurt.v1.DimensionCount\x12)\n\x08\x62rowsers\x18\x08 \x03(\x0b\x32\x17.kurt.v1.DimensionCount\x12#\n\x02os\x18\t \x03(\x0b\x32\x17.kurt.v1.DimensionCount\x12(\n\x07\x64\x65vices\x18\n \x03(\x0b\x32\x17.kurt.v1.DimensionCount\x12\x0e\n\x06\x64omain\x18\x0b \x01(\t\x12\x16\n\x0eprefetch_total\x18\x0c \x01(\r\x12*\n\tcountries\x18\r \x03(\x0b\x32\x17.kurt.v1.DimensionCount\"H\n\x0bSeriesPoint\x12)\n\x05start\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06\x63licks\x18\x02 \x01(\r\"/\n\x0e\x44imensionCount\x12\r\n\x05value\x18\x01 \x01(\t\x12\x0e\n\x06\x63licks\x18\x02 \x01(\r*B\n\rStatsInterval\x12\x1e\n\x1aSTATS_INTERVAL_UNSPECIFIED\x10\x00\x12\x08\n\x04HOUR\x10\x01\x12\x07\n\x03\x44\x41Y\x10\x02\x32l\n\x0cStatsService\x12\\\n\x0cGetLinkStats\x12\x1c.kurt.v1.GetLinkStatsRequest\x1a\x0e.kurt.v1.Stats\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/v1/links/{code}/statsb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,16 +35,16 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_STATSSERVICE'].methods_by_name['GetLinkStats']._loaded_options = None
   _globals['_STATSSERVICE'].methods_by_name['GetLinkStats']._serialized_options = b'\202\323\344\223\002\030\022\026/v1/links/{code}/stats'
-  _globals['_STATSINTERVAL']._serialized_start=768
-  _globals['_STATSINTERVAL']._serialized_end=834
+  _globals['_STATSINTERVAL']._serialized_start=812
+  _globals['_STATSINTERVAL']._serialized_end=878
   _globals['_GETLINKSTATSREQUEST']._serialized_start=104
   _globals['_GETLINKSTATSREQUEST']._serialized_end=295
   _globals['_STATS']._serialized_start=298
-  _globals['_STATS']._serialized_end=643
-  _globals['_SERIESPOINT']._serialized_start=645
-  _globals['_SERIESPOINT']._serialized_end=717
-  _globals['_DIMENSIONCOUNT']._serialized_start=719
-  _globals['_DIMENSIONCOUNT']._serialized_end=766
-  _globals['_STATSSERVICE']._serialized_start=836
-  _globals['_STATSSERVICE']._serialized_end=944
+  _globals['_STATS']._serialized_end=687
+  _globals['_SERIESPOINT']._serialized_start=689
+  _globals['_SERIESPOINT']._serialized_end=761
+  _globals['_DIMENSIONCOUNT']._serialized_start=763
+  _globals['_DIMENSIONCOUNT']._serialized_end=810
+  _globals['_STATSSERVICE']._serialized_start=880
+  _globals['_STATSSERVICE']._serialized_end=988
 # @@protoc_insertion_point(module_scope)

@@ -34,7 +34,7 @@ class GetLinkStatsRequest(_message.Message):
     def __init__(self, code: _Optional[str] = ..., to: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., interval: _Optional[_Union[StatsInterval, str]] = ..., domain: _Optional[str] = ..., **kwargs) -> None: ...
 
 class Stats(_message.Message):
-    __slots__ = ("code", "total", "human_total", "bot_total", "unique_visitors", "series", "referrers", "browsers", "os", "devices", "domain", "prefetch_total")
+    __slots__ = ("code", "total", "human_total", "bot_total", "unique_visitors", "series", "referrers", "browsers", "os", "devices", "domain", "prefetch_total", "countries")
     CODE_FIELD_NUMBER: _ClassVar[int]
     TOTAL_FIELD_NUMBER: _ClassVar[int]
     HUMAN_TOTAL_FIELD_NUMBER: _ClassVar[int]
@@ -47,6 +47,7 @@ class Stats(_message.Message):
     DEVICES_FIELD_NUMBER: _ClassVar[int]
     DOMAIN_FIELD_NUMBER: _ClassVar[int]
     PREFETCH_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    COUNTRIES_FIELD_NUMBER: _ClassVar[int]
     code: str
     total: int
     human_total: int
@@ -59,7 +60,8 @@ class Stats(_message.Message):
     devices: _containers.RepeatedCompositeFieldContainer[DimensionCount]
     domain: str
     prefetch_total: int
-    def __init__(self, code: _Optional[str] = ..., total: _Optional[int] = ..., human_total: _Optional[int] = ..., bot_total: _Optional[int] = ..., unique_visitors: _Optional[int] = ..., series: _Optional[_Iterable[_Union[SeriesPoint, _Mapping]]] = ..., referrers: _Optional[_Iterable[_Union[DimensionCount, _Mapping]]] = ..., browsers: _Optional[_Iterable[_Union[DimensionCount, _Mapping]]] = ..., os: _Optional[_Iterable[_Union[DimensionCount, _Mapping]]] = ..., devices: _Optional[_Iterable[_Union[DimensionCount, _Mapping]]] = ..., domain: _Optional[str] = ..., prefetch_total: _Optional[int] = ...) -> None: ...
+    countries: _containers.RepeatedCompositeFieldContainer[DimensionCount]
+    def __init__(self, code: _Optional[str] = ..., total: _Optional[int] = ..., human_total: _Optional[int] = ..., bot_total: _Optional[int] = ..., unique_visitors: _Optional[int] = ..., series: _Optional[_Iterable[_Union[SeriesPoint, _Mapping]]] = ..., referrers: _Optional[_Iterable[_Union[DimensionCount, _Mapping]]] = ..., browsers: _Optional[_Iterable[_Union[DimensionCount, _Mapping]]] = ..., os: _Optional[_Iterable[_Union[DimensionCount, _Mapping]]] = ..., devices: _Optional[_Iterable[_Union[DimensionCount, _Mapping]]] = ..., domain: _Optional[str] = ..., prefetch_total: _Optional[int] = ..., countries: _Optional[_Iterable[_Union[DimensionCount, _Mapping]]] = ...) -> None: ...
 
 class SeriesPoint(_message.Message):
     __slots__ = ("start", "clicks")
