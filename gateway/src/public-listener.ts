@@ -5,7 +5,7 @@ import { BENCH_FLOOR_CLUSTERS } from "./envoy-clusters.js";
 import { GATEWAY_PATHS, GRPC_SERVICE_CLUSTERS } from "./gateway-routes.js";
 import { HTTP_CALLS, type HttpCall, luaCallMetadata, templateRegex } from "./http-bindings.js";
 import { renderHttpListener, renderRouterFilter } from "./http-listener.js";
-import { renderJsonLocalReplies } from "./local-replies.js";
+import { type BodyLimit, renderJsonLocalReplies } from "./local-replies.js";
 import { renderRedirectRouteAction, renderUpstreamRoutes } from "./upstream-routes.js";
 
 export interface PublicListenerOptions {
@@ -26,6 +26,7 @@ export interface PublicListenerOptions {
 
 const FILTER = {
   cors: "envoy.filters.http.cors",
+  buffer: "envoy.filters.http.buffer",
   lua: "envoy.filters.http.lua",
   transcoder: "envoy.filters.http.grpc_json_transcoder",
 } as const;
@@ -56,9 +57,42 @@ const PLAIN_PROXY: EnvoyObject = {
   [FILTER.transcoder]: DISABLED,
 };
 
+/** The transcoder's settings; a route whose calls take larger bodies repeats them with its own limit. */
+function transcoderConfig(descriptorFile: string, maxRequestBodyBytes: number): EnvoyObject {
+  return {
+    "@type": "type.googleapis.com/envoy.extensions.filters.http.grpc_json_transcoder.v3.GrpcJsonTranscoder",
+    proto_descriptor: descriptorFile,
+    services: GRPC_SERVICE_CLUSTERS.filter(({ transcoded }) => transcoded).map(({ service }) => service),
+    print_options: { always_print_primitive_fields: true },
+    convert_grpc_status: true,
+    query_param_unescape_plus: true,
+    // `?interval=hour` names the enum value HOUR (see proto/kurt/v1/stats_service.proto).
+    case_insensitive_enum_parsing: true,
+    request_validation_options: {
+      reject_unknown_method: true,
+      // The Lua filter refused every parameter the call does not name already; this is the second line.
+      reject_unknown_query_parameters: true,
+      // `PATCH /v1/links/abc {"code":"xyz"}` would otherwise update xyz.
+      reject_binding_body_field_collisions: true,
+    },
+    max_request_body_size: maxRequestBodyBytes,
+  };
+}
+
 function httpFilters(options: PublicListenerOptions): EnvoyObject[] {
   return [
     { name: FILTER.cors, typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.cors.v3.Cors" } },
+    {
+      // Off but where a route turns it on (bufferedBody): it reads the whole
+      // body before the filters after it run, within a limit of the route's,
+      // and answers 413 beyond it.
+      name: FILTER.buffer,
+      disabled: true,
+      typed_config: {
+        "@type": "type.googleapis.com/envoy.extensions.filters.http.buffer.v3.Buffer",
+        max_request_bytes: MAX_REQUEST_BODY_BYTES,
+      },
+    },
     {
       name: FILTER.lua,
       typed_config: {
@@ -66,30 +100,24 @@ function httpFilters(options: PublicListenerOptions): EnvoyObject[] {
         default_source_code: { filename: options.luaFile },
       },
     },
-    {
-      name: FILTER.transcoder,
-      typed_config: {
-        "@type": "type.googleapis.com/envoy.extensions.filters.http.grpc_json_transcoder.v3.GrpcJsonTranscoder",
-        proto_descriptor: options.descriptorFile,
-        services: GRPC_SERVICE_CLUSTERS.filter(({ transcoded }) => transcoded).map(({ service }) => service),
-        print_options: { always_print_primitive_fields: true },
-        convert_grpc_status: true,
-        query_param_unescape_plus: true,
-        // `?interval=hour` names the enum value HOUR (see proto/kurt/v1/stats_service.proto).
-        case_insensitive_enum_parsing: true,
-        request_validation_options: {
-          reject_unknown_method: true,
-          // The Lua filter refused every parameter the call does not name already; this is the second line.
-          reject_unknown_query_parameters: true,
-          // `PATCH /v1/links/abc {"code":"xyz"}` would otherwise update xyz.
-          reject_binding_body_field_collisions: true,
-        },
-        max_request_body_size: MAX_REQUEST_BODY_BYTES,
-      },
-    },
+    { name: FILTER.transcoder, typed_config: transcoderConfig(options.descriptorFile, MAX_REQUEST_BODY_BYTES) },
     // No x-envoy-upstream-service-time and the like: nothing in an answer says how it was served.
     renderRouterFilter({ suppress_envoy_headers: true }),
   ];
+}
+
+/**
+ * The buffer filter, on for one route: Envoy reads the whole body, at most
+ * `maxBytes` (413 beyond), before any later filter or the upstream sees it.
+ * Its limit is the stream's too, so the Lua filter may read as much.
+ */
+function bufferedBody(maxBytes: number): EnvoyObject {
+  return {
+    [FILTER.buffer]: {
+      "@type": "type.googleapis.com/envoy.extensions.filters.http.buffer.v3.BufferPerRoute",
+      buffer: { max_request_bytes: maxBytes },
+    },
+  };
 }
 
 /** What the public redirect route matches besides its path: `GET|HEAD` (see routes()). */
@@ -125,7 +153,24 @@ function benchCeilingRoute(location: string): EnvoyObject {
   };
 }
 
-function callRoute(call: HttpCall): EnvoyObject {
+/**
+ * A call that takes more than the default body (a batch) gets the buffer
+ * filter with its own limit, which raises the stream's limit for the Lua
+ * filter's read, and the transcoder's settings with that limit; the
+ * transcoder reads its settings from this first match, before it re-routes
+ * the call by its gRPC path.
+ */
+function largeBodyConfig(call: HttpCall, descriptorFile: string): EnvoyObject {
+  if (call.maxBodyBytes === undefined) return {};
+  return {
+    typed_per_filter_config: {
+      ...bufferedBody(call.maxBodyBytes),
+      [FILTER.transcoder]: transcoderConfig(descriptorFile, call.maxBodyBytes),
+    },
+  };
+}
+
+function callRoute(call: HttpCall, descriptorFile: string): EnvoyObject {
   // The CORS filter has picked the route before the Lua filter turns HEAD into GET.
   const method = call.method === "GET" ? { safe_regex: { regex: "GET|HEAD" } } : { exact: call.method };
   return {
@@ -136,6 +181,7 @@ function callRoute(call: HttpCall): EnvoyObject {
     },
     route: API_PLACEHOLDER,
     metadata: luaCallMetadata(call),
+    ...largeBodyConfig(call, descriptorFile),
   };
 }
 
@@ -160,7 +206,7 @@ function routes(options: PublicListenerOptions): EnvoyObject[] {
       typed_per_filter_config: WITHOUT_TRANSCODER,
     },
     ...bench,
-    ...HTTP_CALLS.map(callRoute),
+    ...HTTP_CALLS.map((call) => callRoute(call, options.descriptorFile)),
     { name: "v1-unknown", match: { prefix: "/v1/" }, route: API_PLACEHOLDER, metadata: luaCallMetadata(undefined) },
     ...renderUpstreamRoutes(),
     {
@@ -213,6 +259,15 @@ const CLIENT_TIMEOUTS: EnvoyObject = {
   common_http_protocol_options: { idle_timeout: "300s" },
 };
 
+/** The routes whose body limit is not MAX_REQUEST_BODY_BYTES, for the 413's message. */
+function routeBodyLimits(): BodyLimit[] {
+  return HTTP_CALLS.flatMap((call) =>
+    call.maxBodyBytes === undefined
+      ? []
+      : [{ pathRegex: `${templateRegex(call.template)}(\\?.*)?`, method: call.method, maxBytes: call.maxBodyBytes }],
+  );
+}
+
 export function renderPublicListener(topology: Topology, options: PublicListenerOptions): EnvoyObject {
   return renderHttpListener("public_http", options.listenAddress, topology.envoy.httpPort, {
     codec_type: "AUTO",
@@ -223,7 +278,7 @@ export function renderPublicListener(topology: Topology, options: PublicListener
     normalize_path: true,
     merge_slashes: true,
     ...CLIENT_TIMEOUTS,
-    local_reply_config: renderJsonLocalReplies(MAX_REQUEST_BODY_BYTES),
+    local_reply_config: renderJsonLocalReplies(MAX_REQUEST_BODY_BYTES, routeBodyLimits()),
     ...(options.accessLog ? { access_log: renderAccessLog() } : {}),
     route_config: {
       name: "public",
