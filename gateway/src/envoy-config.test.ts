@@ -304,7 +304,7 @@ test("the buffer filter is off but where a route turns it on, and comes before L
   const buffered = publicRoutes()
     .filter((r: Loose) => r.typed_per_filter_config?.[BUFFER] !== undefined)
     .map((r: Loose) => r.name);
-  assert.equal(buffered, ["batch-create-links"]);
+  assert.equal(buffered, ["batch-create-links", "redirect-password"]);
 });
 
 test("a batch of links is one POST route of its own, which no /v1/links/{code} route can take for a code", () => {
@@ -353,12 +353,13 @@ test("a create's and an update's rules are checked as deep as they go", () => {
   assert.is(luaRules(route("get-link")).body_messages, undefined);
 });
 
-test("a body over its route's limit is 413 naming that limit: a batch's, or the default", () => {
+test("a body over its route's limit is 413 naming that limit: a batch's, the password form's, or the default", () => {
   const mappers: Loose[] = manager("public_http").local_reply_config.mappers;
   const tooLarge = mappers.filter((m: Loose) => m.body?.inline_string?.startsWith("request body: larger"));
-  const [batch, fallback] = tooLarge;
-  assert.is(tooLarge.length, 2);
+  const [batch, form, fallback] = tooLarge;
+  assert.is(tooLarge.length, 3);
   assert.is(batch.body.inline_string, "request body: larger than the limit of 2097152 bytes");
+  assert.is(form.body.inline_string, "request body: larger than the limit of 4096 bytes");
   assert.is(fallback.body.inline_string, "request body: larger than the limit of 65536 bytes");
   const headerRegex = (mapper: Loose, name: string): Loose =>
     mapper.filter.and_filter.filters.find((f: Loose) => f.header_filter?.header.name === name)?.header_filter.header
@@ -367,7 +368,46 @@ test("a body over its route's limit is 413 naming that limit: a batch's, or the 
   assert.ok(matches(headerRegex(batch, ":path").safe_regex.regex, "/v1/links:batchCreate?x=1"));
   assert.not.ok(matches(headerRegex(batch, ":path").safe_regex.regex, "/kurt.v1.LinkService/CreateLink"));
   assert.equal(headerRegex(batch, ":method"), { exact: "POST" });
-  assert.ok(mappers.indexOf(batch) < mappers.indexOf(fallback), "the route's own limits are looked at first");
+  assert.ok(matches(headerRegex(form, ":path").safe_regex.regex, "/AbC1234?a=/b"));
+  assert.not.ok(matches(headerRegex(form, ":path").safe_regex.regex, "/kurt.v1.LinkService/CreateLink"));
+  assert.equal(headerRegex(form, ":method"), { exact: "POST" });
+  assert.ok(mappers.indexOf(form) < mappers.indexOf(fallback), "the route's own limits are looked at first");
+});
+
+test("POST /{code} (the password form) goes to the resolvers, read whole within 4 KiB, and is retried only when unsent", () => {
+  const redirect = route("redirect");
+  const form = route("redirect-password");
+  assert.is(form.match.safe_regex.regex, redirect.match.safe_regex.regex, "the same paths as the redirect");
+  assert.equal(form.match.headers, [{ name: ":method", string_match: { exact: "POST" } }]);
+  assert.is(form.route.cluster, "resolver_http");
+  assert.is(form.route.timeout, redirect.route.timeout);
+  assert.is(
+    form.route.retry_policy.retry_on,
+    "connect-failure",
+    "never after a reset or a 503: the try may have counted",
+  );
+  assert.is(form.route.retry_policy.retriable_status_codes, undefined);
+  assert.is(form.route.retry_policy.per_try_timeout, undefined, "a slow answer is never asked for twice");
+  assert.ok(form.route.retry_policy.retry_host_predicate.length > 0, "a retry goes to another replica");
+  assert.equal(form.typed_per_filter_config[BUFFER].buffer, { max_request_bytes: 4096 });
+  assert.is(form.typed_per_filter_config["envoy.filters.http.lua"].disabled, true);
+  assert.is(form.typed_per_filter_config[TRANSCODER].disabled, true);
+  assert.equal(redirect.match.headers[0].string_match, { safe_regex: { regex: "GET|HEAD" } }, "GET|HEAD as before");
+  assert.match(redirect.route.retry_policy.retry_on, /reset/, "a redirect is still retried after a reset");
+});
+
+test("any other method on /{code} is 405 with the methods it takes, answered by Envoy", () => {
+  const refused = route("redirect-method-not-allowed");
+  assert.is(refused.match.safe_regex.regex, route("redirect").match.safe_regex.regex);
+  assert.is(refused.match.headers, undefined, "whatever the method");
+  assert.is(refused.direct_response.status, 405);
+  assert.equal(refused.response_headers_to_add[0].header, { key: "allow", value: "GET, HEAD, POST" });
+  for (const filter of Object.values(refused.typed_per_filter_config) as Loose[]) assert.is(filter.disabled, true);
+  const names = publicRoutes().map((r: Loose) => r.name);
+  assert.ok(names.indexOf("redirect") < names.indexOf("redirect-password"));
+  assert.ok(names.indexOf("redirect-password") < names.indexOf("redirect-method-not-allowed"));
+  assert.ok(names.indexOf("redirect-method-not-allowed") < names.indexOf("not-found"));
+  assert.ok(names.indexOf("kurt.v1.LinkService") < names.indexOf("redirect"), "gRPC paths are never taken for codes");
 });
 
 test("route templates become anchored-by-Envoy regexes with one segment per variable", () => {

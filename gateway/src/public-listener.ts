@@ -6,7 +6,7 @@ import { GATEWAY_PATHS, GRPC_SERVICE_CLUSTERS } from "./gateway-routes.js";
 import { HTTP_CALLS, type HttpCall, luaCallMetadata, templateRegex } from "./http-bindings.js";
 import { renderHttpListener, renderRouterFilter } from "./http-listener.js";
 import { type BodyLimit, renderJsonLocalReplies } from "./local-replies.js";
-import { renderRedirectRouteAction, renderUpstreamRoutes } from "./upstream-routes.js";
+import { renderPasswordFormRouteAction, renderRedirectRouteAction, renderUpstreamRoutes } from "./upstream-routes.js";
 
 export interface PublicListenerOptions {
   readonly listenAddress: string;
@@ -33,6 +33,9 @@ const FILTER = {
 
 /** A link's body is at most ~8 KiB of URL plus a title and tags; anything far larger is refused before parsing. */
 const MAX_REQUEST_BODY_BYTES = 64 * 1024;
+
+/** `POST /{code}`'s form is `password=…` (at most 128 characters, percent-encoded): a few hundred bytes. */
+export const PASSWORD_FORM_MAX_BYTES = 4 * 1024;
 
 const DISABLED: EnvoyObject = { "@type": "type.googleapis.com/envoy.config.route.v3.FilterConfig", disabled: true };
 
@@ -123,6 +126,12 @@ function bufferedBody(maxBytes: number): EnvoyObject {
 /** What the public redirect route matches besides its path: `GET|HEAD` (see routes()). */
 const REDIRECT_METHODS: EnvoyObject[] = [{ name: ":method", string_match: { safe_regex: { regex: "GET|HEAD" } } }];
 
+/** The paths the resolvers answer: `/{code}` and `/` (a domain's root redirect). */
+const REDIRECT_PATH = "/[^/]*";
+
+/** The methods `/{code}` takes, for the 405 to every other one. */
+const REDIRECT_ALLOW = "GET, HEAD, POST";
+
 /**
  * The benchmark's HTTP floor: what Envoy costs in front of an upstream that
  * does no work. `/__floor-http/…` takes the redirect's path in every step
@@ -186,6 +195,44 @@ function callRoute(call: HttpCall, descriptorFile: string): EnvoyObject {
 }
 
 /**
+ * `/{code}`: `GET|HEAD` (the redirect, retried on another replica when the
+ * answer cannot have reached the client), `POST` (the password form: its
+ * body read whole within PASSWORD_FORM_MAX_BYTES, and retried only when no
+ * resolver was reached, since a wrong password counts against the visitor's
+ * tries), and 405 to any other method, as the resolver would answer. All
+ * proxied as is, Host included (it selects the domain), to a resolver's
+ * HTTP listener, which answers the redirect, the form, 404 or 410 itself.
+ */
+function redirectRoutes(): EnvoyObject[] {
+  return [
+    {
+      name: "redirect",
+      match: { safe_regex: { regex: REDIRECT_PATH }, headers: REDIRECT_METHODS },
+      route: renderRedirectRouteAction(),
+      typed_per_filter_config: PLAIN_PROXY,
+    },
+    {
+      name: "redirect-password",
+      match: {
+        safe_regex: { regex: REDIRECT_PATH },
+        headers: [{ name: ":method", string_match: { exact: "POST" } }],
+      },
+      route: renderPasswordFormRouteAction(),
+      typed_per_filter_config: { ...PLAIN_PROXY, ...bufferedBody(PASSWORD_FORM_MAX_BYTES) },
+    },
+    {
+      name: "redirect-method-not-allowed",
+      match: { safe_regex: { regex: REDIRECT_PATH } },
+      direct_response: { status: 405, body: { inline_string: `method not allowed; use ${REDIRECT_ALLOW}` } },
+      response_headers_to_add: [
+        { header: { key: "allow", value: REDIRECT_ALLOW }, append_action: "OVERWRITE_IF_EXISTS_OR_ADD" },
+      ],
+      typed_per_filter_config: PLAIN_PROXY,
+    },
+  ];
+}
+
+/**
  * Routes are matched twice: once on the request as the client sent it, and
  * again after the transcoder rewrote the path to `/<package>.<Service>/<Method>`
  * (it clears the route cache). The first match decides the Lua filter's
@@ -209,18 +256,7 @@ function routes(options: PublicListenerOptions): EnvoyObject[] {
     ...HTTP_CALLS.map((call) => callRoute(call, options.descriptorFile)),
     { name: "v1-unknown", match: { prefix: "/v1/" }, route: API_PLACEHOLDER, metadata: luaCallMetadata(undefined) },
     ...renderUpstreamRoutes(),
-    {
-      // `GET|HEAD /{code}` and `/` (a domain's root redirect), any query
-      // string: proxied as is, Host included (it selects the domain), to a
-      // resolver's HTTP listener, which answers the redirect, 404 or 410 itself.
-      name: "redirect",
-      match: {
-        safe_regex: { regex: "/[^/]*" },
-        headers: [{ name: ":method", string_match: { safe_regex: { regex: "GET|HEAD" } } }],
-      },
-      route: renderRedirectRouteAction(),
-      typed_per_filter_config: PLAIN_PROXY,
-    },
+    ...redirectRoutes(),
     {
       name: "not-found",
       match: { prefix: "/" },
@@ -261,11 +297,12 @@ const CLIENT_TIMEOUTS: EnvoyObject = {
 
 /** The routes whose body limit is not MAX_REQUEST_BODY_BYTES, for the 413's message. */
 function routeBodyLimits(): BodyLimit[] {
-  return HTTP_CALLS.flatMap((call) =>
+  const calls = HTTP_CALLS.flatMap((call) =>
     call.maxBodyBytes === undefined
       ? []
       : [{ pathRegex: `${templateRegex(call.template)}(\\?.*)?`, method: call.method, maxBytes: call.maxBodyBytes }],
   );
+  return [...calls, { pathRegex: "/[^/?]*(\\?.*)?", method: "POST", maxBytes: PASSWORD_FORM_MAX_BYTES }];
 }
 
 export function renderPublicListener(topology: Topology, options: PublicListenerOptions): EnvoyObject {
