@@ -410,6 +410,24 @@ test("any other method on /{code} is 405 with the methods it takes, answered by 
   assert.ok(names.indexOf("kurt.v1.LinkService") < names.indexOf("redirect"), "gRPC paths are never taken for codes");
 });
 
+test("the client's address is the TCP peer's unless trusted proxies are configured in front", () => {
+  const hcm = manager("public_http");
+  assert.is(hcm.use_remote_address, true);
+  assert.is(hcm.xff_num_trusted_hops, 0, "Envoy is the edge by default");
+  const behind: Loose = renderEnvoyConfig(topology, { ...options, trustedProxyHops: 1 });
+  const behindHcm = behind.static_resources.listeners[0].filter_chains[0].filters[0].typed_config;
+  assert.is(behindHcm.xff_num_trusted_hops, 1);
+  assert.is(behindHcm.use_remote_address, true);
+  assert.is(manager("internal_grpc").xff_num_trusted_hops, undefined, "the internal listener is not the edge");
+  const { xff_num_trusted_hops: _a, ...rest } = behindHcm;
+  const { xff_num_trusted_hops: _b, ...restDefault } = hcm;
+  assert.equal(rest, restDefault, "nothing else changes");
+  const compose: Loose = renderComposeEnvoyConfig();
+  assert.is(compose.static_resources.listeners[0].filter_chains[0].filters[0].typed_config.xff_num_trusted_hops, 0);
+  for (const bad of [-1, 1.5, Number.NaN])
+    assert.throws(() => renderEnvoyConfig(topology, { ...options, trustedProxyHops: bad }), /trustedProxyHops/);
+});
+
 test("route templates become anchored-by-Envoy regexes with one segment per variable", () => {
   assert.is(templateRegex("/v1/links/{code}"), "/v1/links/[^/]+");
   assert.is(templateRegex("/v1/api-keys"), "/v1/api-keys");

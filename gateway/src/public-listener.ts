@@ -18,6 +18,13 @@ export interface PublicListenerOptions {
   /** Where the bench's `/__ceiling/…` redirects to. */
   readonly ceilingLocation: string;
   /**
+   * How many proxies in front of Envoy append to X-Forwarded-For and can be
+   * trusted to (docs/adr/0029-trusted-proxy-hops.md): Envoy then takes the
+   * client's address from that header, not from the TCP peer. 0 (Envoy is
+   * the edge) unless the gateway runs behind a load balancer.
+   */
+  readonly trustedProxyHops: number;
+  /**
    * The benchmark's routes: `/__ceiling/…` and, with `floorRoute`,
    * `/__floor-http/…` (see benchFloorRoute); never in a production configuration.
    */
@@ -306,11 +313,15 @@ function routeBodyLimits(): BodyLimit[] {
 }
 
 export function renderPublicListener(topology: Topology, options: PublicListenerOptions): EnvoyObject {
+  if (!Number.isInteger(options.trustedProxyHops) || options.trustedProxyHops < 0)
+    throw new Error(`trustedProxyHops must be a whole number ≥ 0, got ${options.trustedProxyHops}`);
   return renderHttpListener("public_http", options.listenAddress, topology.envoy.httpPort, {
     codec_type: "AUTO",
     server_name: "kurt",
-    // This is the edge: a client's own x-request-id and x-forwarded-for are not trusted.
+    // This is the edge: a client's own x-request-id is not trusted, nor its
+    // x-forwarded-for beyond what the trusted proxies in front appended.
     use_remote_address: true,
+    xff_num_trusted_hops: options.trustedProxyHops,
     always_set_request_id_in_response: true,
     normalize_path: true,
     merge_slashes: true,
