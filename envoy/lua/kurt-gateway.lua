@@ -27,7 +27,10 @@
 --       query_fields  the only query parameters the call takes;
 --       body_fields   the only members its JSON body may have, and the JSON
 --                     kind of each value; the body must be RFC 8259 JSON;
---       body_message  the request message named in the error.
+--       body_message  the request message named in the error;
+--       body_messages the members and kinds of the messages a body holds
+--                     inside (a link's rules, a batch's links), checked as
+--                     deep as they go, the error naming the member's path.
 -- Responses:
 --   * No status is rewritten from what a service answered: the transcoder's
 --     gRPC-to-HTTP map agrees with @kurt/core's error-status table for every
@@ -92,35 +95,51 @@ local function utf8_char(code)
   return string.char(0xE0 + math.floor(code / 0x1000), 0x80 + math.floor(code / 0x40) % 0x40, 0x80 + code % 0x40)
 end
 
--- A string at s[i] == '"': returns the index after it and its value.
-local function read_string(s, i)
-  local parts = {}
+-- A string at s[i] == '"': returns the index after it and, unless
+-- skip_value (only member names are ever looked at), its value.
+local function read_string(s, i, skip_value)
+  local parts = nil
   local j = i + 1
   while true do
     local k = string.find(s, '["\\%z\1-\31]', j)
     if k == nil then
       return fail(i, "unterminated string")
     end
-    local c = string.sub(s, k, k)
-    parts[#parts + 1] = string.sub(s, j, k - 1)
-    if c == '"' then
+    local c = string.byte(s, k)
+    if c == 34 then -- the closing quote
+      if skip_value then
+        return k + 1
+      elseif parts == nil then
+        return k + 1, string.sub(s, j, k - 1)
+      end
+      parts[#parts + 1] = string.sub(s, j, k - 1)
       return k + 1, table.concat(parts)
-    elseif c ~= "\\" then
+    elseif c ~= 92 then -- not a backslash
       return fail(k, "control character in a string (escape it)")
     end
+    if not skip_value then
+      parts = parts or {}
+      parts[#parts + 1] = string.sub(s, j, k - 1)
+    end
     local escape = string.sub(s, k + 1, k + 1)
+    local decoded
     if escape == "u" then
       local hex = string.sub(s, k + 2, k + 5)
       if string.find(hex, "^%x%x%x%x$") == nil then
         return fail(k, "bad \\u escape")
       end
-      parts[#parts + 1] = utf8_char(tonumber(hex, 16))
+      if not skip_value then
+        decoded = utf8_char(tonumber(hex, 16))
+      end
       j = k + 6
     elseif JSON_ESCAPES[escape] ~= nil then
-      parts[#parts + 1] = JSON_ESCAPES[escape]
+      decoded = JSON_ESCAPES[escape]
       j = k + 2
     else
       return fail(k, "bad escape \\" .. escape)
+    end
+    if not skip_value then
+      parts[#parts + 1] = decoded
     end
   end
 end
@@ -164,21 +183,119 @@ local function read_number(s, i)
   return j, kind
 end
 
+-- The body's shape is checked in the parser's one pass: a reader told what
+-- kind its value must have (a field's kind, from the route metadata) notes
+-- the first value that breaks the call's shape in ctx.problem, naming its
+-- path (`rules[2].query.value`), and the parse goes on, so that a body that
+-- is not JSON at all is refused as such first. The work is one pass over
+-- the body, and the memory one frame per level of nesting (MAX_DEPTH): no
+-- tree of the body is ever built, whatever it holds (a batch's 1,000 links).
+--   ctx.messages  message name → { member name → kind } (body_messages, and
+--                 the body's own message → body_fields)
+--   ctx.problem   the first problem found, or nil
+-- Kinds: "string", "integer", "boolean", "timestamp", "string-list",
+-- "object:M" (an object of message M's members) and "object-list:M" (an
+-- array of them); null is "absent" for a member, but never an element.
+
 local read_value
 
--- An array at s[i] == "[": returns the index after it and whether every element is a string.
-local function read_array(s, i, depth)
+-- "object-list:RedirectRule" → "object-list", "RedirectRule"; a scalar kind
+-- → itself. Kinds come from the configuration, so the split ones are kept.
+local KIND_PARTS = {}
+local function split_kind(kind)
+  local parts = KIND_PARTS[kind]
+  if parts == nil then
+    local base, message = string.match(kind, "^(object[%a-]*):(.+)$")
+    parts = { base or kind, message }
+    KIND_PARTS[kind] = parts
+  end
+  return parts[1], parts[2]
+end
+
+-- The path of a member (key: its name) or an element (key: its index from
+-- 0) of the value at `parent`; made only when needed, not for every value.
+local function path_of(parent, key)
+  if type(key) == "number" then
+    return parent .. "[" .. key .. "]"
+  elseif parent == "" then
+    return key
+  end
+  return parent .. "." .. key
+end
+
+local function note(ctx, path, why)
+  if ctx.problem == nil then
+    ctx.problem = path .. ": " .. why
+  end
+end
+
+local KIND_NAMES = {
+  string = "a string",
+  integer = "a whole number",
+  number = "a number with a fraction or exponent",
+  boolean = "true or false",
+  null = "null",
+  array = "an array",
+  object = "an object",
+}
+
+local WANTED = {
+  string = "a JSON string",
+  integer = "a JSON number without fraction or exponent",
+  boolean = "true or false",
+  timestamp = "an RFC 3339 timestamp string",
+  ["string-list"] = "a JSON array of strings",
+  object = "a JSON object",
+  ["object-list"] = "a JSON array of objects",
+}
+
+-- The JSON kinds each kind of field takes (a string-list's elements are checked apart).
+local ACCEPTS = {
+  string = { string = true },
+  integer = { integer = true },
+  boolean = { boolean = true },
+  timestamp = { string = true },
+  ["string-list"] = { array = true },
+  object = { object = true },
+  ["object-list"] = { array = true },
+}
+
+-- Why a value of JSON kind `got` cannot be a field of kind `base`, or nil.
+local function kind_problem(got, strings, base, nullable)
+  if got == "null" and nullable then
+    return nil
+  end
+  local accepted = ACCEPTS[base]
+  if accepted ~= nil and accepted[got] and (base ~= "string-list" or strings) then
+    return nil
+  end
+  local described = KIND_NAMES[got] or got
+  if got == "array" and base == "string-list" then
+    described = "an array with an element that is not a string"
+  end
+  return "must be " .. (WANTED[base] or base) .. ", got " .. described
+end
+
+-- An array at s[i] == "[": returns the index after it and whether every
+-- element is a string. With element_kind, each element must be of that kind.
+local function read_array(s, i, depth, ctx, element_kind, path)
   local strings = true
+  local index = 0
   local j = skip_space(s, i + 1)
   if string.sub(s, j, j) == "]" then
     return j + 1, true
   end
   while true do
-    local after, kind = read_value(s, j, depth + 1)
+    local expect = nil
+    if ctx.problem == nil then
+      expect = element_kind
+    end
+    local after, kind = read_value(s, j, depth + 1, ctx, expect, path, index, false)
     if after == nil then
       return nil, kind
     end
     strings = strings and kind == "string"
+    index = index + 1
     j = skip_space(s, after)
     local c = string.sub(s, j, j)
     if c == "]" then
@@ -193,41 +310,57 @@ local function read_array(s, i, depth)
   end
 end
 
--- An object at s[i] == "{": returns the index after it and its members as
--- a list of {name, kind, strings}; calls each member's name at most once.
-local function read_object(s, i, depth)
-  local members = {}
+-- An object at s[i] == "{": returns the index after it. With a message,
+-- each member must be one of the message's fields, of the field's kind.
+local function read_object(s, i, depth, ctx, message, path)
+  local fields = nil
+  if message ~= nil and ctx.problem == nil then
+    fields = ctx.messages[message]
+    if fields == nil then
+      -- Fails closed: the route metadata names a message it does not describe.
+      note(ctx, path == "" and "request body" or path, "no shape for " .. message .. " to check it against")
+    end
+  end
   local seen = {}
   local j = skip_space(s, i + 1)
   if string.sub(s, j, j) == "}" then
-    return j + 1, members
+    return j + 1
   end
   while true do
     if string.sub(s, j, j) ~= '"' then
       return fail(j, "a member name must be a double-quoted string")
     end
-    local after, name = read_string(s, j)
+    local after, name = read_string(s, j, false)
     if after == nil then
       return nil, name
     end
     if seen[name] then
-      return nil, "request body: member " .. name .. " appears twice"
+      local where = ""
+      if path ~= nil and path ~= "" then
+        where = " of " .. path
+      end
+      return nil, "request body: member " .. name .. where .. " appears twice"
     end
     seen[name] = true
     j = skip_space(s, after)
     if string.sub(s, j, j) ~= ":" then
       return fail(j, "expected : after a member name")
     end
-    local start = skip_space(s, j + 1)
-    local value_after, kind, strings = read_value(s, start, depth + 1)
-    if value_after == nil then
-      return nil, kind
+    local expect = nil
+    if fields ~= nil and ctx.problem == nil then
+      expect = fields[name]
+      if expect == nil then
+        note(ctx, path_of(path, name), "unknown field (" .. message .. " has no such field)")
+      end
     end
-    members[#members + 1] = { name = name, kind = kind, strings = strings }
+    local value_after, why = read_value(s, skip_space(s, j + 1), depth + 1, ctx, expect, path, name, true)
+    if value_after == nil then
+      return nil, why
+    end
     j = skip_space(s, value_after)
     local c = string.sub(s, j, j)
     if c == "}" then
-      return j + 1, members
+      return j + 1
     elseif c ~= "," then
       return fail(j, "expected , or } in an object")
     end
@@ -238,83 +371,77 @@ local function read_object(s, i, depth)
   end
 end
 
--- Any value at s[i]: returns the index after it, its kind ("string",
+local LITERALS = { ["true"] = "boolean", ["false"] = "boolean", null = "null" }
+
+-- Any value at s[i]: returns the index after it, its JSON kind ("string",
 -- "integer", "number", "boolean", "null", "array", "object") and, for an
--- array, whether every element is a string.
-read_value = function(s, i, depth)
+-- array, whether every element is a string. With a kind (the field's), a
+-- value that does not fit is noted at its path, key of parent (see
+-- path_of); nullable: null is "absent".
+read_value = function(s, i, depth, ctx, kind, parent, key, nullable)
   if depth > MAX_DEPTH then
     return fail(i, "nested deeper than " .. MAX_DEPTH .. " levels")
   end
+  local base, message = nil, nil
+  if kind ~= nil then
+    base, message = split_kind(kind)
+  end
   local c = string.sub(s, i, i)
+  local after, got, strings
   if c == '"' then
-    local after, why = read_string(s, i)
+    local why
+    after, why = read_string(s, i, true)
     if after == nil then
       return nil, why
     end
-    return after, "string"
+    got = "string"
   elseif c == "{" then
-    local after, why = read_object(s, i, depth)
+    local inner, path = nil, nil
+    if base == "object" then
+      inner, path = message, path_of(parent, key)
+    end
+    local why
+    after, why = read_object(s, i, depth, ctx, inner, path)
     if after == nil then
       return nil, why
     end
-    return after, "object"
+    got = "object"
   elseif c == "[" then
-    local after, strings = read_array(s, i, depth)
+    local element, path = nil, nil
+    if base == "object-list" then
+      element, path = "object:" .. message, path_of(parent, key)
+    end
+    after, strings = read_array(s, i, depth, ctx, element, path)
     if after == nil then
       return nil, strings
     end
-    return after, "array", strings
+    got = "array"
   elseif c == "-" or string.find(c, "^%d$") then
-    return read_number(s, i)
-  end
-  for literal, kind in pairs({ ["true"] = "boolean", ["false"] = "boolean", null = "null" }) do
-    if string.sub(s, i, i + #literal - 1) == literal then
-      return i + #literal, kind
+    after, got = read_number(s, i)
+    if after == nil then
+      return nil, got
+    end
+  else
+    for literal, literal_kind in pairs(LITERALS) do
+      if string.sub(s, i, i + #literal - 1) == literal then
+        after, got = i + #literal, literal_kind
+        break
+      end
+    end
+    if after == nil then
+      if c == "" then
+        return fail(i, "unexpected end")
+      end
+      return fail(i, "unexpected character " .. string.format("%q", c))
     end
   end
-  if c == "" then
-    return fail(i, "unexpected end")
+  if base ~= nil and ctx.problem == nil then
+    local problem = kind_problem(got, strings, base, nullable)
+    if problem ~= nil then
+      note(ctx, path_of(parent, key), problem)
+    end
   end
-  return fail(i, "unexpected character " .. string.format("%q", c))
-end
-
-local KIND_NAMES = {
-  string = "a string",
-  integer = "a whole number",
-  number = "a number with a fraction or exponent",
-  boolean = "true or false",
-  null = "null",
-  array = "an array",
-  object = "an object",
-}
-
--- Whether a member's value has the kind its field needs (null is "absent").
-local function kind_problem(member, expected)
-  if member.kind == "null" then
-    return nil
-  elseif expected == "string" and member.kind == "string" then
-    return nil
-  elseif expected == "integer" and member.kind == "integer" then
-    return nil
-  elseif expected == "boolean" and member.kind == "boolean" then
-    return nil
-  elseif expected == "timestamp" and member.kind == "string" then
-    return nil
-  elseif expected == "string-list" and member.kind == "array" and member.strings then
-    return nil
-  end
-  local wanted = ({
-    string = "a JSON string",
-    integer = "a JSON number without fraction or exponent",
-    boolean = "true or false",
-    timestamp = "an RFC 3339 timestamp string",
-    ["string-list"] = "a JSON array of strings",
-  })[expected] or expected
-  local got = KIND_NAMES[member.kind] or member.kind
-  if member.kind == "array" then
-    got = "an array with an element that is not a string"
-  end
-  return member.name .. ": must be " .. wanted .. ", got " .. got
+  return after, got, strings
 end
 
 -- Returns a message for a body that is not a JSON object of the call's fields, or nil.
@@ -323,8 +450,10 @@ local function check_body(request_handle, rules)
   if body_fields == nil then
     return nil
   end
-  -- Handles taken before body() are invalid after it yields.
+  -- Handles taken before body() are invalid after it yields; the tables they gave are not.
   local message = rules:get("body_message") or "the request"
+  local messages = rules:get("body_messages") or {}
+  messages[message] = body_fields
   local body = request_handle:body()
   if body == nil or body:length() == 0 then
     return nil
@@ -334,25 +463,16 @@ local function check_body(request_handle, rules)
   if string.sub(s, start, start) ~= "{" then
     return "request body: must be a JSON object"
   end
-  local after, members = read_object(s, start, 1)
+  local ctx = { messages = messages, problem = nil }
+  local after, why = read_object(s, start, 1, ctx, message, "")
   if after == nil then
-    return members
-  end
-  if skip_space(s, after) <= #s then
-    local _, why = fail(skip_space(s, after), "text after the JSON object")
     return why
   end
-  for _, member in ipairs(members) do
-    local expected = body_fields[member.name]
-    if expected == nil then
-      return member.name .. ": unknown field (" .. message .. " has no such field)"
-    end
-    local problem = kind_problem(member, expected)
-    if problem ~= nil then
-      return problem
-    end
+  if skip_space(s, after) <= #s then
+    local _, trailing = fail(skip_space(s, after), "text after the JSON object")
+    return trailing
   end
-  return nil
+  return ctx.problem
 end
 
 -- Drops a client's headers that would steer Envoy's router or a service's gRPC server.

@@ -12,7 +12,14 @@ import { renderComposeEnvoyConfig } from "./compose-envoy.js";
 import { buildDescriptorSet } from "./descriptor-set.js";
 import { renderEnvoyConfig } from "./envoy-config.js";
 import { GRPC_SERVICE_CLUSTERS } from "./gateway-routes.js";
-import { HTTP_CALLS, jsonName, templateRegex } from "./http-bindings.js";
+import {
+  HTTP_CALLS,
+  type JsonKind,
+  jsonName,
+  NESTED_MESSAGES,
+  nestedMessageOf,
+  templateRegex,
+} from "./http-bindings.js";
 
 // The rendered configuration is plain data; these tests read it the way Envoy would.
 // biome-ignore lint/suspicious/noExplicitAny: walking Envoy's untyped YAML shape
@@ -282,17 +289,169 @@ test("under /v1/, each call of the contract is one route; any other path or meth
   assert.equal(luaRules(qr).query_fields, { format: true, size: true, domain: true }, "only format, size and domain");
 });
 
+const route = (name: string): Loose => publicRoutes().find((r: Loose) => r.name === name);
+const matches = (regex: string, text: string) => new RegExp(`^(?:${regex})$`).test(text);
+const BUFFER = "envoy.filters.http.buffer";
+const TRANSCODER = "envoy.filters.http.grpc_json_transcoder";
+const filterConfig = (name: string): Loose =>
+  manager("public_http").http_filters.find((f: Loose) => f.name === name).typed_config;
+
+test("the buffer filter is off but where a route turns it on, and comes before Lua reads a body", () => {
+  const filters = manager("public_http").http_filters;
+  const names = filters.map((f: Loose) => f.name);
+  assert.ok(names.indexOf(BUFFER) < names.indexOf("envoy.filters.http.lua"));
+  assert.is(filters.find((f: Loose) => f.name === BUFFER).disabled, true);
+  const buffered = publicRoutes()
+    .filter((r: Loose) => r.typed_per_filter_config?.[BUFFER] !== undefined)
+    .map((r: Loose) => r.name);
+  assert.equal(buffered, ["batch-create-links", "redirect-password"]);
+});
+
+test("a batch of links is one POST route of its own, which no /v1/links/{code} route can take for a code", () => {
+  const batch = route("batch-create-links");
+  assert.is(batch.match.safe_regex.regex, "/v1/links:batchCreate");
+  assert.equal(batch.match.headers, [{ name: ":method", string_match: { exact: "POST" } }]);
+  assert.is(luaRules(batch).call, "POST /v1/links:batchCreate");
+  assert.equal(luaRules(batch).query_fields, {});
+  assert.equal(luaRules(batch).body_fields, { links: "object-list:CreateLinkRequest" });
+  assert.is(luaRules(batch).body_message, "BatchCreateLinksRequest");
+  const items = luaRules(batch).body_messages;
+  assert.equal(Object.keys(items).sort(), ["CreateLinkRequest", "RedirectRule", "RedirectRuleQuery"]);
+  assert.is(items.CreateLinkRequest.maxVisits, "integer");
+  assert.is(items.CreateLinkRequest.max_visits, "integer");
+  assert.is(items.CreateLinkRequest.rules, "object-list:RedirectRule");
+  assert.is(items.CreateLinkRequest.code, "string", "an item may name its code");
+  assert.is(items.RedirectRule.query, "object:RedirectRuleQuery");
+  assert.equal(items.RedirectRuleQuery, { name: "string", value: "string" });
+  for (const name of ["get-link", "update-link", "delete-link", "get-link-qr-code", "get-link-stats", "create-link"])
+    assert.not.ok(matches(route(name).match.safe_regex.regex, "/v1/links:batchCreate"), name);
+  const names = publicRoutes().map((r: Loose) => r.name);
+  assert.ok(names.indexOf("batch-create-links") < names.indexOf("v1-unknown"));
+});
+
+test("a batch may be 2 MiB, read whole by the buffer filter and by the transcoder; every other call keeps 64 KiB", () => {
+  const perRoute = route("batch-create-links").typed_per_filter_config;
+  assert.equal(perRoute[BUFFER].buffer, { max_request_bytes: 2 * 1024 * 1024 });
+  const { max_request_body_size: batchMax, ...batchRest } = perRoute[TRANSCODER];
+  const { max_request_body_size: defaultMax, ...defaultRest } = filterConfig(TRANSCODER);
+  assert.is(batchMax, 2 * 1024 * 1024);
+  assert.is(defaultMax, 64 * 1024);
+  assert.equal(batchRest, defaultRest, "the transcoder's other settings are the listener's");
+  for (const call of HTTP_CALLS.filter((c) => c.name !== "batch-create-links"))
+    assert.is(route(call.name).typed_per_filter_config, undefined, call.name);
+});
+
+test("a create's and an update's rules are checked as deep as they go", () => {
+  for (const name of ["create-link", "update-link"]) {
+    const rules = luaRules(route(name));
+    assert.is(rules.body_fields.rules, "object-list:RedirectRule", name);
+    assert.is(rules.body_fields.password, "string", name);
+    assert.is(rules.body_fields.maxVisits, "integer", name);
+    assert.equal(Object.keys(rules.body_messages).sort(), ["RedirectRule", "RedirectRuleQuery"], name);
+  }
+  assert.is(luaRules(route("update-link")).body_fields.clearMaxVisits, "boolean");
+  assert.is(luaRules(route("get-link")).body_messages, undefined);
+});
+
+test("a body over its route's limit is 413 naming that limit: a batch's, the password form's, or the default", () => {
+  const mappers: Loose[] = manager("public_http").local_reply_config.mappers;
+  const tooLarge = mappers.filter((m: Loose) => m.body?.inline_string?.startsWith("request body: larger"));
+  const [batch, form, fallback] = tooLarge;
+  assert.is(tooLarge.length, 3);
+  assert.is(batch.body.inline_string, "request body: larger than the limit of 2097152 bytes");
+  assert.is(form.body.inline_string, "request body: larger than the limit of 4096 bytes");
+  assert.is(fallback.body.inline_string, "request body: larger than the limit of 65536 bytes");
+  const headerRegex = (mapper: Loose, name: string): Loose =>
+    mapper.filter.and_filter.filters.find((f: Loose) => f.header_filter?.header.name === name)?.header_filter.header
+      .string_match;
+  assert.ok(matches(headerRegex(batch, ":path").safe_regex.regex, "/v1/links:batchCreate"));
+  assert.ok(matches(headerRegex(batch, ":path").safe_regex.regex, "/v1/links:batchCreate?x=1"));
+  assert.not.ok(matches(headerRegex(batch, ":path").safe_regex.regex, "/kurt.v1.LinkService/CreateLink"));
+  assert.equal(headerRegex(batch, ":method"), { exact: "POST" });
+  assert.ok(matches(headerRegex(form, ":path").safe_regex.regex, "/AbC1234?a=/b"));
+  assert.not.ok(matches(headerRegex(form, ":path").safe_regex.regex, "/kurt.v1.LinkService/CreateLink"));
+  assert.equal(headerRegex(form, ":method"), { exact: "POST" });
+  assert.ok(mappers.indexOf(form) < mappers.indexOf(fallback), "the route's own limits are looked at first");
+});
+
+test("POST /{code} (the password form) goes to the resolvers, read whole within 4 KiB, and is retried only when unsent", () => {
+  const redirect = route("redirect");
+  const form = route("redirect-password");
+  assert.is(form.match.safe_regex.regex, redirect.match.safe_regex.regex, "the same paths as the redirect");
+  assert.equal(form.match.headers, [{ name: ":method", string_match: { exact: "POST" } }]);
+  assert.is(form.route.cluster, "resolver_http");
+  assert.is(form.route.timeout, redirect.route.timeout);
+  assert.is(
+    form.route.retry_policy.retry_on,
+    "connect-failure",
+    "never after a reset or a 503: the try may have counted",
+  );
+  assert.is(form.route.retry_policy.retriable_status_codes, undefined);
+  assert.is(form.route.retry_policy.per_try_timeout, undefined, "a slow answer is never asked for twice");
+  assert.ok(form.route.retry_policy.retry_host_predicate.length > 0, "a retry goes to another replica");
+  assert.equal(form.typed_per_filter_config[BUFFER].buffer, { max_request_bytes: 4096 });
+  assert.is(form.typed_per_filter_config["envoy.filters.http.lua"].disabled, true);
+  assert.is(form.typed_per_filter_config[TRANSCODER].disabled, true);
+  assert.equal(redirect.match.headers[0].string_match, { safe_regex: { regex: "GET|HEAD" } }, "GET|HEAD as before");
+  assert.match(redirect.route.retry_policy.retry_on, /reset/, "a redirect is still retried after a reset");
+});
+
+test("any other method on /{code} is 405 with the methods it takes, answered by Envoy", () => {
+  const refused = route("redirect-method-not-allowed");
+  assert.is(refused.match.safe_regex.regex, route("redirect").match.safe_regex.regex);
+  assert.is(refused.match.headers, undefined, "whatever the method");
+  assert.is(refused.direct_response.status, 405);
+  assert.equal(refused.response_headers_to_add[0].header, { key: "allow", value: "GET, HEAD, POST" });
+  for (const filter of Object.values(refused.typed_per_filter_config) as Loose[]) assert.is(filter.disabled, true);
+  const names = publicRoutes().map((r: Loose) => r.name);
+  assert.ok(names.indexOf("redirect") < names.indexOf("redirect-password"));
+  assert.ok(names.indexOf("redirect-password") < names.indexOf("redirect-method-not-allowed"));
+  assert.ok(names.indexOf("redirect-method-not-allowed") < names.indexOf("not-found"));
+  assert.ok(names.indexOf("kurt.v1.LinkService") < names.indexOf("redirect"), "gRPC paths are never taken for codes");
+});
+
+test("the client's address is the TCP peer's unless trusted proxies are configured in front", () => {
+  const hcm = manager("public_http");
+  assert.is(hcm.use_remote_address, true);
+  assert.is(hcm.xff_num_trusted_hops, 0, "Envoy is the edge by default");
+  const behind: Loose = renderEnvoyConfig(topology, { ...options, trustedProxyHops: 1 });
+  const behindHcm = behind.static_resources.listeners[0].filter_chains[0].filters[0].typed_config;
+  assert.is(behindHcm.xff_num_trusted_hops, 1);
+  assert.is(behindHcm.use_remote_address, true);
+  assert.is(manager("internal_grpc").xff_num_trusted_hops, undefined, "the internal listener is not the edge");
+  const { xff_num_trusted_hops: _a, ...rest } = behindHcm;
+  const { xff_num_trusted_hops: _b, ...restDefault } = hcm;
+  assert.equal(rest, restDefault, "nothing else changes");
+  const compose: Loose = renderComposeEnvoyConfig();
+  assert.is(compose.static_resources.listeners[0].filter_chains[0].filters[0].typed_config.xff_num_trusted_hops, 0);
+  for (const bad of [-1, 1.5, Number.NaN])
+    assert.throws(() => renderEnvoyConfig(topology, { ...options, trustedProxyHops: bad }), /trustedProxyHops/);
+});
+
 test("route templates become anchored-by-Envoy regexes with one segment per variable", () => {
   assert.is(templateRegex("/v1/links/{code}"), "/v1/links/[^/]+");
   assert.is(templateRegex("/v1/api-keys"), "/v1/api-keys");
   assert.is(jsonName("clear_expires_at"), "clearExpiresAt");
 });
 
-/** The JSON kind the gateway demands for a field, from its descriptor. */
-function kindOf(field: Loose): string {
+/**
+ * The JSON kind the gateway demands for a field, from its descriptor. A
+ * google.protobuf.ListValue (an update's tags and rules: a repeated field
+ * with presence) stands for the create's repeated field of the same name.
+ */
+function kindOf(field: Loose, registry: Loose): string {
   if (field.message?.typeName === "google.protobuf.Timestamp") return "timestamp";
-  if (field.message?.typeName === "google.protobuf.ListValue") return "string-list";
+  if (field.message?.typeName === "google.protobuf.ListValue") {
+    const counterpart = registry
+      .getMessage("kurt.v1.CreateLinkRequest")
+      ?.fields.find((f: Loose) => f.name === field.name);
+    assert.ok(counterpart, `the ListValue ${field.name} has a repeated counterpart in CreateLinkRequest`);
+    assert.is(counterpart.fieldKind, "list", field.name);
+    return kindOf(counterpart, registry);
+  }
   if (field.fieldKind === "list" && field.scalar === ScalarType.STRING) return "string-list";
+  if (field.fieldKind === "list" && field.listKind === "message") return `object-list:${field.message.name}`;
+  if (field.fieldKind === "message") return `object:${field.message.name}`;
   if (field.fieldKind === "enum") return "enum";
   switch (field.scalar) {
     case ScalarType.STRING:
@@ -307,7 +466,7 @@ function kindOf(field: Loose): string {
   }
 }
 
-test("the table of calls matches the contract's google.api.http options, field by field", async () => {
+test("the table of calls matches the contract's google.api.http options, field by field, nested messages too", async () => {
   const dir = mkdtempSync(path.join(tmpdir(), "kurt-gateway-"));
   try {
     const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -316,6 +475,23 @@ test("the table of calls matches the contract's google.api.http options, field b
     const http = registry.getExtension("google.api.http");
     assert.ok(http, "the descriptor set carries google.api.http");
     const calls: Loose[] = [];
+    const nested = new Map<string, Record<string, string>>();
+    /** The kinds of a message's fields, recording every message they hold (however deep) in `nested`. */
+    const kindsOf = (fields: readonly Loose[]): Record<string, string> => {
+      const kinds: Record<string, string> = {};
+      for (const f of fields) {
+        assert.is(f.jsonName, jsonName(f.name), `${f.name} has no custom json_name`);
+        const kind = kindOf(f, registry);
+        kinds[f.name] = kind;
+        const name = nestedMessageOf(kind as JsonKind);
+        if (name === undefined || nested.has(name)) continue;
+        const message = registry.getMessage(`kurt.v1.${name}`);
+        assert.ok(message, `kurt.v1.${name}`);
+        nested.set(name, {});
+        nested.set(name, kindsOf(message.fields));
+      }
+      return kinds;
+    };
     for (const { service, transcoded } of GRPC_SERVICE_CLUSTERS) {
       if (!transcoded) continue;
       for (const method of registry.getService(service)?.methods ?? []) {
@@ -332,7 +508,7 @@ test("the table of calls matches the contract's google.api.http options, field b
           template,
           message: method.input.typeName,
           query: rule.body === "*" ? [] : free.map((f) => f.name),
-          body: rule.body === "*" ? Object.fromEntries(free.map((f) => [f.name, kindOf(f)])) : undefined,
+          body: rule.body === "*" ? kindsOf(free) : undefined,
         });
       }
     }
@@ -347,6 +523,8 @@ test("the table of calls matches the contract's google.api.http options, field b
       })).sort((a, b) => key(a).localeCompare(key(b))),
       calls.sort((a, b) => key(a).localeCompare(key(b))),
     );
+    assert.equal(Object.fromEntries([...nested].sort()), Object.fromEntries(Object.entries(NESTED_MESSAGES).sort()));
+    assert.ok(nested.has("RedirectRule") && nested.has("RedirectRuleQuery") && nested.has("CreateLinkRequest"));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

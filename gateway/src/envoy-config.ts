@@ -20,6 +20,11 @@ export interface EnvoyConfigOptions {
   readonly accessLog?: boolean;
   /** Browser origins allowed to call the REST API cross-origin (exact `scheme://host[:port]`). Default: none. */
   readonly corsOrigins?: readonly string[];
+  /**
+   * Proxies in front of the public listener whose X-Forwarded-For entries
+   * are trusted (see parseTrustedProxyHops). Default: 0, Envoy is the edge.
+   */
+  readonly trustedProxyHops?: number;
   /** Where the benchmark's fixed redirects (`/__ceiling/…` and the bare listener's) point. */
   readonly ceilingLocation?: string;
   /**
@@ -51,6 +56,7 @@ export function renderEnvoyConfig(topology: Topology, options: EnvoyConfigOption
           luaFile: options.luaFile,
           accessLog,
           corsOrigins: options.corsOrigins ?? [],
+          trustedProxyHops: options.trustedProxyHops ?? 0,
           ceilingLocation,
           ...(bench === undefined ? {} : { bench: { floorRoute: bench.httpPort !== undefined } }),
         }),

@@ -18,8 +18,20 @@ import type { EnvoyObject } from "./envoy-clusters.js";
  * table against the descriptor set that buf builds.
  */
 
-/** The JSON type a member must have (null, proto3 JSON's "absent", is accepted for every kind). */
-export type JsonKind = "string" | "integer" | "boolean" | "timestamp" | "string-list";
+/**
+ * The JSON type a member must have (null, proto3 JSON's "absent", is
+ * accepted for every kind). `object:M` is a JSON object of message M's
+ * members, `object-list:M` an array of such objects (an element may not be
+ * null); M is a message of package kurt.v1 named in NESTED_MESSAGES.
+ */
+export type JsonKind =
+  | "string"
+  | "integer"
+  | "boolean"
+  | "timestamp"
+  | "string-list"
+  | `object:${string}`
+  | `object-list:${string}`;
 
 export interface HttpCall {
   /** Route name in the rendered configuration. */
@@ -33,6 +45,11 @@ export interface HttpCall {
   readonly query: readonly string[];
   /** For `body: "*"` calls: proto name → JSON kind of every field the path does not bind. */
   readonly body?: Readonly<Record<string, JsonKind>>;
+  /**
+   * The largest body the call takes, when it is not the listener's default
+   * (public-listener.ts): a batch holds up to 1,000 links.
+   */
+  readonly maxBodyBytes?: number;
 }
 
 const LINK_BODY = {
@@ -44,7 +61,36 @@ const LINK_BODY = {
   cache_seconds: "integer",
   valid_since: "timestamp",
   forward_query: "boolean",
+  max_visits: "integer",
+  password: "string",
+  rules: "object-list:RedirectRule",
 } as const satisfies Record<string, JsonKind>;
+
+const CREATE_LINK_BODY = { ...LINK_BODY, code: "string", domain: "string" } as const satisfies Record<string, JsonKind>;
+
+/**
+ * The messages a body holds inside a member, by name in package kurt.v1:
+ * proto name → JSON kind of each field, as for a call's body.
+ */
+export const NESTED_MESSAGES: Readonly<Record<string, Readonly<Record<string, JsonKind>>>> = {
+  RedirectRule: {
+    device: "string",
+    country: "string",
+    language: "string",
+    query: "object:RedirectRuleQuery",
+    url: "string",
+  },
+  RedirectRuleQuery: { name: "string", value: "string" },
+  // Each item of a batch is checked exactly like a create's body.
+  CreateLinkRequest: CREATE_LINK_BODY,
+};
+
+/**
+ * 1,000 links of a realistic size (a URL of a few hundred characters, a
+ * title, tags, a rule or two: about 1 KiB each) with room to spare; the
+ * default limit (64 KiB) holds about 60.
+ */
+export const BATCH_MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 export const HTTP_CALLS: readonly HttpCall[] = [
   {
@@ -53,7 +99,18 @@ export const HTTP_CALLS: readonly HttpCall[] = [
     template: "/v1/links",
     message: "kurt.v1.CreateLinkRequest",
     query: [],
-    body: { ...LINK_BODY, code: "string", domain: "string" },
+    body: CREATE_LINK_BODY,
+  },
+  {
+    // `:batchCreate` is a custom verb: the transcoder matches it, and no
+    // `/v1/links/{code}` route can take it for a code (no slash; codes have no colon).
+    name: "batch-create-links",
+    method: "POST",
+    template: "/v1/links:batchCreate",
+    message: "kurt.v1.BatchCreateLinksRequest",
+    query: [],
+    body: { links: "object-list:CreateLinkRequest" },
+    maxBodyBytes: BATCH_MAX_BODY_BYTES,
   },
   {
     name: "list-links",
@@ -81,6 +138,7 @@ export const HTTP_CALLS: readonly HttpCall[] = [
       disabled: "boolean",
       clear_expires_at: "boolean",
       clear_valid_since: "boolean",
+      clear_max_visits: "boolean",
       domain: "string",
     },
   },
@@ -184,6 +242,30 @@ function bothSpellings<T>(entries: ReadonlyArray<readonly [string, T]>): Record<
 
 const LUA_FILTER = "envoy.filters.http.lua";
 
+/** The message an `object:M` or `object-list:M` kind names, or undefined for a scalar kind. */
+export function nestedMessageOf(kind: JsonKind): string | undefined {
+  return /^object(?:-list)?:(.+)$/.exec(kind)?.[1];
+}
+
+/** Every nested message a body with these fields can hold, however deep, by name. */
+function reachableMessages(
+  fields: Readonly<Record<string, JsonKind>>,
+): Map<string, Readonly<Record<string, JsonKind>>> {
+  const found = new Map<string, Readonly<Record<string, JsonKind>>>();
+  const visit = (kinds: Readonly<Record<string, JsonKind>>) => {
+    for (const kind of Object.values(kinds)) {
+      const name = nestedMessageOf(kind);
+      if (name === undefined || found.has(name)) continue;
+      const message = NESTED_MESSAGES[name];
+      if (message === undefined) throw new Error(`kind ${kind} names no message of NESTED_MESSAGES`);
+      found.set(name, message);
+      visit(message);
+    }
+  };
+  visit(fields);
+  return found;
+}
+
 /**
  * Route metadata the Lua filter reads (`request_handle:metadata()`), under
  * its filter name as Envoy requires:
@@ -192,6 +274,8 @@ const LUA_FILTER = "envoy.filters.http.lua";
  *   body_fields   (body calls) the only members the JSON body may have, with
  *                 the JSON kind each value must have
  *   body_message  the request message named in the error
+ *   body_messages (bodies with objects inside) the members and kinds of
+ *                 each message an `object:M` or `object-list:M` kind names
  * A `/v1/` route without `call` is a path or method the API does not have.
  */
 export function luaCallMetadata(call: HttpCall | undefined): EnvoyObject {
@@ -203,6 +287,11 @@ export function luaCallMetadata(call: HttpCall | undefined): EnvoyObject {
   if (call.body !== undefined) {
     entries.body_fields = bothSpellings(Object.entries(call.body));
     entries.body_message = call.message.split(".").at(-1);
+    const nested = reachableMessages(call.body);
+    if (nested.size > 0)
+      entries.body_messages = Object.fromEntries(
+        [...nested].map(([name, fields]) => [name, bothSpellings(Object.entries(fields))]),
+      );
   }
   return { filter_metadata: { [LUA_FILTER]: entries } };
 }

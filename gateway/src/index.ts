@@ -20,4 +20,5 @@ export {
   SAFE_METHOD_PATTERN,
 } from "./gateway-routes.js";
 export { gatewayLuaFile } from "./runtime-files.js";
+export { MAX_TRUSTED_PROXY_HOPS, parseTrustedProxyHops } from "./trusted-proxy-hops.js";
 export { writeEnvoyConfig } from "./write-envoy-config.js";

@@ -54,4 +54,18 @@ test("each status has one mapper, and a body over the limit says what the limit 
   assert.is(tooLarge?.body?.inline_string, "request body: larger than the limit of 65536 bytes");
 });
 
+test("a route's own body limit is named for its requests, and looked at before the default", () => {
+  const config = renderJsonLocalReplies(65536, [{ pathRegex: "/big(\\?.*)?", method: "POST", maxBytes: 2097152 }]);
+  // biome-ignore lint/suspicious/noExplicitAny: walking Envoy's untyped YAML shape
+  const [first, ...rest] = (config as { mappers: any[] }).mappers;
+  assert.equal(first.filter.and_filter.filters, [
+    { status_code_filter: { comparison: { op: "EQ", value: { default_value: 413, runtime_key: "kurt_unused" } } } },
+    { header_filter: { header: { name: ":path", string_match: { safe_regex: { regex: "/big(\\?.*)?" } } } } },
+    { header_filter: { header: { name: ":method", string_match: { exact: "POST" } } } },
+  ]);
+  assert.is(first.body.inline_string, "request body: larger than the limit of 2097152 bytes");
+  assert.is(first.body_format_override.json_format.code, 3);
+  assert.equal(rest, mappers(renderJsonLocalReplies(65536)), "the default mappers follow, unchanged");
+});
+
 test.run();

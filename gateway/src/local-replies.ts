@@ -40,19 +40,50 @@ function jsonBody(grpcCode: number): EnvoyObject {
   };
 }
 
+/** A route whose body limit is not the listener's default, told apart by its request's `:path` (and method). */
+export interface BodyLimit {
+  /** Matches the whole `:path`, query string included, as the client sent it or as the transcoder rewrote it. */
+  readonly pathRegex: string;
+  readonly method?: string;
+  readonly maxBytes: number;
+}
+
+function tooLarge(maxBytes: number): EnvoyObject {
+  return { inline_string: `request body: larger than the limit of ${maxBytes} bytes` };
+}
+
 /**
  * HTTP connection manager `local_reply_config`; successes (the ceiling's 302,
  * /healthz) are left alone. A body over the limit is refused by the
- * transcoder or, far over it, by Envoy's buffer limit, each with its own
- * wording; both get one message that says what the limit is.
+ * transcoder, the buffer filter or, far over it, by Envoy's buffer limit,
+ * each with its own wording; all get one message that says what the limit
+ * is, the route's own where it has one (`routeLimits`).
  */
-export function renderJsonLocalReplies(maxRequestBodyBytes: number): EnvoyObject {
-  const tooLarge = `request body: larger than the limit of ${maxRequestBodyBytes} bytes`;
+export function renderJsonLocalReplies(
+  maxRequestBodyBytes: number,
+  routeLimits: readonly BodyLimit[] = [],
+): EnvoyObject {
+  const routeMappers = routeLimits.map((limit) => ({
+    filter: {
+      and_filter: {
+        filters: [
+          statusFilter("EQ", 413),
+          { header_filter: { header: { name: ":path", string_match: { safe_regex: { regex: limit.pathRegex } } } } },
+          ...(limit.method === undefined
+            ? []
+            : [{ header_filter: { header: { name: ":method", string_match: { exact: limit.method } } } }]),
+        ],
+      },
+    },
+    body: tooLarge(limit.maxBytes),
+    body_format_override: jsonBody(GrpcCode.INVALID_ARGUMENT),
+  }));
   return {
     mappers: [
+      ...routeMappers,
       ...GRPC_CODE_FOR_HTTP_STATUS.map(([httpStatus, grpcCode]) => ({
         filter: statusFilter("EQ", httpStatus),
-        ...(httpStatus === 413 ? { body: { inline_string: tooLarge } } : {}),
+        ...(httpStatus === 413 ? { body: tooLarge(maxRequestBodyBytes) } : {}),
         body_format_override: jsonBody(grpcCode),
       })),
       { filter: statusFilter("GE", 400), body_format_override: jsonBody(GrpcCode.UNKNOWN) },

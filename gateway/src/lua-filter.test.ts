@@ -154,6 +154,232 @@ test("a \\u escape in a member name is decoded before the name is checked", asyn
   assert.is(refusal(await createLink('{"\\u0075rl":"https://e.com"}')), undefined);
 });
 
+// --- Redirect rules, visit caps, passwords and batches
+
+const updateLink = (body: string) => request("PATCH", "/v1/links/abc", "update-link", { body });
+const batchCreate = (body: string) => request("POST", "/v1/links:batchCreate", "batch-create-links", { body });
+
+const RULES = [
+  { device: "ios", url: "https://apps.apple.com/app/1" },
+  { country: "DE", language: "de", url: "https://example.de/" },
+  { query: { name: "ref", value: "mail" }, url: "https://example.com/mail" },
+  { query: { name: "beta" }, device: null, url: "https://example.com/beta" },
+];
+
+test("a create, an update and a batch with rules, a visit cap and a password pass unchanged", async () => {
+  const create = JSON.stringify({
+    url: "https://example.com/",
+    maxVisits: 10,
+    password: "s3cret!",
+    rules: RULES,
+  });
+  const update = JSON.stringify({
+    max_visits: 20,
+    clearMaxVisits: false,
+    password: "",
+    rules: RULES,
+  });
+  const links = [
+    JSON.parse(create),
+    { url: "https://example.com/2", code: "two", tags: ["a"], rules: [] },
+    { url: "https://example.com/3", redirect_status: 301, rules: null, password: null },
+  ];
+  for (const [outcome, body] of [
+    [await createLink(create), create],
+    [await updateLink(update), update],
+    [await updateLink('{"rules":[]}'), "[] removes the rules"],
+    [await batchCreate(JSON.stringify({ links })), "batch"],
+    [await batchCreate('{"links":null}'), "no links: left to the service"],
+    [await batchCreate('{"links":[{}]}'), "an empty item: left to the service (url is required)"],
+  ] as const) {
+    assert.is(refusal(outcome), undefined, body);
+    assert.ok(outcome.bodyRead, body);
+    assert.equal(Object.keys(outcome.headers).sort(), [":method", ":path"], body);
+  }
+});
+
+test("escapes in values are read over, not decoded, and still checked", async () => {
+  assert.is(refusal(await createLink(String.raw`{"url":"https:\/\/e.com\u002F","title":"a\n\"b\"\u00e9"}`)), undefined);
+  assert.is(
+    refusal(await createLink(String.raw`{"rules":[{"url":"\u12"}]}`)),
+    "request body: not valid JSON (RFC 8259): bad \\u escape at byte 19",
+  );
+});
+
+test("a rule without url is left to the service, which names the rule", async () => {
+  assert.is(refusal(await createLink('{"url":"https://e.com","rules":[{"device":"ios"}]}')), undefined);
+});
+
+const url = '"url":"https://e.com"';
+/** Bodies whose rules, or a batch's items, break the contract's shape, and the path each refusal names. */
+const BAD_SHAPES: ReadonlyArray<readonly [call: "create" | "update" | "batch", body: string, why: string]> = [
+  [
+    "create",
+    `{${url},"maxVisits":"10"}`,
+    "maxVisits: must be a JSON number without fraction or exponent, got a string",
+  ],
+  [
+    "create",
+    `{${url},"max_visits":1.5}`,
+    "max_visits: must be a JSON number without fraction or exponent, got a number with a fraction or exponent",
+  ],
+  ["create", `{${url},"password":1234}`, "password: must be a JSON string, got a whole number"],
+  ["create", `{${url},"rules":{"url":"https://e.com"}}`, "rules: must be a JSON array of objects, got an object"],
+  ["create", `{${url},"rules":"https://e.com"}`, "rules: must be a JSON array of objects, got a string"],
+  ["create", `{${url},"rules":["https://e.com"]}`, "rules[0]: must be a JSON object, got a string"],
+  ["create", `{${url},"rules":[{"url":"https://e.com"},null]}`, "rules[1]: must be a JSON object, got null"],
+  ["create", `{${url},"rules":[{"url":"https://e.com"},[]]}`, "rules[1]: must be a JSON object, got an array"],
+  [
+    "create",
+    `{${url},"rules":[{"url":"https://e.com","bogus":1}]}`,
+    "rules[0].bogus: unknown field (RedirectRule has no such field)",
+  ],
+  [
+    "create",
+    `{${url},"rules":[{"url":"https://e.com","Device":"ios"}]}`,
+    "rules[0].Device: unknown field (RedirectRule has no such field)",
+  ],
+  ["create", `{${url},"rules":[{"url":5}]}`, "rules[0].url: must be a JSON string, got a whole number"],
+  [
+    "create",
+    `{${url},"rules":[{"url":"https://e.com","device":true}]}`,
+    "rules[0].device: must be a JSON string, got true or false",
+  ],
+  [
+    "create",
+    `{${url},"rules":[{"url":"https://e.com","country":["DE"]}]}`,
+    "rules[0].country: must be a JSON string, got an array",
+  ],
+  [
+    "create",
+    `{${url},"rules":[{"url":"https://e.com","language":{}}]}`,
+    "rules[0].language: must be a JSON string, got an object",
+  ],
+  [
+    "create",
+    `{${url},"rules":[{"url":"https://e.com","query":"ref"}]}`,
+    "rules[0].query: must be a JSON object, got a string",
+  ],
+  [
+    "create",
+    `{${url},"rules":[{"url":"https://e.com","query":["ref"]}]}`,
+    "rules[0].query: must be a JSON object, got an array",
+  ],
+  [
+    "create",
+    `{${url},"rules":[{"url":"https://e.com","query":{"name":1}}]}`,
+    "rules[0].query.name: must be a JSON string, got a whole number",
+  ],
+  [
+    "create",
+    `{${url},"rules":[{"url":"a"},{"url":"b"},{"url":"c","query":{"name":"x","value":2}}]}`,
+    "rules[2].query.value: must be a JSON string, got a whole number",
+  ],
+  [
+    "create",
+    `{${url},"rules":[{"url":"a","query":{"name":"x","values":["y"]}}]}`,
+    "rules[0].query.values: unknown field (RedirectRuleQuery has no such field)",
+  ],
+  ["update", '{"clearMaxVisits":"true"}', "clearMaxVisits: must be true or false, got a string"],
+  [
+    "update",
+    '{"maxVisits":-1.0}',
+    "maxVisits: must be a JSON number without fraction or exponent, got a number with a fraction or exponent",
+  ],
+  ["update", '{"password":false}', "password: must be a JSON string, got true or false"],
+  ["update", '{"rules":{}}', "rules: must be a JSON array of objects, got an object"],
+  [
+    "update",
+    '{"rules":[{"url":"a","when":"always"}]}',
+    "rules[0].when: unknown field (RedirectRule has no such field)",
+  ],
+  ["update", '{"rules":[1]}', "rules[0]: must be a JSON object, got a whole number"],
+  [
+    "update",
+    '{"rules":[{"url":"a","query":{"name":"x","value":null,"extra":true}}]}',
+    "rules[0].query.extra: unknown field (RedirectRuleQuery has no such field)",
+  ],
+  ["update", '{"code":"other"}', "code: unknown field (UpdateLinkRequest has no such field)"],
+  ["batch", '{"links":{"url":"https://e.com"}}', "links: must be a JSON array of objects, got an object"],
+  ["batch", '{"links":"https://e.com"}', "links: must be a JSON array of objects, got a string"],
+  ["batch", `{"links":[{${url}},"https://e.com"]}`, "links[1]: must be a JSON object, got a string"],
+  ["batch", `{"links":[{${url}},null]}`, "links[1]: must be a JSON object, got null"],
+  [
+    "batch",
+    `{"links":[{${url}},{${url},"bogus":1}]}`,
+    "links[1].bogus: unknown field (CreateLinkRequest has no such field)",
+  ],
+  [
+    "batch",
+    `{"links":[{${url},"disabled":true}]}`,
+    "links[0].disabled: unknown field (CreateLinkRequest has no such field)",
+  ],
+  ["batch", `{"links":[{"url":8}]}`, "links[0].url: must be a JSON string, got a whole number"],
+  [
+    "batch",
+    `{"links":[{${url},"tags":["a",2]}]}`,
+    "links[0].tags: must be a JSON array of strings, got an array with an element that is not a string",
+  ],
+  [
+    "batch",
+    `{"links":[{${url},"expiresAt":1700000000}]}`,
+    "links[0].expiresAt: must be an RFC 3339 timestamp string, got a whole number",
+  ],
+  [
+    "batch",
+    `{"links":[{${url},"rules":[{"url":"a"},{"url":"b","query":{"name":"x","value":3}}]}]}`,
+    "links[0].rules[1].query.value: must be a JSON string, got a whole number",
+  ],
+  [
+    "batch",
+    `{"links":[{${url},"rules":[{"url":"a","device":"ios","os":"x"}]}]}`,
+    "links[0].rules[0].os: unknown field (RedirectRule has no such field)",
+  ],
+  ["batch", `{"links":[{${url},"rules":"x"}]}`, "links[0].rules: must be a JSON array of objects, got a string"],
+  ["batch", `{"links":[{${url}}],"dryRun":true}`, "dryRun: unknown field (BatchCreateLinksRequest has no such field)"],
+];
+
+test("an unknown member or a wrong JSON type anywhere inside rules or a batch is refused, naming its path", async () => {
+  const send = { create: createLink, update: updateLink, batch: batchCreate };
+  for (const [call, body, why] of BAD_SHAPES) assert.is(refusal(await send[call](body)), why, body);
+  assert.ok(BAD_SHAPES.length >= 25);
+});
+
+test("the first problem in the body is named, and a body that is not JSON is refused as such first", async () => {
+  assert.is(
+    refusal(await batchCreate(`{"links":[{"url":1},{"bogus":2}]}`)),
+    "links[0].url: must be a JSON string, got a whole number",
+  );
+  assert.is(
+    refusal(await batchCreate(`{"links":[{"url":1},{"bogus":2},]}`)),
+    "request body: not valid JSON (RFC 8259): trailing comma at byte 33",
+  );
+  assert.is(
+    refusal(await createLink(`{${url},"rules":[{"url":"a","url":"b"}]}`)),
+    "request body: member url of rules[0] appears twice",
+  );
+});
+
+test("a batch of 1,000 links with rules is checked in one pass, the last item's fault named", async () => {
+  const item = {
+    url: "https://example.com/a/fairly/long/path/of/a/realistic/campaign?utm_source=newsletter&utm_medium=email",
+    title: "A realistic title for a link in a campaign",
+    tags: ["campaign", "2026"],
+    rules: RULES,
+  };
+  const links = Array.from({ length: 1000 }, (_, n) => ({ ...item, code: `code-${n}` }));
+  const good = JSON.stringify({ links });
+  assert.ok(good.length < 1024 * 1024, `${good.length} bytes`);
+  assert.is(refusal(await batchCreate(good)), undefined);
+  const bad = JSON.stringify({
+    links: [...links.slice(0, 999), { ...item, rules: [{ url: "x", query: { name: 1 } }] }],
+  });
+  assert.is(
+    refusal(await batchCreate(bad)),
+    "links[999].rules[0].query.name: must be a JSON string, got a whole number",
+  );
+});
+
 // --- Raw gRPC
 
 test("raw gRPC is refused: 415 in HTTP's terms and UNIMPLEMENTED in gRPC's, naming the internal listener", async () => {

@@ -59,9 +59,26 @@ const REDIRECT_RETRY_POLICY: EnvoyObject = {
   ...ON_ANOTHER_REPLICA,
 };
 
+/**
+ * A password sent in the form (`POST /{code}`) may use up one of the
+ * visitor's tries or, when right, a visit: sent again only when no resolver
+ * was reached, never after a reset, a timeout or a 503. The resolvers'
+ * listener is HTTP/1.1, so there is no refused stream to retry on either.
+ */
+const PASSWORD_FORM_RETRY_POLICY: EnvoyObject = {
+  retry_on: "connect-failure",
+  num_retries: 3,
+  ...ON_ANOTHER_REPLICA,
+};
+
 /** The route action of the public `GET|HEAD /{code}`: plain HTTP/1.1 to a resolver (DESIGN.md §1). */
 export function renderRedirectRouteAction(): EnvoyObject {
   return { cluster: REDIRECT_CLUSTER, timeout: UPSTREAM_TIMEOUT, retry_policy: REDIRECT_RETRY_POLICY };
+}
+
+/** The route action of the public `POST /{code}` (the password form): the same resolvers, never sent twice. */
+export function renderPasswordFormRouteAction(): EnvoyObject {
+  return { cluster: REDIRECT_CLUSTER, timeout: UPSTREAM_TIMEOUT, retry_policy: PASSWORD_FORM_RETRY_POLICY };
 }
 
 function escapeRegex(text: string): string {

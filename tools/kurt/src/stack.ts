@@ -1,5 +1,5 @@
 import path from "node:path";
-import { parseCorsOrigins } from "@kurt/gateway";
+import { parseCorsOrigins, parseTrustedProxyHops } from "@kurt/gateway";
 import { loadTopology, SERVICE_NAMES, type Topology } from "@kurt/topology";
 import { adminKeyFile } from "./admin-key.js";
 import type { Component, ComponentContext } from "./components/component.js";
@@ -52,7 +52,10 @@ export function createStack(
   const redis = infra?.redis ?? createRedisClusterComponent();
   const kafka = infra?.kafka ?? createKafkaComponent();
   const services = createServicesComponent();
-  const envoy = createEnvoyComponent({ corsOrigins: parseCorsOrigins(env.KURT_CORS_ORIGINS) });
+  const envoy = createEnvoyComponent({
+    corsOrigins: parseCorsOrigins(env.KURT_CORS_ORIGINS),
+    trustedProxyHops: parseTrustedProxyHops(env.KURT_TRUSTED_PROXY_HOPS),
+  });
   return {
     context,
     etcd,

@@ -33,6 +33,8 @@ export interface EnvoyComponentOptions {
   readonly accessLog?: boolean;
   /** Browser origins allowed to call the REST API cross-origin (KURT_CORS_ORIGINS); default none. */
   readonly corsOrigins?: readonly string[];
+  /** Proxies in front of the gateway whose X-Forwarded-For entries are trusted (KURT_TRUSTED_PROXY_HOPS); default 0. */
+  readonly trustedProxyHops?: number;
   /** Worker threads; Envoy's default is one per core. */
   readonly concurrency?: number;
   /** The benchmark's floor upstreams and routes (see EnvoyConfigOptions); only `npm run bench` sets it. */
@@ -253,6 +255,7 @@ async function renderConfig(
     luaFile,
     ...(options.accessLog === undefined ? {} : { accessLog: options.accessLog }),
     ...(options.corsOrigins === undefined ? {} : { corsOrigins: options.corsOrigins }),
+    ...(options.trustedProxyHops === undefined ? {} : { trustedProxyHops: options.trustedProxyHops }),
     ...(options.benchFloor === undefined ? {} : { benchFloor: options.benchFloor }),
   });
   const file = writeEnvoyConfig(config, envoyConfigFile(ctx.paths));
