@@ -12,10 +12,22 @@ export interface HostVisit {
  * `GET|HEAD path` through Envoy with the Host header of another domain (fetch
  * cannot set Host), without following a redirect.
  */
-export function visitHost(host: string, path: string, method = "GET"): Promise<HostVisit> {
+export function visitHost(
+  host: string,
+  path: string,
+  method = "GET",
+  headers: Readonly<Record<string, string>> = {},
+): Promise<HostVisit> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: topology.host, port: topology.envoy.httpPort, method, path, headers: { host }, timeout: 10_000 },
+      {
+        host: topology.host,
+        port: topology.envoy.httpPort,
+        method,
+        path,
+        headers: { ...headers, host },
+        timeout: 10_000,
+      },
       (res) => {
         let body = "";
         res.setEncoding("utf8");

@@ -20,6 +20,7 @@ export interface StatsJson {
   readonly browsers: readonly CountJson[];
   readonly os: readonly CountJson[];
   readonly devices: readonly CountJson[];
+  readonly countries: readonly CountJson[];
 }
 
 export interface StatsQuery {
