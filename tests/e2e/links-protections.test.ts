@@ -5,6 +5,7 @@ import { createApiKey } from "../support/api-keys.js";
 import { describe, request } from "../support/http-client.js";
 import { createLink, getLink, uniqueCode, updateLink } from "../support/links-api.js";
 import { statsWhenTotal } from "../support/stats-api.js";
+import { waitFor } from "../support/tool.js";
 
 // maxVisits and passwords end to end through Envoy (DESIGN.md §2): a capped
 // link gives exactly maxVisits human redirects, whichever resolver answers,
@@ -89,6 +90,15 @@ test("maxVisits can be raised, refused below the visits used, and removed", asyn
     assert.is((await request("GET", `/${link.code}`, { headers: { "user-agent": FIREFOX } })).status, 302);
 });
 
+function untilStatus(code: string, status: number) {
+  return waitFor(
+    `GET /${code} → ${status}`,
+    async () =>
+      (await request("GET", `/${code}`, { headers: { "user-agent": FIREFOX } })).status === status ? true : undefined,
+    { timeoutMs: 6_000, intervalMs: 100 },
+  );
+}
+
 const form = (code: string, password: string, headers: Record<string, string> = {}) =>
   request("POST", `/${code}`, {
     headers: { ...FORM, ...headers },
@@ -159,11 +169,12 @@ test('password: removed with "" and set again; a link without one refuses POST w
   const off = await updateLink(key, link.code, { password: "" });
   assert.is(off.status, 200, describe(off));
   assert.is(off.json.passwordProtected, false);
-  assert.is((await request("GET", `/${link.code}`, { headers: { "user-agent": FIREFOX } })).status, 302);
+  // The change reaches every resolver through its link event.
+  await untilStatus(link.code, 302);
   assert.is((await form(link.code, "first-pw")).status, 405);
   const on = await updateLink(key, link.code, { password: "second-pw" });
   assert.is(on.json.passwordProtected, true);
-  assert.is((await request("GET", `/${link.code}`)).status, 200);
+  await untilStatus(link.code, 200);
   assert.is((await form(link.code, "first-pw")).status, 403);
   assert.is((await form(link.code, "second-pw")).status, 303);
 });
