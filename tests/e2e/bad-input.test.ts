@@ -552,7 +552,7 @@ const cases: BadCase[] = [
     body: { clearMaxVisits: "yes" },
     status: 400,
     field: "clearMaxVisits",
-    reason: /boolean|type|invalid/i,
+    reason: /boolean|true or false|type|invalid/i,
   },
   // --- password
   ...["abc", "", "a".repeat(129), "tab\there", "new\nline", "nul\u0000byte"].map(
