@@ -99,7 +99,9 @@ function scenarioList(text: string): ScenarioName[] {
 function withDependencies(chosen: readonly ScenarioName[]): ScenarioName[] {
   const wanted = new Set(chosen);
   if (wanted.has("latency")) wanted.add("hot");
-  const redirects: ScenarioName[] = ["floor", "hot", "cold", "uniform", "latency", "latency-fixed", "clicks", "scale"];
+  // Its target is a ratio to the plain hot rate, measured interleaved in the same run.
+  if (wanted.has("hot-rules")) wanted.add("hot");
+  const redirects: ScenarioName[] = ["floor", "hot", "hot-rules", "cold", "uniform", "latency", "latency-fixed", "clicks", "scale"];
   if (redirects.some((name) => wanted.has(name))) wanted.add("ceiling");
   return SCENARIOS.filter((name) => wanted.has(name));
 }
