@@ -1,4 +1,4 @@
-import type { Link } from "@kurt/contract";
+import { type Link, Stats } from "@kurt/contract";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { parseRule } from "./link-commands-args.js";
@@ -8,6 +8,7 @@ import {
   formatLink,
   formatLinkList,
   formatRule,
+  formatStats,
   sparkline,
   table,
 } from "./link-commands-format.js";
@@ -117,6 +118,24 @@ test("domains: one as a table of fields, several as rows with the default one ma
     ].join("\n"),
   );
   assert.is(formatDomainList([]), "no domains");
+});
+
+test("stats show the top countries beside the other breakdowns", () => {
+  const text = formatStats(
+    Stats.fromPartial({
+      code: "launch",
+      total: 5,
+      humanTotal: 5,
+      devices: [{ value: "desktop", clicks: 5 }],
+      countries: [
+        { value: "DE", clicks: 3 },
+        { value: "unknown", clicks: 2 },
+      ],
+    }),
+  );
+  assert.match(text, /COUNTRY\s+CLICKS/);
+  assert.match(text, /DE\s+3/);
+  assert.match(text, /unknown\s+2/);
 });
 
 test.run();

@@ -155,5 +155,6 @@ export function formatStats(stats: Stats): string {
   top("browser", stats.browsers);
   top("os", stats.os);
   top("device", stats.devices);
+  top("country", stats.countries);
   return lines.join("\n");
 }
