@@ -76,6 +76,39 @@ test("update, list and delete", async () => {
   assert.is((error as KurtError).code, "not_found");
 });
 
+test("batch create, visit caps, passwords and rules through the SDK", async () => {
+  const code = uniqueCode("sdkbatch");
+  const { results } = await kurt.batchCreateLinks([
+    {
+      url: `https://example.com/sdk/ts/${code}`,
+      code,
+      maxVisits: 1,
+      rules: [{ language: "de", url: "https://example.de/" }],
+    },
+    { url: "ftp://example.com/x" },
+    { url: "https://example.com/sdk/ts/locked", password: "sdk-secret" },
+  ]);
+  assert.is(results.length, 3);
+  const [capped, bad, locked] = results;
+  assert.equal(capped?.link?.rules, [
+    { language: "de", url: "https://example.de/", device: undefined, country: undefined, query: undefined },
+  ]);
+  assert.is(capped?.link?.maxVisits, 1);
+  assert.is(bad?.error?.code, 3);
+  assert.match(bad?.error?.message ?? "", /url/);
+  assert.is(locked?.link?.passwordProtected, true);
+  // A counted resolve takes the one visit; the next is gone.
+  assert.is((await kurt.resolve(code, { countClick: true })).url, `https://example.com/sdk/ts/${code}`);
+  assert.is(((await kurt.resolve(code).catch((e: unknown) => e)) as KurtError).code, "gone");
+  assert.is((await kurt.getLink(code)).visits, 1);
+  // A password link cannot be resolved over gRPC: its visitors give the password in the redirect's form.
+  const lockedCode = locked?.link?.code as string;
+  assert.is(((await kurt.resolve(lockedCode).catch((e: unknown) => e)) as KurtError).code, "permission_denied");
+  const cleared = await kurt.updateLink({ code, clearMaxVisits: true, rules: [] });
+  assert.is(cleared.maxVisits, undefined);
+  assert.equal(cleared.rules, []);
+});
+
 test("a code already taken is a typed already_exists error", async () => {
   const code = uniqueCode("sdkts");
   await kurt.createLink({ url: "https://example.com/sdk/first", code });
