@@ -94,4 +94,17 @@ test("findLinkByUrl searches the default domain by its listed name, and matches 
   ]);
 });
 
+test("findLinkByUrl searches by the form Kurt stores, cut to the 200 characters a query may have", async () => {
+  const long = `https://例え.jp/${"p".repeat(300)}`;
+  const stored = new URL(long).href;
+  const { kurt, calls } = client({
+    listLinks: () => ({ links: [link("c3", stored)], nextPageToken: "" }),
+  });
+  const found = await createKurtImportPort(kurt).findLinkByUrl(long, "go.example.com");
+  assert.equal(found, { code: "c3", url: stored });
+  const query = (calls[0]?.args[0] as { query: string } | undefined)?.query ?? "";
+  assert.is(query, stored.slice(0, 200));
+  assert.ok(query.startsWith("https://xn--r8jz45g.jp/"), query);
+});
+
 test.run();

@@ -7,6 +7,18 @@ const BATCH_DEADLINE_MS = 120_000;
 /** Pages of links searched for a row without a code before it counts as new. */
 const URL_SEARCH_PAGES = 10;
 
+/** The longest `query` ListLinks takes. */
+const MAX_QUERY_LENGTH = 200;
+
+/** How Kurt stores a URL: its WHATWG href (punycode host, percent-encoded path). */
+function storedForm(url: string): string {
+  try {
+    return new URL(url).href;
+  } catch {
+    return url;
+  }
+}
+
 const inDomain = (domain: string | undefined) => (domain === undefined ? {} : { domain });
 
 /** The rate limiter says when its budget refills ("retry in N ms"); a second otherwise. */
@@ -57,9 +69,11 @@ export function createKurtImportPort(kurt: KurtClient): ImportPort {
     async findLinkByUrl(url, domain) {
       // The default domain is listed under its public name: a filter by it keeps the others' links out.
       const filter = { domain: await domainName(domain) };
+      // Kurt stores the WHATWG-normalised href and matches `query` as a substring of at most 200 characters.
+      const query = storedForm(url).slice(0, MAX_QUERY_LENGTH);
       let pageToken = "";
       for (let page = 0; page < URL_SEARCH_PAGES; page++) {
-        const answer = await kurt.listLinks({ ...filter, query: url, pageSize: 100, pageToken });
+        const answer = await kurt.listLinks({ ...filter, query, pageSize: 100, pageToken });
         const hit = answer.links.find((link) => sameUrl(link.url, url));
         if (hit !== undefined) return { code: hit.code, url: hit.url };
         pageToken = answer.nextPageToken;
