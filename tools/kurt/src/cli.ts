@@ -16,6 +16,7 @@ import {
 } from "./commands.js";
 import { parseSwitchoverArgs, switchover } from "./components/postgres-switchover.js";
 import { infrastructureMode } from "./containers/index.js";
+import { importCommand } from "./import/import-command.js";
 import { domainCommand } from "./link-cli/domain-commands.js";
 import { linkCommand } from "./link-cli/link-commands.js";
 import { collectMetricsSummary, formatSummary, summarize } from "./metrics/metrics-summary.js";
@@ -37,6 +38,8 @@ const USAGE = `usage: ./kurt COMMAND
   test            static checks, then the test suites against the stack (started if it is not running)
   link …          create, get, list, update, delete links and read their stats (./kurt link help)
   domain …        add, list, update, remove the domains links live under (./kurt domain help)
+  import --from bitly|shlink|kutt|yourls|csv FILE [--domain D] [--dry-run]
+                  create the links of another shortener's export, keeping their codes (./kurt import help)
 
 Ports move together with KURT_PORT_BASE (default 24000); replicas with KURT_SHORTENER_REPLICAS,
 KURT_RESOLVER_REPLICAS and KURT_CLICKLOG_REPLICAS; state lives in KURT_STATE_DIR (default .kurt/).`;
@@ -112,6 +115,15 @@ async function main(argv: readonly string[]): Promise<number> {
           env: process.env,
           out: (text) => console.log(text),
           err: say,
+        });
+      case "import":
+        return await importCommand(rest, {
+          topology: stack.context.topology,
+          paths: stack.context.paths,
+          env: process.env,
+          out: (text) => console.log(text),
+          err: say,
+          progress: process.stderr,
         });
       default:
         say(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
