@@ -101,7 +101,17 @@ function withDependencies(chosen: readonly ScenarioName[]): ScenarioName[] {
   if (wanted.has("latency")) wanted.add("hot");
   // Its target is a ratio to the plain hot rate, measured interleaved in the same run.
   if (wanted.has("hot-rules")) wanted.add("hot");
-  const redirects: ScenarioName[] = ["floor", "hot", "hot-rules", "cold", "uniform", "latency", "latency-fixed", "clicks", "scale"];
+  const redirects: ScenarioName[] = [
+    "floor",
+    "hot",
+    "hot-rules",
+    "cold",
+    "uniform",
+    "latency",
+    "latency-fixed",
+    "clicks",
+    "scale",
+  ];
   if (redirects.some((name) => wanted.has(name))) wanted.add("ceiling");
   return SCENARIOS.filter((name) => wanted.has(name));
 }

@@ -145,13 +145,13 @@ test.before(async () => {
       domains,
       clicks: { record: (facts) => void recorded.push(facts) },
       visits: {
-        async take(domain, code) {
+        async take(_domain, code) {
           visitCalls.push(`take ${code}`);
           const left = visitsLeft.get(code) ?? 0;
           if (left > 0) visitsLeft.set(code, left - 1);
           return left > 0;
         },
-        async hasLeft(domain, code) {
+        async hasLeft(_domain, code) {
           visitCalls.push(`check ${code}`);
           return (visitsLeft.get(code) ?? 0) > 0;
         },
