@@ -57,7 +57,7 @@ const CASES: readonly Case[] = [
     file: "shlink-short-urls.json",
     visits: [
       ["launch-2025", "https://example.net/launch"],
-      ["docs", "https://docs.example.net/"],
+      ["2025-roadmap", "https://example.net/blog/roadmap-2025"],
     ],
     duplicates: 1,
     conflicts: 0,
@@ -67,7 +67,7 @@ const CASES: readonly Case[] = [
     file: "kutt-links.json",
     visits: [
       ["meetup", "https://meetup.example.org/berlin-js/june"],
-      ["status", "https://status.example.org/"],
+      ["podcast-42", "https://podcast.example.org/episodes/42"],
     ],
     duplicates: 1,
     conflicts: 0,
@@ -204,6 +204,13 @@ test("each fixture imports into its domain: nothing fails, the file's duplicates
     );
     firstRuns.set(c.file, first.report);
   }
+});
+
+test("a code Kurt reserves for its own routes (Shlink's `docs`) is reported invalid with Kurt's reason", async () => {
+  const report = firstRuns.get("shlink-short-urls.json");
+  const docs = report?.rows.find((row) => row.code === "docs");
+  assert.is(docs?.kind, "invalid", JSON.stringify(docs));
+  assert.match(String((docs as { reason?: string } | undefined)?.reason), /reserved/);
 });
 
 test("the imported links redirect through the gateway under their original codes", async () => {

@@ -52,8 +52,10 @@ async function main(argv: readonly string[]): Promise<number> {
     return command === undefined ? 2 : 0;
   }
   // The stack `./kurt test` starts sits behind one (simulated) proxy: the tests choose their visitors' addresses
-  // with X-Forwarded-For, as a load balancer in front would (redirect rules by country, ADR 29).
-  const stack = createStack(say, command === "test" ? { KURT_TRUSTED_PROXY_HOPS: "1", ...process.env } : process.env);
+  // with X-Forwarded-For, as a load balancer in front would (redirect rules by country, ADR 29). Set in the
+  // environment so that every process the tests start (a restarted Envoy, another ./kurt) renders the same.
+  if (command === "test") process.env.KURT_TRUSTED_PROXY_HOPS ??= "1";
+  const stack = createStack(say);
   try {
     switch (command) {
       case "up":
