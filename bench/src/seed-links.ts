@@ -1,4 +1,5 @@
 import { encodeLinkCacheEntry, LINK_CACHE_TTL_SECONDS, linkCacheKey } from "@kurt/contract";
+import type { RedirectRule } from "@kurt/core/redirect-rule";
 import { primaryConnectionString, replicaConnectionString, withPgClient } from "@kurt/tool";
 import type { Topology } from "@kurt/topology";
 import { Cluster, type Redis } from "ioredis";
@@ -28,6 +29,24 @@ export function unknownCode(random: number): string {
 
 function benchUrl(index: number): string {
   return `https://example.com/articles/${index}/a-fairly-typical-page-slug?utm_source=kurt-bench`;
+}
+
+/** Bench link `index`'s Redis entry, as the shortener's write-through would make it. */
+function benchEntry(index: number, updatedAtMs: number, rules: readonly RedirectRule[]): string {
+  return encodeLinkCacheEntry({
+    url: benchUrl(index),
+    redirectStatus: 302,
+    cacheSeconds: 0,
+    expiresAtMs: null,
+    validSinceMs: null,
+    forwardQuery: false,
+    maxVisits: null,
+    passwordHash: null,
+    rules,
+    disabled: false,
+    deleted: false,
+    updatedAtMs,
+  });
 }
 
 const SQL_CODE = `'${CODE_PREFIX}' || lpad(to_hex(i), 6, '0')`;
@@ -124,20 +143,7 @@ async function seedRedis(redis: Cluster, from: number, count: number): Promise<v
   for (let i = from; i < count; i++) {
     const key = linkCacheKey(benchCode(i));
     const node = bySlot[keySlot(key)] as Redis;
-    const entry = encodeLinkCacheEntry({
-      url: benchUrl(i),
-      redirectStatus: 302,
-      cacheSeconds: 0,
-      expiresAtMs: null,
-      validSinceMs: null,
-      forwardQuery: false,
-      maxVisits: null,
-      passwordHash: null,
-      rules: [],
-      disabled: false,
-      deleted: false,
-      updatedAtMs,
-    });
+    const entry = benchEntry(i, updatedAtMs, []);
     const batch = batches.get(node) ?? [];
     batch.push(key, entry);
     batches.set(node, batch);
@@ -241,23 +247,7 @@ export async function seedRuledLinks(topology: Topology, redis: Cluster, count: 
     const key = linkCacheKey(`${RULES_DOMAIN}/${benchCode(i)}`);
     const node = bySlot[keySlot(key)] as Redis;
     const batch = batches.get(node) ?? [];
-    batch.push(
-      key,
-      encodeLinkCacheEntry({
-        url: benchUrl(i),
-        redirectStatus: 302,
-        cacheSeconds: 0,
-        expiresAtMs: null,
-        validSinceMs: null,
-        forwardQuery: false,
-        maxVisits: null,
-        passwordHash: null,
-        rules: BENCH_RULES,
-        disabled: false,
-        deleted: false,
-        updatedAtMs,
-      }),
-    );
+    batch.push(key, benchEntry(i, updatedAtMs, BENCH_RULES));
     batches.set(node, batch);
     if (batch.length >= 4_000) {
       batches.set(node, []);

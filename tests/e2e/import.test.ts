@@ -1,13 +1,12 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { adminKey } from "../support/api-keys.js";
 import { visitHost } from "../support/host-visit.js";
 import { describe, request } from "../support/http-client.js";
+import { type KurtOutcome, repoRoot, runKurt } from "../support/kurt-cli.js";
 
 // The real `./kurt import` against the running stack: each fixture of
 // tests/fixtures/import/ goes into a domain of its own, made for this run (so
@@ -15,7 +14,7 @@ import { describe, request } from "../support/http-client.js";
 // redirect through the gateway under their original codes; a second import
 // of the same file creates nothing.
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
+const root = repoRoot;
 const fixtures = path.join(root, "tests/fixtures/import");
 const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 const scratch = mkdtempSync(path.join(tmpdir(), "kurt-import-e2e-"));
@@ -102,27 +101,9 @@ interface Report {
   readonly rows: readonly { kind: string; line: number; code?: string; url?: string; originalCode?: string }[];
 }
 
-interface Outcome {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+type Outcome = KurtOutcome;
 
-function kurt(...args: string[]): Promise<Outcome> {
-  // KURT_API_KEY and KURT_GRPC unset: the command finds the admin key and address itself.
-  const env = { ...process.env };
-  delete env.KURT_API_KEY;
-  delete env.KURT_GRPC;
-  return new Promise((resolve, reject) => {
-    const child = spawn(`${root}/kurt`, ["import", ...args], { cwd: root, env });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (text: string) => (stdout += text));
-    child.stderr.setEncoding("utf8").on("data", (text: string) => (stderr += text));
-    child.once("error", reject);
-    child.once("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
-}
+const kurt = (...args: string[]): Promise<Outcome> => runKurt(["import", ...args]);
 
 /** Imports a fixture into a domain, answering the exit code, the summary and the --report JSON. */
 async function importFixture(

@@ -1,39 +1,18 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { type KurtOutcome, runKurt } from "../support/kurt-cli.js";
 import { uniqueCode } from "../support/links-api.js";
 import { decodeQrPng } from "../support/qr-decode.js";
 
 // The real `./kurt link …` commands against the running stack, as a person
 // or a script runs them: exit codes, tables, --json.
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
+type Outcome = KurtOutcome;
 
-interface Outcome {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function kurt(...args: string[]): Promise<Outcome> {
-  // KURT_API_KEY and KURT_GRPC unset: the command finds the admin key and address itself.
-  const env = { ...process.env };
-  delete env.KURT_API_KEY;
-  delete env.KURT_GRPC;
-  return new Promise((resolve, reject) => {
-    const child = spawn(`${root}/kurt`, ["link", ...args], { cwd: root, env });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (text: string) => (stdout += text));
-    child.stderr.setEncoding("utf8").on("data", (text: string) => (stderr += text));
-    child.once("error", reject);
-    child.once("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
-}
+const kurt = (...args: string[]): Promise<Outcome> => runKurt(["link", ...args]);
 
 function json(outcome: Outcome) {
   assert.is(outcome.code, 0, outcome.stderr);

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
+import { latencySummary } from "../client-latency.js";
 import { type LoadOutcome, measureRun } from "../measure.js";
 import type { BenchContext, ScenarioRow } from "./bench-context.js";
 
@@ -7,11 +8,6 @@ import type { BenchContext, ScenarioRow } from "./bench-context.js";
 const BATCH = 1_000;
 /** Batches in flight at once, as `./kurt import` sends them. */
 const CLIENTS = 4;
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number;
-}
 
 /**
  * CLIENTS clients sending `POST /v1/links:batchCreate` of BATCH new links
@@ -51,17 +47,10 @@ async function batchLoad(ctx: BenchContext, durationS: number): Promise<LoadOutc
     }
   };
   await Promise.all(Array.from({ length: CLIENTS }, client));
-  const sorted = [...latencies].sort((a, b) => a - b);
   return {
     requests: created,
     durationS: (performance.now() - started) / 1000,
-    latency: {
-      p50: percentile(sorted, 0.5),
-      p90: percentile(sorted, 0.9),
-      p99: percentile(sorted, 0.99),
-      p999: percentile(sorted, 0.999),
-      max: sorted.at(-1) ?? 0,
-    },
+    latency: latencySummary(latencies),
     transportErrors: errors,
   };
 }

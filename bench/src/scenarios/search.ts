@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { primaryConnectionString, withPgClient } from "@kurt/tool";
+import { latencySummary } from "../client-latency.js";
 import { type LoadOutcome, measureRun } from "../measure.js";
 import type { BenchContext, ScenarioRow } from "./bench-context.js";
 
@@ -15,11 +16,6 @@ const SEARCHES = [
   { name: "tag", label: "tag on 1 % of links", query: `?tag=${BENCH_TAG}` },
   { name: "tag-query", label: "tag and query", query: `?tag=${BENCH_TAG}&query=articles/12` },
 ] as const;
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number;
-}
 
 /** One client sending ListLinks calls back to back for `durationS`: each call's latency, in milliseconds. */
 async function listLoad(ctx: BenchContext, query: string, durationS: number): Promise<LoadOutcome> {
@@ -41,17 +37,10 @@ async function listLoad(ctx: BenchContext, query: string, durationS: number): Pr
     }
     latencies.push(performance.now() - sent);
   }
-  const sorted = [...latencies].sort((a, b) => a - b);
   return {
     requests: latencies.length,
     durationS: (performance.now() - started) / 1000,
-    latency: {
-      p50: percentile(sorted, 0.5),
-      p90: percentile(sorted, 0.9),
-      p99: percentile(sorted, 0.99),
-      p999: percentile(sorted, 0.999),
-      max: sorted.at(-1) ?? 0,
-    },
+    latency: latencySummary(latencies),
     transportErrors: errors,
   };
 }
