@@ -16,7 +16,7 @@ import {
   type UpdateLinkRequest,
 } from "@kurt/contract";
 import { type Logger, toServiceError, unary, withCheckedTimestamps } from "@kurt/platform";
-import { invalidArgument } from "@kurt/platform/errors";
+import { alreadyExists, invalidArgument } from "@kurt/platform/errors";
 import type { CreateLinkInput, LinkService } from "../domain/link-service.js";
 import { createLinkQrCodes, QR_CACHE_CONTROL, type QrCodeRenderer } from "../domain/qr-code.js";
 import { toLinkMessage } from "../messages/link-message.js";
@@ -86,11 +86,25 @@ export function createLinkServiceHandlers(deps: {
       if (request.links.length > MAX_BATCH_LINKS)
         throw invalidArgument("links", `must hold at most ${MAX_BATCH_LINKS} links, got ${request.links.length}`);
       const caller = { keyId: key.id, requestId: context.requestId };
+      // The same custom code twice in one batch: the first item gets it, as if the items were sent one by one.
+      const firstWith = new Map<string, number>();
+      const repeatOf = request.links.map((item, index) => {
+        if (item.code === undefined) return undefined;
+        const key = `${(item.domain ?? "").toLowerCase()}/${item.code}`;
+        const first = firstWith.get(key);
+        if (first === undefined) firstWith.set(key, index);
+        return first;
+      });
       // Concurrent creates share the store's insert batches: a batch costs a few transactions, not one per item.
       const results = await Promise.all(
         request.links.map(
-          (item): Promise<BatchCreateLinkResult> =>
-            links.createLink(createInput(item), caller).then(
+          (item, index): Promise<BatchCreateLinkResult> =>
+            (repeatOf[index] === undefined
+              ? links.createLink(createInput(item), caller)
+              : Promise.reject(
+                  alreadyExists("code", `"${item.code}" is already taken by links[${repeatOf[index]}] of this batch`),
+                )
+            ).then(
               (link) => ({ link: message(link), error: undefined }),
               (error: unknown) => {
                 const { serviceError, internal } = toServiceError(error);

@@ -8,6 +8,8 @@
 import { Client, credentials, Metadata, type ServiceError, status } from "@grpc/grpc-js";
 import {
   ApiKeyServiceService,
+  BatchCreateLinksRequest,
+  BatchCreateLinksResponse,
   CreateApiKeyRequest,
   CreateApiKeyResponse,
   CreateLinkRequest,
@@ -294,6 +296,59 @@ test("GetLinkQrCode is a read: links:read suffices, no budget is used, the key i
   assert.is((await call(QR, qr({ code: "no-such-code" }), secrets.reader)).error?.code, status.NOT_FOUND);
   for (let i = 0; i < BURST; i++)
     assert.is((await call(CREATE, create(), secrets.writer)).error, null, `write ${i + 1}`);
+});
+
+const BATCH = "/kurt.v1.LinkService/BatchCreateLinks";
+const batch = (links: Partial<CreateLinkRequest>[]) =>
+  BatchCreateLinksRequest.encode(
+    BatchCreateLinksRequest.fromPartial({ links: links.map((fields) => ({ url: "https://example.com/", ...fields })) }),
+  ).finish();
+
+test("a batch: one token, one result per item in order, a code repeated in the batch goes to its first item", async () => {
+  refill();
+  const before = linkStore.writes.length;
+  const answer = await call(
+    BATCH,
+    batch([
+      { code: "batch-one" },
+      { url: "ftp://example.com/" },
+      { code: "batch-one", url: "https://example.com/again" },
+      { code: "batch-two", maxVisits: 0 },
+      { code: "batch-three", rules: [{ device: "ios", url: "https://example.com/ios" }] },
+    ]),
+    secrets.writer,
+  );
+  assert.is(answer.error, null);
+  const { results } = BatchCreateLinksResponse.decode(answer.response as Buffer);
+  assert.equal(
+    results.map((result) => (result.link !== undefined ? `link ${result.link.code}` : `error ${result.error?.code}`)),
+    [
+      "link batch-one",
+      `error ${status.INVALID_ARGUMENT}`,
+      `error ${status.ALREADY_EXISTS}`,
+      `error ${status.INVALID_ARGUMENT}`,
+      "link batch-three",
+    ],
+  );
+  assert.match(results[2]?.error?.message ?? "", /links\[0\]/);
+  assert.match(results[3]?.error?.message ?? "", /maxVisits/);
+  assert.equal(linkStore.writes.slice(before), ["insert batch-one", "insert batch-three"]);
+  // One call took one token: BURST - 1 single creates still pass.
+  for (let i = 0; i < BURST - 1; i++) assert.is((await call(CREATE, create(), secrets.writer)).error, null);
+  assert.is((await call(CREATE, create(), secrets.writer)).error?.code, status.RESOURCE_EXHAUSTED);
+});
+
+test("a batch of none or of more than 1,000 links is refused whole, writing nothing", async () => {
+  refill();
+  const before = linkStore.writes.length;
+  const none = await call(BATCH, batch([]), secrets.writer);
+  assert.is(none.error?.code, status.INVALID_ARGUMENT);
+  assert.match(none.error?.details ?? "", /links: must hold at least 1/);
+  const many = await call(BATCH, batch(Array.from({ length: 1_001 }, () => ({}))), secrets.writer);
+  assert.is(many.error?.code, status.INVALID_ARGUMENT);
+  assert.match(many.error?.details ?? "", /at most 1000 links, got 1001/);
+  assert.is((await call(BATCH, batch([{}]), secrets.reader)).error?.code, status.PERMISSION_DENIED);
+  assert.is(linkStore.writes.length, before);
 });
 
 test.run();
