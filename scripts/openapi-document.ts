@@ -10,14 +10,14 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { OPENAPI_DOCUMENT } from "@kurt/gateway";
+import { GATEWAY_PATHS, OPENAPI_DOCUMENT } from "@kurt/gateway";
 import { parse } from "yaml";
 import type { GenerateTarget } from "../sdk/generate-targets.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: an OpenAPI document is walked as plain JSON
 type Json = any;
 
-export const OPENAPI_PATH = "/v1/openapi.json";
+export const OPENAPI_PATH = GATEWAY_PATHS.openapi;
 
 /** The security scheme every call but OPENAPI_PATH names (DESIGN.md §2: `Authorization: Bearer <api key>`). */
 export const BEARER_SCHEME = "bearerAuth";
