@@ -6,8 +6,10 @@
  * envoy.yaml and the descriptor set kurt.pb, rendered by gateway/, and the
  * Postgres router's postgres-router.yaml, rendered by tools/kurt), and
  * docs/configuration.md from the services' config schemas
- * (configuration-doc.ts). An SDK whose toolchain is missing is skipped with a
- * warning.
+ * (configuration-doc.ts), and the OpenAPI document the gateway serves,
+ * envoy/openapi/openapi.json (openapi-document.ts, gnostic's
+ * protoc-gen-openapi). A target whose toolchain is missing (python3, go) is
+ * skipped with a warning.
  *
  *   node --import tsx scripts/generate.ts           regenerate in place
  *   node --import tsx scripts/generate.ts --check   regenerate into a temporary
@@ -26,6 +28,7 @@ import {
   writeComposePostgresRouterConfig,
 } from "../tools/kurt/src/containers/compose-postgres.js";
 import { configurationDocTarget } from "./configuration-doc.js";
+import { openApiTarget } from "./openapi-document.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const buf = join(root, "node_modules", ".bin", "buf");
@@ -67,6 +70,7 @@ const targets: readonly GenerateTarget[] = [
   composeEnvoyTarget,
   composePostgresRouterTarget,
   configurationDocTarget,
+  openApiTarget,
 ];
 
 /** The targets this machine can generate; the others are named on stderr. */

@@ -3,6 +3,7 @@ import { loadTopology, type Topology } from "@kurt/topology";
 import { buildDescriptorSet } from "./descriptor-set.js";
 import type { EnvoyObject } from "./envoy-clusters.js";
 import { renderEnvoyConfig } from "./envoy-config.js";
+import { OPENAPI_DOCUMENT } from "./runtime-files.js";
 import { writeEnvoyConfig } from "./write-envoy-config.js";
 
 /**
@@ -17,10 +18,11 @@ import { writeEnvoyConfig } from "./write-envoy-config.js";
 /** The folder of the committed files, relative to the repository's root. */
 export const COMPOSE_ENVOY_DIR = "envoy/compose";
 
-/** Where compose.yaml mounts that folder and envoy/lua/ in the Envoy container. */
+/** Where compose.yaml mounts that folder, envoy/lua/ and envoy/openapi/ in the Envoy container. */
 export const COMPOSE_ENVOY_MOUNTS = {
   configDir: "/etc/envoy",
   luaDir: "/etc/kurt/lua",
+  openapiDir: "/etc/kurt/openapi",
 } as const;
 
 export const COMPOSE_ENVOY_FILES = { config: "envoy.yaml", descriptorSet: "kurt.pb" } as const;
@@ -34,6 +36,7 @@ export function renderComposeEnvoyConfig(topology: Topology = composeTopology())
   return renderEnvoyConfig(topology, {
     descriptorFile: path.posix.join(COMPOSE_ENVOY_MOUNTS.configDir, COMPOSE_ENVOY_FILES.descriptorSet),
     luaFile: path.posix.join(COMPOSE_ENVOY_MOUNTS.luaDir, "kurt-gateway.lua"),
+    openapiFile: path.posix.join(COMPOSE_ENVOY_MOUNTS.openapiDir, OPENAPI_DOCUMENT.file),
     listenAddress: "0.0.0.0",
     serviceDiscovery: "dns",
   });

@@ -251,7 +251,7 @@ test("under /v1/, each call of the contract is one route; any other path or meth
   const v1 = publicRoutes().filter((r: Loose) => luaRules(r) !== undefined);
   assert.equal(
     v1.map((r: Loose) => r.name),
-    [...HTTP_CALLS.map((c) => c.name), "v1-unknown"],
+    ["openapi-document", ...HTTP_CALLS.map((c) => c.name), "v1-unknown"],
   );
   assert.equal(luaRules(v1.at(-1)), { unknown_call: true });
   const create = v1.find((r: Loose) => r.name === "create-link");

@@ -4,12 +4,19 @@ import type { BenchFloor, EnvoyObject, ServiceDiscovery } from "./envoy-clusters
 import { renderBenchFloorClusters, renderClusters } from "./envoy-clusters.js";
 import { renderGrpcListener } from "./grpc-listener.js";
 import { renderPublicListener } from "./public-listener.js";
+import { openApiFileBesideLua } from "./runtime-files.js";
 
 export interface EnvoyConfigOptions {
   /** The binary FileDescriptorSet of proto/ (see buildDescriptorSet), as a path Envoy can read. */
   readonly descriptorFile: string;
   /** envoy/lua/kurt-gateway.lua, as a path Envoy can read. */
   readonly luaFile: string;
+  /**
+   * envoy/openapi/openapi.json, as a path Envoy can read (at start-up: it
+   * answers `GET /v1/openapi.json` from memory). Default: beside the Lua
+   * filter's folder, where a checkout and the compose container have it.
+   */
+  readonly openapiFile?: string;
   /** Listeners bind here; compose binds 0.0.0.0. Default: topology.host. */
   readonly listenAddress?: string;
   /** Replicas are reached at this host (an IP, or a DNS name under compose). Default: topology.host. */
@@ -54,6 +61,7 @@ export function renderEnvoyConfig(topology: Topology, options: EnvoyConfigOption
           listenAddress,
           descriptorFile: options.descriptorFile,
           luaFile: options.luaFile,
+          openapiFile: options.openapiFile ?? openApiFileBesideLua(options.luaFile),
           accessLog,
           corsOrigins: options.corsOrigins ?? [],
           trustedProxyHops: options.trustedProxyHops ?? 0,

@@ -30,6 +30,8 @@ export const SAFE_METHOD_PATTERN = "(Get|List|Resolve)[A-Za-z0-9]*";
  */
 export const GATEWAY_PATHS = {
   health: "/healthz",
+  /** The OpenAPI document of the contract (envoy/openapi/openapi.json), the one `/v1/` call without an API key. */
+  openapi: "/v1/openapi.json",
   /** Fixed redirect answered by Envoy alone: the benchmark's ceiling; routed only in the bench's configuration. */
   ceilingPrefix: "/__ceiling/",
   /** Proxied like a redirect to the benchmark's trivial HTTP upstream; routed only with the benchFloor option (see public-listener.ts). */

@@ -19,6 +19,6 @@ export {
   RESERVED_CODES,
   SAFE_METHOD_PATTERN,
 } from "./gateway-routes.js";
-export { gatewayLuaFile } from "./runtime-files.js";
+export { gatewayLuaFile, gatewayOpenApiFile, OPENAPI_DOCUMENT } from "./runtime-files.js";
 export { MAX_TRUSTED_PROXY_HOPS, parseTrustedProxyHops } from "./trusted-proxy-hops.js";
 export { writeEnvoyConfig } from "./write-envoy-config.js";

@@ -12,6 +12,8 @@ export interface PublicListenerOptions {
   readonly listenAddress: string;
   readonly descriptorFile: string;
   readonly luaFile: string;
+  /** The OpenAPI document Envoy answers `GET /v1/openapi.json` with. */
+  readonly openapiFile: string;
   readonly accessLog: boolean;
   /** Browser origins (`https://app.example`) allowed to call the REST API cross-origin; none by default. */
   readonly corsOrigins: readonly string[];
@@ -40,6 +42,13 @@ const FILTER = {
 
 /** A link's body is at most ~8 KiB of URL plus a title and tags; anything far larger is refused before parsing. */
 const MAX_REQUEST_BODY_BYTES = 64 * 1024;
+
+/**
+ * Envoy refuses a configuration whose direct response body is larger than
+ * the route table's limit (4 KiB by default); the OpenAPI document is about
+ * 50 KiB, held in memory once.
+ */
+export const MAX_DIRECT_RESPONSE_BYTES = 1024 * 1024;
 
 /** `POST /{code}`'s form is `password=…` (at most 128 characters, percent-encoded): a few hundred bytes. */
 export const PASSWORD_FORM_MAX_BYTES = 4 * 1024;
@@ -170,6 +179,29 @@ function benchCeilingRoute(location: string): EnvoyObject {
 }
 
 /**
+ * `GET|HEAD /v1/openapi.json`: the document, answered by Envoy from the file
+ * it read at start-up; no API key (DESIGN.md §2). The transcoder is off, but
+ * the Lua filter's usual steps run as for any call: a query parameter is
+ * refused (the call names none), HEAD gets the headers alone. Any other
+ * method, and `/v1/openapi.json/`, fall through to `v1-unknown`.
+ */
+function openApiRoute(file: string): EnvoyObject {
+  return {
+    name: "openapi-document",
+    match: {
+      path: GATEWAY_PATHS.openapi,
+      headers: [{ name: ":method", string_match: { safe_regex: { regex: "GET|HEAD" } } }],
+    },
+    direct_response: { status: 200, body: { filename: file } },
+    response_headers_to_add: [
+      { header: { key: "content-type", value: "application/json" }, append_action: "OVERWRITE_IF_EXISTS_OR_ADD" },
+    ],
+    metadata: { filter_metadata: { [FILTER.lua]: { call: `GET ${GATEWAY_PATHS.openapi}`, query_fields: {} } } },
+    typed_per_filter_config: WITHOUT_TRANSCODER,
+  };
+}
+
+/**
  * A call that takes more than the default body (a batch) gets the buffer
  * filter with its own limit, which raises the stream's limit for the Lua
  * filter's read, and the transcoder's settings with that limit; the
@@ -260,6 +292,7 @@ function routes(options: PublicListenerOptions): EnvoyObject[] {
       typed_per_filter_config: WITHOUT_TRANSCODER,
     },
     ...bench,
+    openApiRoute(options.openapiFile),
     ...HTTP_CALLS.map((call) => callRoute(call, options.descriptorFile)),
     { name: "v1-unknown", match: { prefix: "/v1/" }, route: API_PLACEHOLDER, metadata: luaCallMetadata(undefined) },
     ...renderUpstreamRoutes(),
@@ -330,6 +363,7 @@ export function renderPublicListener(topology: Topology, options: PublicListener
     ...(options.accessLog ? { access_log: renderAccessLog() } : {}),
     route_config: {
       name: "public",
+      max_direct_response_body_size_bytes: MAX_DIRECT_RESPONSE_BYTES,
       virtual_hosts: [
         {
           name: "kurt",
