@@ -7,6 +7,7 @@ import {
   COMPOSE_ENVOY_FILES,
   COMPOSE_ENVOY_MOUNTS,
   gatewayLuaFile,
+  gatewayOpenApiFile,
   renderEnvoyConfig,
   writeEnvoyConfig,
 } from "@kurt/gateway";
@@ -47,14 +48,15 @@ test("Envoy accepts the committed compose configuration, mounts aside", async ()
   const { root } = resolvePaths();
   const envoy = await installedEnvoy();
   const composeDir = path.join(root, COMPOSE_ENVOY_DIR);
-  // Only the two container paths compose mounts differ from this checkout's;
+  // Only the container paths compose mounts differ from this checkout's;
   // the service names (shortener, resolver, clicklog) stay unresolved, which
   // validate mode accepts: it builds the configuration without resolving DNS.
   const committed = readFileSync(path.join(composeDir, COMPOSE_ENVOY_FILES.config), "utf8");
   const mounted = (dir: string) => new RegExp(`${dir.replaceAll("/", "\\/")}/`, "g");
   const local = committed
     .replace(mounted(COMPOSE_ENVOY_MOUNTS.configDir), `${composeDir}/`)
-    .replace(mounted(COMPOSE_ENVOY_MOUNTS.luaDir), `${path.dirname(gatewayLuaFile(root))}/`);
+    .replace(mounted(COMPOSE_ENVOY_MOUNTS.luaDir), `${path.dirname(gatewayLuaFile(root))}/`)
+    .replace(mounted(COMPOSE_ENVOY_MOUNTS.openapiDir), `${path.dirname(gatewayOpenApiFile(root))}/`);
   assert.is.not(local, committed, "the mount paths were found and replaced");
   assert.not.match(local, /\/etc\/(envoy|kurt)\//);
   const dir = mkdtempSync(path.join(tmpdir(), "kurt-envoy-compose-"));

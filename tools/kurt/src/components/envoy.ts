@@ -5,6 +5,7 @@ import type { BenchFloor } from "@kurt/gateway";
 import {
   buildDescriptorSet,
   gatewayLuaFile,
+  gatewayOpenApiFile,
   REDIRECT_CLUSTER,
   renderEnvoyConfig,
   writeEnvoyConfig,
@@ -233,10 +234,9 @@ export function envoyUnderParent(binary: string, envoyArgs: readonly string[]): 
 }
 
 /** Everything the running Envoy was started from: a change means a restart. */
-function fingerprint(configText: string, descriptorFile: string, luaFile: string): string {
+function fingerprint(configText: string, files: readonly string[]): string {
   const hash = createHash("sha256").update(configText);
-  hash.update(readFileSync(descriptorFile));
-  hash.update(readFileSync(luaFile));
+  for (const file of files) hash.update(readFileSync(file));
   return hash.digest("hex");
 }
 
@@ -250,16 +250,19 @@ async function renderConfig(
     throw new ComponentError(NAME, `cannot build the proto descriptor set: ${error.message}`);
   });
   const luaFile = gatewayLuaFile(ctx.paths.root);
+  // Served from the file (direct_response): a regenerated document needs a restart too.
+  const openapiFile = gatewayOpenApiFile(ctx.paths.root);
   const config = renderEnvoyConfig(ctx.topology, {
     descriptorFile,
     luaFile,
+    openapiFile,
     ...(options.accessLog === undefined ? {} : { accessLog: options.accessLog }),
     ...(options.corsOrigins === undefined ? {} : { corsOrigins: options.corsOrigins }),
     ...(options.trustedProxyHops === undefined ? {} : { trustedProxyHops: options.trustedProxyHops }),
     ...(options.benchFloor === undefined ? {} : { benchFloor: options.benchFloor }),
   });
   const file = writeEnvoyConfig(config, envoyConfigFile(ctx.paths));
-  return { file, print: fingerprint(readFileSync(file, "utf8"), descriptorFile, luaFile) };
+  return { file, print: fingerprint(readFileSync(file, "utf8"), [descriptorFile, luaFile, openapiFile]) };
 }
 
 export function createEnvoyComponent(options: EnvoyComponentOptions = {}): Component {
