@@ -57,6 +57,7 @@ test("GET and HEAD /v1/openapi.json are answered by Envoy with the document's fi
   assert.equal(route.match.headers, [{ name: ":method", string_match: { safe_regex: { regex: "GET|HEAD" } } }]);
   assert.equal(route.direct_response, { status: 200, body: { filename: "/repo/envoy/openapi/openapi.json" } });
   assert.equal(route.response_headers_to_add[0].header, { key: "content-type", value: "application/json" });
+  assert.equal(route.response_headers_to_add[1].header, { key: "access-control-allow-origin", value: "*" });
   assert.is(route.route, undefined, "nothing is forwarded: no API key is asked for");
 });
 

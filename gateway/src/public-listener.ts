@@ -182,7 +182,8 @@ function benchCeilingRoute(location: string): EnvoyObject {
  * `GET|HEAD /v1/openapi.json`: the document, answered by Envoy from the file
  * it read at start-up; no API key (DESIGN.md §2). The transcoder is off, but
  * the Lua filter's usual steps run as for any call: a query parameter is
- * refused (the call names none), HEAD gets the headers alone. Any other
+ * refused (the call names none), HEAD gets the headers alone. Any origin may
+ * read it. Any other
  * method, and `/v1/openapi.json/`, fall through to `v1-unknown`.
  */
 function openApiRoute(file: string): EnvoyObject {
@@ -195,6 +196,9 @@ function openApiRoute(file: string): EnvoyObject {
     direct_response: { status: 200, body: { filename: file } },
     response_headers_to_add: [
       { header: { key: "content-type", value: "application/json" }, append_action: "OVERWRITE_IF_EXISTS_OR_ADD" },
+      // Public and read-only: any origin may read it (an API tool in a browser). Envoy's CORS filter skips
+      // routes that answer directly, so the header is set here.
+      { header: { key: "access-control-allow-origin", value: "*" }, append_action: "OVERWRITE_IF_EXISTS_OR_ADD" },
     ],
     metadata: { filter_metadata: { [FILTER.lua]: { call: `GET ${GATEWAY_PATHS.openapi}`, query_fields: {} } } },
     typed_per_filter_config: WITHOUT_TRANSCODER,

@@ -14,6 +14,7 @@ test("GET /v1/openapi.json without an API key answers the committed document as 
   const answer = await request("GET", GATEWAY_PATHS.openapi);
   assert.is(answer.status, 200, describe(answer));
   assert.match(answer.headers.get("content-type") ?? "", /^application\/json\b/);
+  assert.is(answer.headers.get("access-control-allow-origin"), "*", "any origin may read the document");
   assert.is(answer.text, committedText, "byte for byte the committed file");
   assert.equal(answer.json, JSON.parse(committedText));
   assert.match(answer.json.openapi, /^3\.0\./);
