@@ -63,6 +63,54 @@ test("create, get, update, list and delete, in JSON", async () => {
   assert.match(gone.stderr, /not_found/);
 });
 
+test("visit caps, passwords, rules and the query filter from the command line", async () => {
+  const code = uniqueCode("clifeat");
+  const created = json(
+    await kurt(
+      "create",
+      "https://example.com/cli/features",
+      "--code",
+      code,
+      "--max-visits",
+      "2",
+      "--password",
+      "cli-secret",
+      "--rule",
+      "device=ios,url=https://apps.apple.com/app/x",
+      "--rule",
+      "country=de,query=src:mail,url=https://example.de/",
+      "--forward-query",
+      "--tag",
+      "cli-features",
+      "--json",
+    ),
+  );
+  assert.is(created.maxVisits, 2);
+  assert.is(created.passwordProtected, true);
+  assert.equal(created.rules, [
+    { device: "ios", url: "https://apps.apple.com/app/x" },
+    { country: "DE", query: { name: "src", value: "mail" }, url: "https://example.de/" },
+  ]);
+  assert.is(created.forwardQuery, true);
+  const table = await kurt("get", code);
+  assert.is(table.code, 0, table.stderr);
+  assert.match(table.stdout, /device=ios,url=https:\/\/apps\.apple\.com\/app\/x/);
+
+  const cleared = json(await kurt("update", code, "--clear-max-visits", "--password", "", "--clear-rules", "--json"));
+  assert.is(cleared.maxVisits, undefined);
+  assert.is(cleared.passwordProtected, undefined, "false is left out of --json, as every default is");
+  assert.is(cleared.rules, undefined);
+
+  const found = json(await kurt("list", "--query", code, "--tag", "cli-features", "--json"));
+  assert.equal(
+    found.links.map((link: { code: string }) => link.code),
+    [code],
+  );
+  const refused = await kurt("create", "https://example.com/cli/bad", "--max-visits", "0");
+  assert.is(refused.code, 2, refused.stderr);
+  assert.match(refused.stderr, /--max-visits/);
+});
+
 test("tables for people: a link, and stats with a sparkline", async () => {
   const code = uniqueCode("cli");
   const created = await kurt("create", "https://example.com/cli/table", "--code", code);
