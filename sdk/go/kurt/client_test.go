@@ -267,3 +267,47 @@ func TestDomainsHoldTheirOwnCodes(t *testing.T) {
 		t.Fatalf("delete: %v %v", deleted, err)
 	}
 }
+
+func TestBatchVisitCapPasswordAndRules(t *testing.T) {
+	c, ctx := client(t), context.Background()
+	code := unique("sdkgobatch")
+	url := "https://example.com/sdk/go/" + code
+	answer, err := c.BatchCreateLinks(ctx, []*kurtv1.CreateLinkRequest{
+		{Url: url, Code: proto.String(code), MaxVisits: proto.Int32(1),
+			Rules: []*kurtv1.RedirectRule{{Device: proto.String("ios"), Url: "https://apps.apple.com/x"}}},
+		{Url: "ftp://example.com/x"},
+		{Url: "https://example.com/sdk/go/locked", Password: proto.String("go-secret")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	results := answer.GetResults()
+	if len(results) != 3 || results[0].GetLink() == nil || results[1].GetError() == nil || results[2].GetLink() == nil {
+		t.Fatalf("results: %v", results)
+	}
+	if got := results[1].GetError().GetCode(); got != 3 {
+		t.Fatalf("bad item's code: %d", got)
+	}
+	capped, locked := results[0].GetLink(), results[2].GetLink()
+	if capped.GetMaxVisits() != 1 || len(capped.GetRules()) != 1 || !locked.GetPasswordProtected() {
+		t.Fatalf("links: %v / %v", capped, locked)
+	}
+	// A counted resolve takes the one visit; the next finds none left.
+	if resolved, err := c.Resolve(ctx, code); err != nil || resolved.GetUrl() != url {
+		t.Fatalf("first resolve: %v %v", resolved, err)
+	}
+	var kurtErr *kurt.Error
+	if _, err := c.Resolve(ctx, code); !errors.As(err, &kurtErr) || kurtErr.Code != kurt.CodeGone {
+		t.Fatalf("second resolve: %#v", err)
+	}
+	if _, err := c.Resolve(ctx, locked.GetCode()); !errors.As(err, &kurtErr) || kurtErr.Code != kurt.CodePermissionDenied {
+		t.Fatalf("password link: %#v", err)
+	}
+	cleared, err := c.UpdateLink(ctx, &kurtv1.UpdateLinkRequest{Code: code, ClearMaxVisits: true, Rules: kurt.Rules()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cleared.MaxVisits != nil || len(cleared.GetRules()) != 0 || cleared.GetVisits() != 1 {
+		t.Fatalf("cleared: %v", cleared)
+	}
+}

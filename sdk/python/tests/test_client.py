@@ -70,6 +70,36 @@ def test_update_list_delete(kurt):
     assert caught.value.code == "not_found"
 
 
+def test_batch_visit_cap_password_and_rules(kurt):
+    code = unique("sdkpybatch")
+    answer = kurt.batch_create_links(
+        [
+            {"url": f"https://example.com/sdk/py/{code}", "code": code, "max_visits": 1, "rules": [{"device": "ios", "url": "https://apps.apple.com/x"}]},
+            {"url": "ftp://example.com/x"},
+            {"url": "https://example.com/sdk/py/locked", "password": "py-secret"},
+        ]
+    )
+    kinds = [result.WhichOneof("result") for result in answer.results]
+    assert kinds == ["link", "error", "link"]
+    capped, bad, locked = answer.results
+    assert capped.link.max_visits == 1
+    assert [rule.device for rule in capped.link.rules] == ["ios"]
+    assert bad.error.code == 3 and "url" in bad.error.message
+    assert locked.link.password_protected
+    # A counted resolve takes the one visit; the next finds none left.
+    assert kurt.resolve(code).url == f"https://example.com/sdk/py/{code}"
+    with pytest.raises(KurtError) as gone:
+        kurt.resolve(code)
+    assert gone.value.code == "gone"
+    assert kurt.get_link(code).visits == 1
+    with pytest.raises(KurtError) as protected:
+        kurt.resolve(locked.link.code)
+    assert protected.value.code == "permission_denied"
+    cleared = kurt.update_link(code, clear_max_visits=True, rules=[])
+    assert not cleared.HasField("max_visits")
+    assert list(cleared.rules) == []
+
+
 def test_conflict_is_already_exists(kurt):
     code = unique("sdkpy")
     kurt.create_link("https://example.com/sdk/py/first", code=code)
