@@ -22,6 +22,8 @@ interface Step {
 /** uvu's patterns: unit tests beside the code need no stack; integration tests and tests/ need it (DESIGN.md §3). */
 const UNIT_TESTS = ["(?<!\\.integration)\\.test\\.ts$", "-i", "^\\.kurt", "-i", "^tests/"];
 const STACK_TESTS = ["(\\.integration\\.test\\.ts|^tests/.*\\.test\\.ts)$", "-i", "^\\.kurt"];
+/** uvu's run, which exits once the last suite has reported (run-suites.ts says why). */
+const RUN_SUITES = "tools/kurt/src/test-runner/run-suites.ts";
 
 interface Summary {
   readonly total: number;
@@ -46,8 +48,19 @@ function run(root: string, step: Step, onOutput?: (text: string) => void): Promi
     });
     child.once("error", reject);
     child.once("close", (code) => resolve(code ?? 1));
+    // A daemon the suites started (a Postgres member they restarted) may keep a copy of the child's stdout open
+    // after the child has ended, and then "close" never comes: its output is read for a moment more, then no longer.
+    child.once("exit", (code) => {
+      setTimeout(() => {
+        child.stdout.destroy();
+        resolve(code ?? 1);
+      }, STDOUT_GRACE_MS);
+    });
   });
 }
+
+/** How long the output of an ended step is still read. */
+const STDOUT_GRACE_MS = 2_000;
 
 /**
  * `npm test`: the static checks, the unit tests (no stack needed), then the
@@ -94,7 +107,7 @@ export async function testCommand(stack: Stack, env: Readonly<Record<string, str
     {
       title: "unit tests",
       command: process.execPath,
-      args: ["--import", "tsx", bin("uvu"), ".", ...UNIT_TESTS, "--no-color"],
+      args: ["--import", "tsx", RUN_SUITES, ".", ...UNIT_TESTS],
     },
     (text) => {
       unitOutput += text;
@@ -122,7 +135,7 @@ export async function testCommand(stack: Stack, env: Readonly<Record<string, str
         title: "suites",
         command: process.execPath,
         // Integration tests beside the code and the suites in tests/, in one run.
-        args: ["--import", "tsx", bin("uvu"), ".", ...STACK_TESTS, "--no-color"],
+        args: ["--import", "tsx", RUN_SUITES, ".", ...STACK_TESTS],
       },
       (text) => {
         output += text;
