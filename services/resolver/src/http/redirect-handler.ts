@@ -189,10 +189,10 @@ export function createRedirectHandler(deps: {
     started: bigint,
   ) => {
     const method = request.method;
+    const header = (name: string) => firstHeader(request, name);
     let status = redirect.redirectStatus;
     if (redirect.passwordHash !== null) {
       if (method !== "POST") return form(request, response, 200, "none", started);
-      const header = (name: string) => firstHeader(request, name);
       const client = clientAddress(header);
       const key = linkKey(link.domain, link.code);
       const waitSeconds = await deps.passwordAttempts.blockedFor(key, client);
@@ -206,11 +206,8 @@ export function createRedirectHandler(deps: {
         return form(request, response, 403, "wrong", started);
       }
       status = AFTER_FORM_STATUS;
-    } else if (method === "POST") {
-      return methodNotAllowed(response, method, "GET, HEAD");
     }
     if (redirect.maxVisits !== null) {
-      const header = (name: string) => firstHeader(request, name);
       const human = method !== "HEAD" && !isPrefetch(header) && !isbot(header("user-agent") ?? "");
       await passVisitCap(deps.visits, link, redirect, human);
     }
@@ -239,10 +236,10 @@ export function createRedirectHandler(deps: {
       else fail(request, response, error, started);
     };
     resolver.resolve(domain, code).then((redirect) => {
-      if (redirect.passwordHash === null && redirect.maxVisits === null) {
-        if (method === "POST") return methodNotAllowed(response, method, "GET, HEAD");
+      // Only a password form posts.
+      if (method === "POST" && redirect.passwordHash === null) return methodNotAllowed(response, method, "GET, HEAD");
+      if (redirect.passwordHash === null && redirect.maxVisits === null)
         return redirectTo(request, response, link, redirect, redirect.redirectStatus, started);
-      }
       guardedVisit(request, response, link, redirect, started).catch(failed);
     }, failed);
   };
